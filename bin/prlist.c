@@ -1,0 +1,109 @@
+/* prlist - show records of the registry.  See prlist(1). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arg.h"
+#include "msg.h"
+#include "registry.h"
+#include "select.h"
+
+#define USAGE "usage: prlist [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
+	"[-i ID] [-l | -d] [-o FIELD[,FIELD...]]\n"
+
+static const struct rec *base;
+
+/* Oldest started first; ties keep file order.  Stamps sort as text. */
+static int
+by_started(const void *a, const void *b)
+{
+	const struct rec *x = base + *(const size_t *)a;
+	const struct rec *y = base + *(const size_t *)b;
+	int c = strcmp(x->f[F_STARTED], y->f[F_STARTED]);
+
+	return c != 0 ? c : (x > y) - (x < y);
+}
+
+static size_t
+parse_fields(const char *list, int *fields)
+{
+	size_t n = 0;
+	const char *p = list, *comma;
+
+	for (;;) {
+		comma = strchr(p, ',');
+		if (comma == NULL)
+			comma = p + strlen(p);
+		if (n == 64)
+			die(PR_USAGE, "-o: more than 64 fields");
+		if ((fields[n++] = field_index(p, comma - p)) < 0)
+			die(PR_USAGE, "-o: unknown field '%.*s': want pid, pgid, "
+			    "type, session, started, token or id",
+			    (int)(comma - p) > 32 ? 32 : (int)(comma - p), p);
+		if (*comma == '\0')
+			return n;
+		p = comma + 1;
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *ropt = NULL;
+	struct sel sel = { 0 };
+	int c, want = -1, fields[64];
+	size_t i, n = 0, nf = 0, *idx;
+	struct reg reg;
+
+	msg_init(argv[0]);
+	while ((c = opt_next(argc, argv, "hr:ldo:" SEL_OPTS)) != -1) {
+		if (sel_opt(&sel, c, optarg))
+			continue;
+		switch (c) {
+		case 'h':
+			fputs(USAGE, stdout);
+			return PR_OK;
+		case 'r':
+			ropt = optarg;
+			break;
+		case 'l':
+		case 'd':
+			if (want != -1 && want != (c == 'l'))
+				die(PR_USAGE, "-l and -d exclude each other");
+			want = c == 'l';
+			break;
+		case 'o':
+			nf = parse_fields(optarg, fields);
+			break;
+		}
+	}
+	if (optind < argc)
+		die(PR_USAGE, "'%s': unexpected operand (-h for usage)",
+		    argv[optind]);
+
+	/* Read, with no lock: a reader sees the old file or the new one. */
+	reg_open(&reg, ropt, 0);
+	reg_load(&reg);
+
+	/* Select, then sort the selection by start time. */
+	if ((idx = malloc((reg.n + 1) * sizeof *idx)) == NULL)
+		die(PR_SYS, "out of memory");
+	for (i = 0; i < reg.n; i++)
+		if (sel_match(&sel, &reg.rec[i]) && (want == -1 ||
+		    want == (reg_live(&reg, &reg.rec[i]) == LIVE)))
+			idx[n++] = i;
+	base = reg.rec;
+	qsort(idx, n, sizeof *idx, by_started);
+
+	for (i = 0; i < n; i++) {
+		if (nf > 0)
+			rec_print_fields(&reg.rec[idx[i]], fields, nf);
+		else
+			rec_print(&reg.rec[idx[i]]);
+	}
+	free(idx);
+	reg_free(&reg);
+	if (fflush(stdout) != 0)
+		die_sys(PR_SYS, "stdout");
+	return n > 0 ? PR_OK : PR_NO;
+}

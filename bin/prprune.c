@@ -1,0 +1,76 @@
+/* prprune - forget records of processes that are gone.  See prprune(1). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "arg.h"
+#include "msg.h"
+#include "registry.h"
+#include "select.h"
+
+#define USAGE "usage: prprune [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
+	"[-i ID] [-a] [-n]\n"
+
+int
+main(int argc, char *argv[])
+{
+	const char *ropt = NULL;
+	struct sel sel = { 0 };
+	int c, all = 0, dry = 0;
+	struct rec **out;
+	size_t i, n = 0;
+	struct reg reg;
+
+	msg_init(argv[0]);
+	while ((c = opt_next(argc, argv, "hr:an" SEL_OPTS)) != -1) {
+		if (sel_opt(&sel, c, optarg))
+			continue;
+		switch (c) {
+		case 'h':
+			fputs(USAGE, stdout);
+			return PR_OK;
+		case 'r':
+			ropt = optarg;
+			break;
+		case 'a':
+			all = 1;
+			break;
+		case 'n':
+			dry = 1;
+			break;
+		}
+	}
+	if (optind < argc)
+		die(PR_USAGE, "'%s': unexpected operand (-h for usage)",
+		    argv[optind]);
+
+	/* Under the lock, unless only looking (-n). */
+	reg_open(&reg, ropt, !dry);
+	if (dry)
+		reg_load(&reg);
+	else
+		reg_lock(&reg);
+
+	/* Mark the matching dead records (all matching ones with -a). */
+	if ((out = malloc((reg.n + 1) * sizeof *out)) == NULL)
+		die(PR_SYS, "out of memory");
+	for (i = 0; i < reg.n; i++) {
+		struct rec *r = &reg.rec[i];
+
+		if (sel_match(&sel, r) && (all || reg_live(&reg, r) != LIVE)) {
+			out[n++] = r;
+			if (!dry)
+				reg_remove(&reg, r);
+		}
+	}
+
+	/* Write, then tell: what is printed is what was removed. */
+	if (!dry)
+		reg_store(&reg);
+	for (i = 0; i < n; i++)
+		rec_print(out[i]);
+	free(out);
+	reg_free(&reg);
+	if (fflush(stdout) != 0)
+		die_sys(PR_SYS, "stdout");
+	return PR_OK;
+}

@@ -1,0 +1,137 @@
+/* arg.c - options and their values, checked against the contract. */
+#include <stdio.h>
+#include <string.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "arg.h"
+#include "msg.h"
+#include "word.h"
+
+int
+opt_next(int argc, char *const argv[], const char *opts)
+{
+	char spec[64];
+	int c;
+
+	/* '+': POSIX order even under glibc; ':': we print the errors. */
+	snprintf(spec, sizeof spec, "+:%s", opts);
+	opterr = 0;
+	c = getopt(argc, argv, spec);
+	if (c == '?')
+		die(PR_USAGE, "-%c: unknown option (-h for usage)", optopt);
+	if (c == ':')
+		die(PR_USAGE, "-%c: option requires an argument", optopt);
+	return c;
+}
+
+/* Show a bad value safely: it may hold tabs, newlines or any byte. */
+static const char *
+shown(const char *v)
+{
+	static char buf[72];
+	size_t i, n = 0;
+
+	for (i = 0; v[i] != '\0' && n < sizeof buf - 5; i++) {
+		unsigned char c = v[i];
+
+		if (c >= ' ' && c < 0x7f)
+			buf[n++] = c;
+		else
+			n += snprintf(buf + n, sizeof buf - n, "\\x%02x", c);
+	}
+	if (v[i] != '\0')
+		buf[n++] = '.', buf[n++] = '.', buf[n++] = '.';
+	buf[n] = '\0';
+	return buf;
+}
+
+const char *
+arg_word(int opt, const char *v)
+{
+	if (!word_ok(v, strlen(v)))
+		die(PR_USAGE, "-%c: invalid value '%s': want 1 to 255 of "
+		    "A-Z a-z 0-9 . _ : @ %% + = , / -", opt, shown(v));
+	return v;
+}
+
+const char *
+arg_token(int opt, const char *v)
+{
+	if (!token_ok(v, strlen(v)))
+		die(PR_USAGE, "-%c: invalid token '%s': want 1 to 64 "
+		    "printable non-blank bytes", opt, shown(v));
+	return v;
+}
+
+pid_t
+arg_pid(int opt, const char *v)
+{
+	pid_t pid;
+
+	if (pid_parse(v, strlen(v), &pid))
+		return pid;
+	if (opt == 0)
+		die(PR_USAGE, "'%s': invalid pid: want 1 to 2147483647",
+		    shown(v));
+	die(PR_USAGE, "-%c: invalid pid '%s': want 1 to 2147483647", opt,
+	    shown(v));
+	return pid;
+}
+
+unsigned long
+arg_count(int opt, const char *v, unsigned long min, unsigned long max)
+{
+	unsigned long n;
+
+	if (!ulong_parse(v, max, &n) || n < min)
+		die(PR_USAGE, "-%c: invalid number '%s': want %lu to %lu",
+		    opt, shown(v), min, max);
+	return n;
+}
+
+long long
+arg_secs(int opt, const char *v)
+{
+	long long ns;
+
+	if (!secs_parse(v, &ns))
+		die(PR_USAGE, "-%c: invalid seconds '%s': want a decimal "
+		    "like 5 or 0.5, at most 1000000000", opt, shown(v));
+	return ns;
+}
+
+static const struct {
+	const char *name;
+	int sig;
+} signames[] = {
+	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
+	{ "ILL", SIGILL }, { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },
+	{ "BUS", SIGBUS }, { "FPE", SIGFPE }, { "KILL", SIGKILL },
+	{ "USR1", SIGUSR1 }, { "SEGV", SIGSEGV }, { "USR2", SIGUSR2 },
+	{ "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+	{ "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+	{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },
+	{ "URG", SIGURG }, { "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ },
+	{ "VTALRM", SIGVTALRM }, { "PROF", SIGPROF }, { "SYS", SIGSYS },
+};
+
+/* A signal: a name (TERM or SIGTERM) or a number; 0 means "none". */
+int
+arg_signal(int opt, const char *v)
+{
+	const char *name = strncmp(v, "SIG", 3) == 0 ? v + 3 : v;
+	unsigned long n;
+	size_t i;
+
+	for (i = 0; i < sizeof signames / sizeof signames[0]; i++)
+		if (strcmp(name, signames[i].name) == 0)
+			return signames[i].sig;
+	/* Only numbers the system knows as signals. */
+	if (ulong_parse(v, 64, &n) &&
+	    (n == 0 || sigaction((int)n, NULL, NULL) == 0))
+		return (int)n;
+	die(PR_USAGE, "-%c: invalid signal '%s': want a name like TERM or "
+	    "a number", opt, shown(v));
+	return -1;
+}

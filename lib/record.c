@@ -1,0 +1,113 @@
+/* record.c - parse, check and format one registry line. */
+#include <stdio.h>
+#include <string.h>
+
+#include "record.h"
+#include "word.h"
+
+static const char *const field_names[NFIELDS] = {
+	"pid", "pgid", "type", "session", "started", "token", "id"
+};
+
+int
+field_index(const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < NFIELDS; i++)
+		if (strlen(field_names[i]) == len &&
+		    memcmp(field_names[i], name, len) == 0)
+			return i;
+	return -1;
+}
+
+static int
+field_ok(int i, const char *s, size_t n, struct rec *r)
+{
+	int none = n == 1 && s[0] == '-';
+
+	switch (i) {
+	case F_PID:
+		return pid_parse(s, n, &r->pid);
+	case F_PGID:
+		r->pgid = 0;
+		return none || pid_parse(s, n, &r->pgid);
+	case F_TYPE:
+	case F_SESSION:
+	case F_ID:
+		return word_ok(s, n);
+	case F_STARTED:
+		return stamp_ok(s, n);
+	default:
+		return none || token_ok(s, n);
+	}
+}
+
+/*
+ * Split LINE (LEN bytes, no LF) in place into seven checked fields.
+ * Returns 1 on success; 0 when the line is malformed, and then the line is
+ * left as it was, to be quarantined verbatim.
+ */
+int
+rec_parse(char *line, size_t len, struct rec *r)
+{
+	char *p = line, *end = line + len, *cut[NFIELDS];
+	int i;
+
+	for (i = 0; i < NFIELDS; i++) {
+		cut[i] = memchr(p, '\t', end - p);
+		if ((cut[i] == NULL) != (i == NFIELDS - 1))
+			return 0;
+		if (cut[i] == NULL)
+			cut[i] = end;
+		if (!field_ok(i, p, cut[i] - p, r))
+			return 0;
+		r->f[i] = p;
+		p = cut[i] + 1;
+	}
+	for (i = 0; i < NFIELDS; i++)
+		*cut[i] = '\0';
+	r->line = 0;
+	r->gone = 0;
+	return 1;
+}
+
+/* The line, with its LF, into BUF; returns its length (or what it needs). */
+size_t
+rec_format(const struct rec *r, char *buf, size_t size)
+{
+	size_t n = 0, len;
+	int i;
+
+	for (i = 0; i < NFIELDS; i++) {
+		len = strlen(r->f[i]);
+		if (n + len + 1 <= size) {
+			memcpy(buf + n, r->f[i], len);
+			buf[n + len] = i == NFIELDS - 1 ? '\n' : '\t';
+		}
+		n += len + 1;
+	}
+	return n;
+}
+
+void
+rec_print(const struct rec *r)
+{
+	int i;
+
+	for (i = 0; i < NFIELDS; i++) {
+		fputs(r->f[i], stdout);
+		putchar(i == NFIELDS - 1 ? '\n' : '\t');
+	}
+}
+
+void
+rec_print_fields(const struct rec *r, const int *fields, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		fputs(r->f[fields[i]], stdout);
+		putchar(i + 1 == n ? '\n' : '\t');
+	}
+}

@@ -1,0 +1,429 @@
+/* registry.c - load, lock, change and store the registry file. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "msg.h"
+#include "registry.h"
+
+#define STALE_SECS 60		/* a temp file this old lost its writer */
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n == 0 ? 1 : n)) == NULL)
+		die(PR_SYS, "out of memory");
+	return p;
+}
+
+static size_t
+hash_id(const char *s)
+{
+	size_t h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* The slot of ID: the one holding it, or the empty one where it goes. */
+static size_t *
+slot(struct reg *r, const char *id)
+{
+	size_t i = hash_id(id) & (r->hcap - 1);
+
+	while (r->hash[i] != 0 && strcmp(r->rec[r->hash[i] - 1].f[F_ID], id))
+		i = (i + 1) & (r->hcap - 1);
+	return &r->hash[i];
+}
+
+static void
+rehash(struct reg *r, size_t want)
+{
+	size_t i;
+
+	r->hcap = 64;
+	while (r->hcap < want * 2)
+		r->hcap *= 2;
+	free(r->hash);
+	r->hash = calloc(r->hcap, sizeof *r->hash);
+	if (r->hash == NULL)
+		die(PR_SYS, "out of memory");
+	for (i = 0; i < r->n; i++)
+		if (!r->rec[i].gone)
+			*slot(r, r->rec[i].f[F_ID]) = i + 1;
+}
+
+void
+reg_open(struct reg *r, const char *ropt, int writer)
+{
+	memset(r, 0, sizeof *r);
+	r->lockfd = -1;
+	reg_locate(r->path, ropt, writer);
+	safe_dir(r->path);
+}
+
+static void
+bad_line(struct reg *r, char *text, size_t len, unsigned long line,
+    const char *why)
+{
+	/* Warn once per run, though a writer may load the file again. */
+	if (r->warned)
+		;
+	else if (r->lockfd == -1)
+		warnx_("%s:%lu: %s, skipped", r->path, line, why);
+	else
+		warnx_("%s:%lu: %s, moved to %s.corrupt", r->path, line, why,
+		    r->path);
+	r->bad = xrealloc(r->bad, (r->nbad + 1) * sizeof *r->bad);
+	r->bad[r->nbad].text = text;
+	r->bad[r->nbad].len = len;
+	r->bad[r->nbad++].line = line;
+}
+
+/* "#prreg 1 boot=ID" on the first line names the boot the records are of. */
+static void
+header(struct reg *r, const char *s, size_t len)
+{
+	static const char pfx[] = "#prreg 1 boot=";
+	size_t n = sizeof pfx - 1;
+	const char *now = boot_id();
+
+	if (len <= n || memcmp(s, pfx, n) != 0 || !token_ok(s + n, len - n))
+		return;
+	memcpy(r->boot, s + n, len - n);
+	r->boot[len - n] = '\0';
+	r->otherboot = strcmp(r->boot, "-") != 0 && strcmp(now, "-") != 0 &&
+	    strcmp(r->boot, now) != 0;
+}
+
+static void
+parse(struct reg *r, char *p, char *end)
+{
+	unsigned long line = 0;
+	char *nl;
+	size_t len;
+
+	for (; p < end; p = nl + 1) {
+		struct rec *rec;
+
+		nl = memchr(p, '\n', end - p);
+		if (nl == NULL)
+			nl = end;	/* a last line without LF still counts */
+		len = nl - p;
+		line++;
+		if (len == 0)
+			continue;
+		if (p[0] == '#') {
+			if (line == 1)
+				header(r, p, len);
+			continue;
+		}
+		if (r->n == r->cap) {
+			r->cap = r->cap ? r->cap * 2 : 64;
+			r->rec = xrealloc(r->rec, r->cap * sizeof *r->rec);
+		}
+		rec = &r->rec[r->n];
+		if (!rec_parse(p, len, rec)) {
+			bad_line(r, p, len, line, "malformed record");
+			continue;
+		}
+		rec->line = line;
+		if (*slot(r, rec->f[F_ID]) != 0) {
+			/* Keep the first; the copy goes where bad lines go. */
+			size_t i;
+
+			for (i = 0; i < NFIELDS - 1; i++)
+				((char *)rec->f[i])[strlen(rec->f[i])] = '\t';
+			bad_line(r, p, len, line, "duplicate id");
+			continue;
+		}
+		*slot(r, rec->f[F_ID]) = ++r->n;
+		if (r->n * 2 > r->hcap)
+			rehash(r, r->n);
+	}
+}
+
+static void
+clear(struct reg *r)
+{
+	free(r->buf);
+	free(r->rec);
+	free(r->bad);
+	free(r->hash);
+	r->buf = NULL, r->rec = NULL, r->bad = NULL, r->hash = NULL;
+	r->n = r->cap = r->nbad = 0;
+	r->boot[0] = '\0';
+	r->otherboot = 0;
+}
+
+void
+reg_load(struct reg *r)
+{
+	size_t len = 0, size;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	clear(r);
+	rehash(r, 0);
+	fd = safe_open(r->path, O_RDONLY);
+	if (fd == -1)
+		return;		/* no file: no records */
+	if (fstat(fd, &st) == -1)
+		die_sys(PR_SYS, "%s: cannot stat", r->path);
+	size = (size_t)st.st_size + 1;
+	r->buf = xrealloc(NULL, size + 1);
+	for (;;) {
+		if (len == size) {
+			size *= 2;
+			r->buf = xrealloc(r->buf, size + 1);
+		}
+		n = read(fd, r->buf + len, size - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			die_sys(PR_SYS, "%s: cannot read", r->path);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	r->buf[len] = '\0';
+	parse(r, r->buf, r->buf + len);
+	r->dirty = 0;
+	r->warned = 1;
+}
+
+void
+reg_lock(struct reg *r)
+{
+	char lock[PATH_LEN + 8];
+	struct flock fl;
+
+	snprintf(lock, sizeof lock, "%s.lock", r->path);
+	r->lockfd = safe_open(lock, O_RDWR | O_CREAT);
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	while (fcntl(r->lockfd, F_SETLKW, &fl) == -1)
+		if (errno != EINTR)
+			die_sys(PR_SYS, "%s: cannot lock", lock);
+	reg_load(r);
+}
+
+/* Closing the descriptor drops the lock; the lock file is never unlinked. */
+void
+reg_unlock(struct reg *r)
+{
+	if (r->lockfd != -1)
+		close(r->lockfd);
+	r->lockfd = -1;
+}
+
+static void
+write_all(int fd, const char *buf, size_t len, const char *path)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			die_sys(PR_SYS, "%s: cannot write", path);
+		buf += n, len -= (size_t)n;
+	}
+}
+
+/* Malformed lines go, verbatim, to FILE.corrupt before FILE drops them. */
+static void
+quarantine(struct reg *r)
+{
+	char path[PATH_LEN + 16];
+	size_t i;
+	int fd;
+
+	if (r->nbad == 0)
+		return;
+	snprintf(path, sizeof path, "%s.corrupt", r->path);
+	fd = safe_open(path, O_WRONLY | O_APPEND | O_CREAT);
+	for (i = 0; i < r->nbad; i++) {
+		write_all(fd, r->bad[i].text, r->bad[i].len, path);
+		write_all(fd, "\n", 1, path);
+	}
+	if (close(fd) == -1)
+		die_sys(PR_SYS, "%s: cannot write", path);
+}
+
+/* Temp files of writers killed before their rename (we hold the lock). */
+static void
+clean_stale(const char *tmpl, size_t dirlen)
+{
+	const char *base = tmpl + dirlen + 1;
+	size_t blen = strlen(base) - 6;		/* without XXXXXX */
+	char path[PATH_LEN + 16];
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	snprintf(path, sizeof path, "%.*s", (int)dirlen, tmpl);
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, base, blen) != 0 ||
+		    strlen(de->d_name) != blen + 6)
+			continue;
+		snprintf(path, sizeof path, "%.*s/%s", (int)dirlen, tmpl,
+		    de->d_name);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_uid == geteuid() &&
+		    time(NULL) - st.st_mtime > STALE_SECS && unlink(path) == 0)
+			warnx_("%s: removed stale temporary file", path);
+	}
+	closedir(d);
+}
+
+void
+reg_store(struct reg *r)
+{
+	char tmp[PATH_LEN + 16], *out;
+	const char *slash;
+	size_t i, len, size;
+	int fd;
+
+	if (!r->dirty && r->nbad == 0) {
+		reg_unlock(r);
+		return;
+	}
+	quarantine(r);
+	size = 128;
+	for (i = 0; i < r->n; i++)
+		if (!r->rec[i].gone)
+			size += rec_format(&r->rec[i], NULL, 0);
+	out = xrealloc(NULL, size);
+	len = (size_t)snprintf(out, size, "#prreg 1 boot=%s\n",
+	    r->otherboot ? r->boot : boot_id());
+	for (i = 0; i < r->n; i++)
+		if (!r->rec[i].gone)
+			len += rec_format(&r->rec[i], out + len, size - len);
+
+	snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", r->path);
+	slash = strrchr(tmp, '/');	/* reg_locate() made sure of one */
+	clean_stale(tmp, (size_t)(slash - tmp));
+	if ((fd = mkstemp(tmp)) == -1)
+		die_sys(PR_SYS, "%s: cannot create", tmp);
+	/*
+	 * No fsync: the registry is about this boot only; after a crash of
+	 * the machine every record is dead anyway.  A writer killed at any
+	 * point leaves the old file (and a temp file) or the new one.
+	 */
+	write_all(fd, out, len, tmp);
+	if (close(fd) == -1 || rename(tmp, r->path) == -1) {
+		int e = errno;
+
+		unlink(tmp);
+		errno = e;
+		die_sys(PR_SYS, "%s: cannot replace", r->path);
+	}
+	free(out);
+	r->dirty = 0;
+	r->nbad = 0;
+	reg_unlock(r);
+}
+
+void
+reg_free(struct reg *r)
+{
+	clear(r);
+	while (r->owned != NULL) {
+		char *next = *(char **)r->owned;
+
+		free(r->owned);
+		r->owned = next;
+	}
+}
+
+struct rec *
+reg_find(struct reg *r, const char *id)
+{
+	size_t i = *slot(r, id);
+
+	return i != 0 && !r->rec[i - 1].gone ? &r->rec[i - 1] : NULL;
+}
+
+void
+reg_remove(struct reg *r, struct rec *rec)
+{
+	/* Its hash slot stays: reg_find() skips it, reg_add() reuses it. */
+	rec->gone = 1;
+	r->dirty = 1;
+}
+
+/*
+ * Add a copy of REC.  Records of another boot are all dead: the file is
+ * about to name this boot, so they are dropped rather than brought back.
+ */
+struct rec *
+reg_add(struct reg *r, const struct rec *rec)
+{
+	size_t i, len = sizeof(char *), off[NFIELDS];
+	struct rec *nr;
+	char *block;
+
+	if (r->otherboot) {
+		for (i = 0; i < r->n; i++)
+			r->rec[i].gone = 1;
+		r->otherboot = 0;
+		rehash(r, 0);
+	}
+	for (i = 0; i < NFIELDS; i++) {
+		off[i] = len;
+		len += strlen(rec->f[i]) + 1;
+	}
+	block = xrealloc(NULL, len);
+	*(char **)block = r->owned;
+	r->owned = block;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->rec = xrealloc(r->rec, r->cap * sizeof *r->rec);
+	}
+	nr = &r->rec[r->n++];
+	*nr = *rec;
+	for (i = 0; i < NFIELDS; i++) {
+		strcpy(block + off[i], rec->f[i]);
+		nr->f[i] = block + off[i];
+	}
+	nr->line = 0;
+	nr->gone = 0;
+	if (r->n * 2 > r->hcap)
+		rehash(r, r->n);
+	else
+		*slot(r, nr->f[F_ID]) = r->n;
+	r->dirty = 1;
+	return nr;
+}
+
+enum live
+reg_live(const struct reg *r, const struct rec *rec)
+{
+	return r->otherboot ? DEAD : pid_live(rec->pid, rec->f[F_TOKEN]);
+}
+
+size_t
+reg_count_live(const struct reg *r, const char *type)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		if (!r->rec[i].gone && strcmp(r->rec[i].f[F_TYPE], type) == 0 &&
+		    reg_live(r, &r->rec[i]) == LIVE)
+			n++;
+	return n;
+}

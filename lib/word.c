@@ -1,0 +1,154 @@
+/* word.c - WORD, token, timestamp and number forms of the contract. */
+#include <string.h>
+#include <time.h>
+#include <sys/time.h>
+
+#include "word.h"
+
+/* WORD: 1..255 bytes of A-Z a-z 0-9 . _ : @ % + = , / - */
+int
+word_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > WORD_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("._:@%+=,/-", c) != NULL) ||
+		    c == '\0')
+			return 0;
+	}
+	return 1;
+}
+
+/* Token: 1..64 printable, non-blank ASCII bytes. */
+int
+token_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > TOKEN_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+digits(const char *s, size_t n)
+{
+	while (n-- > 0)
+		if (*s < '0' || *s++ > '9')
+			return 0;
+	return 1;
+}
+
+static int
+twodig(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* YYYY-MM-DDTHH:MM:SS.mmmZ, with each field in its calendar range. */
+int
+stamp_ok(const char *s, size_t len)
+{
+	int mon, day, hh, mm, ss;
+
+	if (len != STAMP_LEN || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z')
+		return 0;
+	if (!digits(s, 4) || !digits(s + 5, 2) || !digits(s + 8, 2) ||
+	    !digits(s + 11, 2) || !digits(s + 14, 2) || !digits(s + 17, 2) ||
+	    !digits(s + 20, 3))
+		return 0;
+	mon = twodig(s + 5), day = twodig(s + 8);
+	hh = twodig(s + 11), mm = twodig(s + 14), ss = twodig(s + 17);
+	return mon >= 1 && mon <= 12 && day >= 1 && day <= 31 && hh <= 23 &&
+	    mm <= 59 && ss <= 60;
+}
+
+void
+stamp_now(char buf[STAMP_LEN + 1])
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = strftime(buf, STAMP_LEN + 1, "%Y-%m-%dT%H:%M:%S", &tm);
+	buf[n++] = '.';
+	buf[n++] = '0' + ts.tv_nsec / 100000000;
+	buf[n++] = '0' + ts.tv_nsec / 10000000 % 10;
+	buf[n++] = '0' + ts.tv_nsec / 1000000 % 10;
+	buf[n++] = 'Z';
+	buf[n] = '\0';
+}
+
+/* A pid as the file holds it: 1..2147483647, digits only, no leading zero. */
+int
+pid_parse(const char *s, size_t len, pid_t *pid)
+{
+	long v = 0;
+	size_t i;
+
+	if (len == 0 || len > 10 || s[0] == '0' || !digits(s, len))
+		return 0;
+	for (i = 0; i < len; i++)
+		v = v * 10 + (s[i] - '0');
+	if (v > PID_MAXV)
+		return 0;
+	*pid = (pid_t)v;
+	return 1;
+}
+
+/* Decimal digits only (no sign, space, base prefix or exponent), <= max. */
+int
+ulong_parse(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		if (v > max / 10 || (unsigned long)(*s - '0') > max - v * 10)
+			return 0;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	*out = v;
+	return 1;
+}
+
+/*
+ * Seconds as DIGITS[.DIGITS] (or .DIGITS), at most 10^9 s, into
+ * nanoseconds; digits past the ninth decimal are ignored.
+ */
+int
+secs_parse(const char *s, long long *ns)
+{
+	long long whole = 0, frac = 0, scale = 100000000;
+	int any = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++, any = 1) {
+		whole = whole * 10 + (*s - '0');
+		if (whole > 1000000000LL)
+			return 0;
+	}
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, any = 1) {
+			frac += (*s - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (!any || *s != '\0')
+		return 0;
+	*ns = whole * 1000000000LL + frac;
+	return 1;
+}

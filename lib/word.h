@@ -1,0 +1,25 @@
+/*
+ * word.h - the contract's value forms (SPEC section 1), as pure checks:
+ * WORD, start token, timestamp, and decimal numbers with range checks.
+ * Nothing here prints or exits; lib/arg.c turns a failure into a message.
+ */
+#ifndef PRREG_WORD_H
+#define PRREG_WORD_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define WORD_MAX 255
+#define TOKEN_MAX 64
+#define STAMP_LEN 24		/* YYYY-MM-DDTHH:MM:SS.mmmZ */
+#define PID_MAXV 2147483647L
+
+int word_ok(const char *s, size_t len);
+int token_ok(const char *s, size_t len);
+int stamp_ok(const char *s, size_t len);
+void stamp_now(char buf[STAMP_LEN + 1]);
+int pid_parse(const char *s, size_t len, pid_t *pid);
+int ulong_parse(const char *s, unsigned long max, unsigned long *out);
+int secs_parse(const char *s, long long *ns);
+
+#endif
