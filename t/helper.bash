@@ -1,0 +1,78 @@
+# t/helper.bash - shared by every test file: load it with `load helper`.
+#
+# Each test gets its own registry ($REG, exported as PRREG_FILE) in its own
+# temporary directory ($T).  Processes a test starts are remembered in $T/pids
+# (and groups in $T/pgids) and killed by teardown, by their own pid only.
+
+bindir=${PRREG_BIN:-$BATS_TEST_DIRNAME/../bin}
+PATH=$bindir:$PATH
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	chmod 700 "$T"
+	REG=$T/registry
+	unset XDG_RUNTIME_DIR PRREG_FILE
+	export PRREG_FILE=$REG
+	: >"$T/pids"
+	: >"$T/pgids"
+}
+
+teardown() {
+	local p
+	for p in $(cat "$T/pgids" 2>/dev/null); do
+		kill -KILL -- "-$p" 2>/dev/null || true
+	done
+	for p in $(cat "$T/pids" 2>/dev/null); do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+}
+
+# Remember a pid (or, with -g, a process group) for teardown.
+track() {
+	if [ "$1" = -g ]; then echo "$2" >>"$T/pgids"; else echo "$1" >>"$T/pids"; fi
+}
+
+# The no-procfs build asks ps(1); some facts (boot id) differ there.
+noprocfs() {
+	[ "$(prpidcheck -T $$ 2>/dev/null | tr -d 0-9)" = T ]
+}
+
+bootid() {
+	if noprocfs; then echo -; else cat /proc/sys/kernel/random/boot_id; fi
+}
+
+# header [BOOTID]: the header line writers put first.
+header() {
+	printf '#prreg 1 boot=%s\n' "${1:-$(bootid)}"
+}
+
+# rec PID PGID TYPE SESSION STARTED TOKEN ID: one registry line.
+rec() {
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@"
+}
+
+# start_sleep: a `sleep` of our own, detached from bats' descriptors.
+# Sets P to its pid and TOK to its start token.
+start_sleep() {
+	sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	P=$!
+	track "$P"
+	TOK=$(prpidcheck -T "$P")
+}
+
+# start_zombie: a child whose parent never waits for it.  Sets Z (the
+# zombie) and ZP (its parent, a sleep), and waits until Z is a zombie.
+start_zombie() {
+	sh -c 'sleep 0 & echo $! >"$1"; exec sleep 1000' sh "$T/zpid" \
+	    </dev/null >/dev/null 2>&1 3>&- &
+	ZP=$!
+	track "$ZP"
+	while [ ! -s "$T/zpid" ]; do sleep 0.01; done
+	Z=$(cat "$T/zpid")
+	while [ "$(ps -o stat= -p "$Z" | cut -c1)" != Z ]; do sleep 0.01; done
+}
+
+# reg_lines: the records of $REG, without the header or comments.
+reg_lines() {
+	grep -v '^#' "$REG" || true
+}
