@@ -6,13 +6,14 @@ CFLAGS  ?= -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2
 LDFLAGS ?=
 PREFIX  ?= /usr/local
 MANDIR  ?= $(PREFIX)/share/man
-# Where objects and binaries go: the tree itself, or e.g. O=build/musl.
-O       ?= .
-
+# Where objects and binaries go: the tree itself, or e.g. O=build/clang.
 ifeq ($(SANITIZE),1)
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -g
+O       ?= build/sanitize
+CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all \
+	   -fno-omit-frame-pointer -g
 LDFLAGS += -fsanitize=address,undefined
 endif
+O       ?= .
 
 TOOLS = prspawn prlist prreap prprune prpidcheck
 LIBSRC = $(wildcard lib/*.c)
