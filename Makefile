@@ -38,6 +38,8 @@ $(O)/bin/%: bin/%.c $(O)/lib/libprreg.a lib/*.h
 
 # The bats suite, against the binaries in $(O)/bin.
 check: all
+	@command -v bats >/dev/null || { echo "make check: bats not found;" \
+	    "install bats-core (Debian: apt-get install bats)" >&2; exit 2; }
 	PRREG_BIN=$(abspath $(O)/bin) bats t
 
 install: all
