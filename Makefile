@@ -45,9 +45,9 @@ check: all
 # Static musl binaries for minimal containers, stripped, with their sizes.
 static:
 	$(MAKE) CC=musl-gcc LDFLAGS=-static O=build/static all
-	strip $(TOOLS:%=build/static/bin/%)
 	@cd build/static/bin && for t in $(TOOLS); do \
-	    [ ! -f $$t ] || echo "static: $$t: $$(wc -c <$$t) bytes"; done
+	    [ ! -f $$t ] || { strip $$t && \
+	    echo "static: $$t: $$(wc -c <$$t) bytes stripped"; }; done
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 \
