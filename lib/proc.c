@@ -151,7 +151,7 @@ static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 int
 proc_stat(pid_t pid, struct pstat *ps)
 {
-	char pidarg[24], buf[256], mon[4];
+	char pidarg[24], buf[256], mon[4], stat[8];
 	char *const argv[] = { "ps", "-o", "stat=", "-o", "lstart=",
 	    "-o", "pgid=", "-p", pidarg, NULL };
 	int day, hh, mm, ss, year, pgrp;
@@ -160,9 +160,11 @@ proc_stat(pid_t pid, struct pstat *ps)
 
 	snprintf(pidarg, sizeof pidarg, "%ld", (long)pid);
 	n = run_read(argv, buf, sizeof buf);
-	if (n <= 0 || sscanf(buf, " %c%*s %*s %3s %d %d:%d:%d %d %d",
-	    &ps->state, mon, &day, &hh, &mm, &ss, &year, &pgrp) != 8)
+	/* The state is a word of its own: "S" alone is as common as "Ss+". */
+	if (n <= 0 || sscanf(buf, " %7s %*s %3s %d %d:%d:%d %d %d",
+	    stat, mon, &day, &hh, &mm, &ss, &year, &pgrp) != 8)
 		return 0;
+	ps->state = stat[0];
 	m = strstr(months, mon);
 	if (m == NULL || (m - months) % 3 != 0)
 		return 0;
