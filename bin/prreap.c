@@ -125,8 +125,13 @@ main(int argc, char *argv[])
 	}
 	if (dry) {
 		for (i = 0; i < nlive; i++)
-			rec_print(live[i]);
-		return fflush(stdout) == 0 ? PR_OK : PR_SYS;
+			if (reap_refused(live[i]))
+				left++;
+			else
+				rec_print(live[i]);
+		if (fflush(stdout) != 0)
+			die_sys(PR_SYS, "stdout");
+		return left > 0 ? PR_NO : PR_OK;
 	}
 	if (nlive > 0)
 		left = reap(live, nlive, &o, gone);

@@ -45,6 +45,17 @@ reap_refusal(const struct rec *r)
 	return NULL;
 }
 
+/* Whether R must never be signalled, said on stderr. */
+int
+reap_refused(const struct rec *r)
+{
+	const char *why = reap_refusal(r);
+
+	if (why != NULL)
+		warnx_("%s: refusing to signal: %s", r->f[F_ID], why);
+	return why != NULL;
+}
+
 /*
  * Make T ours, with no window for PID reuse: check the token, open a
  * pidfd, check the token again.  From then on the pidfd cannot reach a
@@ -181,7 +192,6 @@ size_t
 reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 {
 	struct target *t = calloc(n + 1, sizeof *t);
-	const char *why;
 	size_t i, left;
 
 	if (t == NULL)
@@ -191,9 +201,7 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		t[i].fd = -1;
 		t[i].gone = &gone[i];
 		gone[i] = 0;
-		if ((why = reap_refusal(recs[i])) != NULL) {
-			warnx_("%s: refusing to signal: %s", recs[i]->f[F_ID],
-			    why);
+		if (reap_refused(recs[i])) {
 			gone[i] = -1;	/* out of the waiting below */
 		} else if (!claim(&t[i])) {
 			gone[i] = 1;	/* not ours any more: never signalled */

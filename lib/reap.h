@@ -23,6 +23,7 @@ struct reap_opts {
 #define REAP_DEFAULTS { 15, 5000000000LL, 1000000000LL }
 
 const char *reap_refusal(const struct rec *r);
+int reap_refused(const struct rec *r);
 size_t reap(struct rec **recs, size_t n, const struct reap_opts *o,
     int *gone);
 
