@@ -1,0 +1,549 @@
+#!/usr/bin/env bats
+# prreap: stop recorded processes (SIG, wait, SIGKILL) and forget them.
+#
+# Every process signalled here is one the test started itself, recorded by
+# its own pid (pgid `-`) or as a detached group of its own (setsid).  The
+# only record that names the test's own process group is the one prreap
+# must refuse.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+# The helper's teardown, then a wait for our children it killed and
+# `jobs` to forget them, so that the shell does not report each one as
+# "Killed" in the test output.
+eval "helper_$(declare -f teardown)"
+teardown() {
+	{ helper_teardown; wait; jobs; } >/dev/null 2>&1 || true
+}
+
+S1=2024-05-01T10:00:00.000Z
+S2=2024-05-01T10:00:01.000Z
+S3=2024-05-01T10:00:02.000Z
+
+# alive PID: it exists and is not a zombie.
+alive() {
+	local st
+	st=$(ps -o stat= -p "$1") || return 1
+	case $st in Z*) return 1 ;; esac
+}
+
+# gone PID: dead, or a zombie (PID 1 reaps orphans late; zombies count as
+# gone).
+gone() {
+	! alive "$1"
+}
+
+# ended PID: how our child PID ended, in $ST, as the shell says (128+N
+# for signal N).  Not in $(...): a subshell cannot wait for our children.
+ended() {
+	ST=0
+	wait "$1" || ST=$?
+}
+
+# until_true CMD...: wait (at most 10 s, for setting up) until CMD holds.
+until_true() {
+	local i
+	for i in $(seq 1000); do
+		"$@" && return 0
+		sleep 0.01
+	done
+	echo "never true: $*" >&2
+	return 1
+}
+
+execd_sleep() {
+	[ "$(ps -o comm= -p "$1")" = sleep ]
+}
+
+# start_stubborn: a child of ours that ignores SIGTERM.  Sets P and TOK.
+start_stubborn() {
+	(trap '' TERM; exec sleep 1000) </dev/null >/dev/null 2>&1 3>&- &
+	P=$!
+	track "$P"
+	until_true execd_sleep "$P"	# the trap is set
+	TOK=$(prpidcheck -T "$P")
+}
+
+# start_group [CMD...]: a detached process group (setsid): a sh that leads
+# it and waits for its child CMD (default: sleep 1000, which CMD must end
+# up exec'ing).  Sets G (the leader, also the group's id), GC (the child)
+# and GTOK (the leader's token).  setsid forks when it already leads a
+# group, so the pids come from inside, not from $!.
+ng=0
+start_group() {
+	local f
+	ng=$((ng + 1))
+	f=$T/group$ng
+	[ $# -gt 0 ] || set -- sleep 1000
+	setsid sh -c 'f=$1; shift; "$@" & echo "$$ $!" >"$f.tmp"; mv "$f.tmp" "$f"
+	    wait' sh "$f" "$@" </dev/null >/dev/null 2>&1 3>&- &
+	until_true test -s "$f"
+	read -r G GC <"$f"
+	track -g "$G"
+	track "$G"
+	track "$GC"
+	until_true execd_sleep "$GC"
+	GTOK=$(prpidcheck -T "$G")
+}
+
+# dead_pid: a pid that was ours and has ended.  Sets D.
+dead_pid() {
+	true </dev/null >/dev/null 2>&1 3>&- &
+	D=$!
+	wait "$D"
+}
+
+ms_since() {
+	echo $((($(date +%s%N) - $1) / 1000000))
+}
+
+# --- selection -----------------------------------------------------------
+
+@test "-s stops the session's processes, prints and forgets their records" {
+	start_sleep; A=$P TA=$TOK
+	start_sleep; B=$P TB=$TOK
+	{ header; rec "$A" - job s1 "$S1" "$TA" a
+	  rec "$B" - job s2 "$S2" "$TB" b; } >"$REG"
+	run --separate-stderr prreap -s s1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$A" - job s1 "$S1" "$TA" a)" ]
+	[ "$stderr" = "" ]
+	ended "$A"; [ "$ST" -eq 143 ]
+	alive "$B"
+	[ "$(reg_lines)" = "$(rec "$B" - job s2 "$S2" "$TB" b)" ]
+}
+
+@test "-t, -p and -i select, and selectors are AND-ed" {
+	start_sleep; A=$P TA=$TOK
+	start_sleep; B=$P TB=$TOK
+	start_sleep; C=$P TC=$TOK
+	start_sleep; E=$P TE=$TOK
+	{ header; rec "$A" - web s1 "$S1" "$TA" a
+	  rec "$B" - db s1 "$S1" "$TB" b
+	  rec "$C" - web s2 "$S1" "$TC" c
+	  rec "$E" - db s2 "$S1" "$TE" e; } >"$REG"
+
+	run prreap -t web -s s1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$A" - web s1 "$S1" "$TA" a)" ]
+	gone "$A"; alive "$B"; alive "$C"; alive "$E"
+
+	run prreap -p "$B"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$B" - db s1 "$S1" "$TB" b)" ]
+	gone "$B"; alive "$C"; alive "$E"
+
+	run prreap -i c -t db	# c is of type web: nothing
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	alive "$C"
+
+	run prreap -i c
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$C" - web s2 "$S1" "$TC" c)" ]
+	gone "$C"; alive "$E"
+	[ "$(reg_lines)" = "$(rec "$E" - db s2 "$S1" "$TE" e)" ]
+}
+
+@test "nothing selected: exit 0, no output, nothing signalled" {
+	start_sleep
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	cp "$REG" "$T/before"
+	run --separate-stderr prreap -s nope
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	alive "$P"
+	[ "$(reg_lines)" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+}
+
+@test "an empty stdin and no selector: exit 0, nothing done" {
+	start_sleep
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	run prreap </dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	alive "$P"
+	[ "$(reg_lines)" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+}
+
+@test "a dead record is forgotten and printed, exit 0" {
+	dead_pid
+	start_sleep
+	{ header; rec "$D" - job s1 "$S1" 1 dead
+	  rec "$P" - job s2 "$S1" "$TOK" other; } >"$REG"
+	run prreap -s s1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$D" - job s1 "$S1" 1 dead)" ]
+	alive "$P"
+	[ "$(reg_lines)" = "$(rec "$P" - job s2 "$S1" "$TOK" other)" ]
+}
+
+@test "-r names the registry" {
+	start_sleep
+	unset PRREG_FILE
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$T/other"
+	run prreap -r "$T/other" -i a
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+	ended "$P"; [ "$ST" -eq 143 ]
+	[ "$(grep -v '^#' "$T/other" || true)" = "" ]
+}
+
+# --- stdin mode ----------------------------------------------------------
+
+@test "stdin: prlist ... | prreap stops exactly what prlist printed" {
+	start_sleep; A=$P TA=$TOK
+	start_sleep; B=$P TB=$TOK
+	start_sleep; C=$P TC=$TOK
+	{ header; rec "$A" - job s1 "$S1" "$TA" a
+	  rec "$B" - job s2 "$S2" "$TB" b
+	  rec "$C" - job s1 "$S3" "$TC" c; } >"$REG"
+	run --separate-stderr sh -c 'prlist -s s1 | prreap'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$A" - job s1 "$S1" "$TA" a
+	    rec "$C" - job s1 "$S3" "$TC" c)" ]
+	[ "$stderr" = "" ]
+	ended "$A"; [ "$ST" -eq 143 ]
+	ended "$C"; [ "$ST" -eq 143 ]
+	alive "$B"
+	[ "$(reg_lines)" = "$(rec "$B" - job s2 "$S2" "$TB" b)" ]
+}
+
+@test "stdin: a line whose id is gone from the registry is skipped, its process untouched" {
+	start_sleep; A=$P TA=$TOK
+	start_sleep; B=$P TB=$TOK
+	{ header; rec "$A" - job s1 "$S1" "$TA" a; } >"$REG"
+	{ rec "$B" - job s1 "$S1" "$TB" b
+	  rec "$A" - job s1 "$S1" "$TA" a; } >"$T/in"
+	run prreap <"$T/in"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$A" - job s1 "$S1" "$TA" a)" ]
+	gone "$A"
+	alive "$B"
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "stdin: a line is matched by id and pid: another pid under the id is skipped" {
+	start_sleep; A=$P TA=$TOK
+	start_sleep; B=$P TB=$TOK
+	{ header; rec "$A" - job s1 "$S1" "$TA" a; } >"$REG"
+	rec "$B" - job s1 "$S1" "$TB" a >"$T/in"
+	run prreap <"$T/in"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	alive "$A"
+	alive "$B"
+	[ "$(reg_lines)" = "$(rec "$A" - job s1 "$S1" "$TA" a)" ]
+}
+
+@test "stdin: comments and blank lines are skipped, a repeated line counts once" {
+	start_sleep
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	{ echo '# from prlist'; echo
+	  rec "$P" - job s1 "$S1" "$TOK" a
+	  rec "$P" - job s1 "$S1" "$TOK" a; } >"$T/in"
+	run prreap <"$T/in"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+	ended "$P"; [ "$ST" -eq 143 ]
+}
+
+@test "stdin: a malformed line: exit 2, message, nothing signalled, registry unchanged" {
+	start_sleep; A=$P TA=$TOK
+	start_sleep; B=$P TB=$TOK
+	{ header; rec "$A" - job s1 "$S1" "$TA" a
+	  rec "$B" - job s1 "$S1" "$TB" b; } >"$REG"
+	cp "$REG" "$T/before"
+	{ rec "$A" - job s1 "$S1" "$TA" a
+	  printf '%s\t%s\n' "$B" 'not a record'; } >"$T/in"
+	run --separate-stderr prreap <"$T/in"
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prreap: stdin:2: malformed record line; nothing signalled" ]
+	alive "$A"
+	alive "$B"
+	cmp "$REG" "$T/before"
+}
+
+# --- signals and waiting -------------------------------------------------
+
+@test "a process that ignores TERM is killed after -T, and counts as gone" {
+	start_stubborn
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	t0=$(date +%s%N)
+	run prreap -T 1 -i a
+	el=$(ms_since "$t0")
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+	[ "$el" -ge 1000 ]
+	ended "$P"; [ "$ST" -eq 137 ]
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "-T takes fractions of a second" {
+	start_stubborn
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	t0=$(date +%s%N)
+	run prreap -T 0.3 -i a
+	el=$(ms_since "$t0")
+	[ "$status" -eq 0 ]
+	[ "$el" -ge 300 ]
+	ended "$P"; [ "$ST" -eq 137 ]
+}
+
+@test "a group: TERM reaches the leader's child too" {
+	start_group
+	{ header; rec "$G" "$G" job s1 "$S1" "$GTOK" g; } >"$REG"
+	run --separate-stderr prreap -i g
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$G" "$G" job s1 "$S1" "$GTOK" g)" ]
+	[ "$stderr" = "" ]
+	gone "$G"
+	gone "$GC"
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "a group: a straggler that ignores TERM is killed after its leader has exited" {
+	start_group sh -c 'trap "" TERM; exec sleep 1000'
+	{ header; rec "$G" "$G" job s1 "$S1" "$GTOK" g; } >"$REG"
+	t0=$(date +%s%N)
+	run prreap -T 0.5 -i g
+	el=$(ms_since "$t0")
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$G" "$G" job s1 "$S1" "$GTOK" g)" ]
+	[ "$el" -ge 500 ]
+	gone "$G"
+	gone "$GC"
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "-S 0 sends nothing first: a process that ends on its own within -T is gone" {
+	sleep 1 </dev/null >/dev/null 2>&1 3>&- &
+	P=$!
+	track "$P"
+	TOK=$(prpidcheck -T "$P")
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	run prreap -S 0 -T 30 -i a
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+	ended "$P"; [ "$ST" -eq 0 ]	# never signalled
+}
+
+@test "-S 0 -T 0.2: a plain sleep ends by SIGKILL, not TERM" {
+	start_sleep
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	t0=$(date +%s%N)
+	run prreap -S 0 -T 0.2 -i a
+	el=$(ms_since "$t0")
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+	[ "$el" -ge 200 ]
+	ended "$P"; [ "$ST" -eq 137 ]
+}
+
+@test "-K is the wait after SIGKILL" {
+	start_sleep
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	run prreap -S 0 -T 0 -K 5 -i a
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+	ended "$P"; [ "$ST" -eq 137 ]
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "-S takes names, SIG names and numbers" {
+	for spec in TERM:143 SIGTERM:143 HUP:129 SIGHUP:129 KILL:137 USR1:138 \
+	    1:129 9:137 15:143; do
+		start_sleep
+		{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+		run prreap -S "${spec%:*}" -i a
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+		ended "$P"; [ "$ST" -eq "${spec#*:}" ]
+	done
+}
+
+# --- what is never signalled ---------------------------------------------
+
+@test "a live process recorded with another token is left alone, its record dropped" {
+	start_sleep
+	{ header; rec "$P" - job s1 "$S1" 1 a; } >"$REG"
+	run --separate-stderr prreap -S KILL -T 0.2 -i a
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$P" - job s1 "$S1" 1 a)" ]
+	alive "$P"
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "a zombie's record is dropped at once, its parent untouched" {
+	start_zombie
+	{ header; rec "$Z" - job s1 "$S1" - z; } >"$REG"
+	run --separate-stderr prreap -i z
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$Z" - job s1 "$S1" - z)" ]
+	[ "$stderr" = "" ]
+	alive "$ZP"
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "a record of another boot is forgotten without a signal" {
+	if noprocfs; then
+		skip "no boot id without procfs: every header names boot '-'"
+	fi
+	start_sleep
+	{ header 00000000-0000-0000-0000-000000000000
+	  rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	run prreap -i a
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+	alive "$P"
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "a record of prreap's own process group is refused: exit 1, kept, nothing killed" {
+	start_sleep
+	G=$(ps -o pgid= $$ | tr -d ' ')
+	# prreap, run below, must be in this group too, or the record would
+	# not be its own group's: make sure of that before it runs.
+	run sh -c 'ps -o pgid= $$'
+	[ "$(echo "$output" | tr -d ' ')" = "$G" ]
+	{ header; rec "$P" "$G" job s1 "$S1" "$TOK" own; } >"$REG"
+	run --separate-stderr prreap -T 0.2 -i own
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prreap: own: refusing to signal: it is this process's own process group" ]
+	alive "$P"
+	[ "$(reg_lines)" = "$(rec "$P" "$G" job s1 "$S1" "$TOK" own)" ]
+}
+
+@test "records of pid 1 or process group 1 are refused: exit 1, kept" {
+	start_sleep
+	{ header; rec 1 - job s1 "$S1" - init
+	  rec "$P" 1 job s1 "$S1" "$TOK" pg1; } >"$REG"
+	run --separate-stderr prreap -T 0.2 -s s1
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prreap: init: refusing to signal: pid or process group 0 or 1
+prreap: pg1: refusing to signal: pid or process group 0 or 1" ]
+	alive "$P"
+	[ "$(reg_lines)" = "$(rec 1 - job s1 "$S1" - init
+	    rec "$P" 1 job s1 "$S1" "$TOK" pg1)" ]
+}
+
+@test "a refused record does not keep the others from being stopped" {
+	start_sleep; A=$P TA=$TOK
+	start_sleep; B=$P TB=$TOK
+	{ header; rec "$A" 1 job s1 "$S1" "$TA" a
+	  rec "$B" - job s1 "$S1" "$TB" b; } >"$REG"
+	run --separate-stderr prreap -T 0.2 -s s1
+	[ "$status" -eq 1 ]
+	[ "$output" = "$(rec "$B" - job s1 "$S1" "$TB" b)" ]
+	[ "$stderr" = "prreap: a: refusing to signal: pid or process group 0 or 1" ]
+	alive "$A"
+	ended "$B"; [ "$ST" -eq 143 ]
+	[ "$(reg_lines)" = "$(rec "$A" 1 job s1 "$S1" "$TA" a)" ]
+}
+
+# Left out: a process that survives SIGKILL (its record must stay, exit 1).
+# Only a process stuck in uninterruptible sleep does, and making one on
+# purpose (a FUSE server that never answers, a hung NFS mount) is neither
+# portable nor deterministic here.
+
+# --- -n ------------------------------------------------------------------
+
+@test "-n prints what it would signal and changes nothing" {
+	start_sleep; A=$P TA=$TOK
+	start_sleep; B=$P TB=$TOK
+	dead_pid
+	{ header; rec "$A" - job s1 "$S1" "$TA" a
+	  rec "$D" - job s1 "$S2" 1 dead
+	  rec "$B" - job s2 "$S3" "$TB" b; } >"$REG"
+	cp "$REG" "$T/before"
+	run --separate-stderr prreap -n -s s1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$A" - job s1 "$S1" "$TA" a)" ]
+	[ "$stderr" = "" ]
+	alive "$A"
+	alive "$B"
+	cmp "$REG" "$T/before"
+}
+
+@test "-n leaves out, with a message, what it would refuse" {
+	start_sleep; A=$P TA=$TOK
+	start_sleep; B=$P TB=$TOK
+	{ header; rec "$A" 1 job s1 "$S1" "$TA" a
+	  rec "$B" - job s1 "$S1" "$TB" b; } >"$REG"
+	cp "$REG" "$T/before"
+	run --separate-stderr prreap -n -s s1
+	[ "$status" -eq 1 ]
+	[ "$output" = "$(rec "$B" - job s1 "$S1" "$TB" b)" ]
+	[ "$stderr" = "prreap: a: refusing to signal: pid or process group 0 or 1" ]
+	alive "$A"
+	alive "$B"
+	cmp "$REG" "$T/before"
+}
+
+@test "-n reads stdin like a real run" {
+	start_sleep
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	cp "$REG" "$T/before"
+	run sh -c 'prlist | prreap -n'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+	alive "$P"
+	cmp "$REG" "$T/before"
+}
+
+# --- usage ---------------------------------------------------------------
+
+@test "an invalid signal is a usage error: exit 2, nothing signalled" {
+	start_sleep
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	cp "$REG" "$T/before"
+	for sig in FOO 99 -1 65 '' TERM2 sigterm ' 15'; do
+		run --separate-stderr prreap -S "$sig" -i a
+		[ "$status" -eq 2 ]
+		[ "$output" = "" ]
+		[[ $stderr == "prreap: -S: invalid signal '$sig': "* ]]
+	done
+	alive "$P"
+	cmp "$REG" "$T/before"
+}
+
+@test "invalid -T and -K seconds are usage errors: exit 2" {
+	start_sleep
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	for opt in -T -K; do
+		for v in abc 1e3 0x10 -1 ' 5' '5 ' '' . 1.2.3 1000000001; do
+			run --separate-stderr prreap "$opt" "$v" -i a
+			[ "$status" -eq 2 ]
+			[ "$output" = "" ]
+			[[ $stderr == "prreap: $opt: invalid seconds '$v': "* ]]
+		done
+	done
+	alive "$P"
+	[ "$(reg_lines)" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+}
+
+@test "an unknown option is a usage error: exit 2, one line on stderr" {
+	run --separate-stderr prreap -Z
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prreap: -Z: unknown option (-h for usage)" ]
+}
+
+@test "an operand is a usage error: exit 2" {
+	run --separate-stderr prreap -s s1 extra
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prreap: 'extra': unexpected operand (-h for usage)" ]
+}
+
+@test "-h prints usage on stdout, exit 0" {
+	run --separate-stderr prreap -h
+	[ "$status" -eq 0 ]
+	[ "$output" = "usage: prreap [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID] [-S SIG] [-T SECS] [-K SECS] [-n]" ]
+	[ "$stderr" = "" ]
+}
