@@ -1,5 +1,6 @@
 /* reap.c - signal recorded processes and wait for them to be gone. */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -167,7 +168,9 @@ wait_gone(struct target *t, size_t n, long long ns)
 			} else
 				byhand = 1;
 		}
-		ms = (int)((left_ns + 999999) / 1000000);
+		/* -T may be up to 10^9 s: more milliseconds than an int holds. */
+		ms = left_ns >= INT_MAX * 1000000LL ? INT_MAX :
+		    (int)((left_ns + 999999) / 1000000);
 		if (byhand && ms > spin)
 			ms = spin;
 		if (poll(pfd, np, ms) > 0) {
