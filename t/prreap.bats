@@ -69,7 +69,9 @@ start_stubborn() {
 # it and waits for its child CMD (default: sleep 1000, which CMD must end
 # up exec'ing).  Sets G (the leader, also the group's id), GC (the child)
 # and GTOK (the leader's token).  setsid forks when it already leads a
-# group, so the pids come from inside, not from $!.
+# group, so the pids come from inside, not from $!; $! is GP, which is G
+# itself when setsid did not fork (it does not here: a child of a shell
+# without job control does not lead a group), so that `ended "$G"` works.
 ng=0
 start_group() {
 	local f
@@ -78,6 +80,7 @@ start_group() {
 	[ $# -gt 0 ] || set -- sleep 1000
 	setsid sh -c 'f=$1; shift; "$@" & echo "$$ $!" >"$f.tmp"; mv "$f.tmp" "$f"
 	    wait' sh "$f" "$@" </dev/null >/dev/null 2>&1 3>&- &
+	GP=$!
 	until_true test -s "$f"
 	read -r G GC <"$f"
 	track -g "$G"
@@ -300,8 +303,9 @@ ms_since() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(rec "$G" "$G" job s1 "$S1" "$GTOK" g)" ]
 	[ "$stderr" = "" ]
-	gone "$G"
 	gone "$GC"
+	[ "$GP" = "$G" ]
+	ended "$G"; [ "$ST" -eq 143 ]
 	[ "$(reg_lines)" = "" ]
 }
 
@@ -314,9 +318,28 @@ ms_since() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(rec "$G" "$G" job s1 "$S1" "$GTOK" g)" ]
 	[ "$el" -ge 500 ]
-	gone "$G"
 	gone "$GC"
+	[ "$GP" = "$G" ]
+	ended "$G"; [ "$ST" -eq 143 ]	# the leader went at once
 	[ "$(reg_lines)" = "" ]
+}
+
+@test "a group recorded through a member (pgid is not its pid): the whole group is stopped" {
+	# The member recorded, M, is a leaf: were it signalled alone, its
+	# parent GC and the leader G would live on.
+	start_group sh -c 'sleep 1000 & exec sleep 1000'
+	M=$(ps -o pid= --ppid "$GC" | tr -d ' ')
+	track "$M"
+	mtok=$(prpidcheck -T "$M")
+	{ header; rec "$M" "$G" job s1 "$S1" "$mtok" m; } >"$REG"
+	run --separate-stderr prreap -i m
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$M" "$G" job s1 "$S1" "$mtok" m)" ]
+	[ "$stderr" = "" ]
+	gone "$M"
+	gone "$GC"
+	[ "$GP" = "$G" ]
+	ended "$G"; [ "$ST" -eq 143 ]	# TERM, not the later KILL
 }
 
 @test "-S 0 sends nothing first: a process that ends on its own within -T is gone" {
