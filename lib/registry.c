@@ -163,11 +163,26 @@ clear(struct reg *r)
 	r->otherboot = 0;
 }
 
+/*
+ * Take BUF (LEN bytes and one spare, from malloc) as the registry's bytes
+ * and parse it in place: reg_load() without the file, for the fuzzer.
+ */
+void
+reg_parse_buf(struct reg *r, char *buf, size_t len)
+{
+	clear(r);
+	rehash(r, 0);
+	r->buf = buf;
+	buf[len] = '\0';
+	parse(r, buf, buf + len);
+}
+
 void
 reg_load(struct reg *r)
 {
 	size_t len = 0, size;
 	struct stat st;
+	char *buf;
 	ssize_t n;
 	int fd;
 
@@ -179,13 +194,13 @@ reg_load(struct reg *r)
 	if (fstat(fd, &st) == -1)
 		die_sys(PR_SYS, "%s: cannot stat", r->path);
 	size = (size_t)st.st_size + 1;
-	r->buf = xrealloc(NULL, size + 1);
+	buf = xrealloc(NULL, size + 1);
 	for (;;) {
 		if (len == size) {
 			size *= 2;
-			r->buf = xrealloc(r->buf, size + 1);
+			buf = xrealloc(buf, size + 1);
 		}
-		n = read(fd, r->buf + len, size - len);
+		n = read(fd, buf + len, size - len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
@@ -195,8 +210,7 @@ reg_load(struct reg *r)
 		len += (size_t)n;
 	}
 	close(fd);
-	r->buf[len] = '\0';
-	parse(r, r->buf, r->buf + len);
+	reg_parse_buf(r, buf, len);
 	r->dirty = 0;
 	r->warned = 1;
 }

@@ -42,6 +42,7 @@ struct reg {
 
 void reg_open(struct reg *r, const char *ropt, int writer);
 void reg_load(struct reg *r);
+void reg_parse_buf(struct reg *r, char *buf, size_t len);	/* no file */
 void reg_lock(struct reg *r);
 void reg_unlock(struct reg *r);
 void reg_store(struct reg *r);
