@@ -61,3 +61,29 @@ clean:
 	rm -rf build
 
 .PHONY: all check static install clean
+
+# Fuzzing with clang's libFuzzer: each harness t/fuzz/fuzz_NAME.c, against
+# the library built with the same instrumentation into build/fuzz, replays
+# t/fuzz/corpus/NAME, then runs FUZZ_SECS seconds (t/fuzz/run.sh).
+FUZZ_CC     ?= clang
+FUZZ_SECS   ?= 60
+FUZZ_CFLAGS  = -fsanitize=fuzzer,address,undefined \
+	       -fno-sanitize-recover=all -g -O1 \
+	       -std=c99 -D_POSIX_C_SOURCE=200809L -Ilib
+FUZZERS = $(patsubst t/fuzz/fuzz_%.c,%,$(wildcard t/fuzz/fuzz_*.c))
+FUZZOBJ = $(LIBSRC:%.c=build/fuzz/%.o)
+
+build/fuzz/lib/%.o: lib/%.c lib/*.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_%: t/fuzz/fuzz_%.c $(FUZZOBJ) lib/*.h
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZOBJ)
+
+# The library's objects are no intermediate files: keep them between runs.
+.SECONDARY: $(FUZZOBJ)
+
+fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
+	FUZZ_SECS=$(FUZZ_SECS) sh t/fuzz/run.sh $(FUZZERS)
+
+.PHONY: fuzz
