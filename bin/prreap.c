@@ -129,6 +129,8 @@ main(int argc, char *argv[])
 				left++;
 			else
 				rec_print(live[i]);
+		free(pick), free(live), free(gone);
+		reg_free(&reg);
 		if (fflush(stdout) != 0)
 			die_sys(PR_SYS, "stdout");
 		return left > 0 ? PR_NO : PR_OK;
