@@ -87,3 +87,11 @@ fuzz: $(FUZZERS:%=build/fuzz/fuzz_%)
 	FUZZ_SECS=$(FUZZ_SECS) sh t/fuzz/run.sh $(FUZZERS)
 
 .PHONY: fuzz
+
+# Every tool under valgrind's memcheck on a registry of 10000 records
+# (scripts/valgrind.sh), built with -g into build/valgrind.
+valgrind:
+	$(MAKE) O=build/valgrind CFLAGS="$(CFLAGS) -g" all
+	PRREG_BIN=$(abspath build/valgrind/bin) sh scripts/valgrind.sh
+
+.PHONY: valgrind
