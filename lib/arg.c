@@ -32,7 +32,8 @@ shown(const char *v)
 	static char buf[72];
 	size_t i, n = 0;
 
-	for (i = 0; v[i] != '\0' && n < sizeof buf - 5; i++) {
+	/* Room left, at worst, for one \xNN, the "..." and the NUL. */
+	for (i = 0; v[i] != '\0' && n < sizeof buf - 8; i++) {
 		unsigned char c = v[i];
 
 		if (c >= ' ' && c < 0x7f)
