@@ -27,7 +27,8 @@ vmsg(int err, const char *fmt, va_list ap)
 	char buf[1024];
 	int n, m;
 
-	n = snprintf(buf, sizeof buf, "%s: ", prog);
+	/* argv[0] may be anything (exec -a): a name past NAME_MAX is cut. */
+	n = snprintf(buf, sizeof buf, "%.255s: ", prog);
 	m = vsnprintf(buf + n, sizeof buf - n, fmt, ap);
 	n = m < 0 ? n : (n + m >= (int)sizeof buf ? (int)sizeof buf - 1 : n + m);
 	if (err)
