@@ -102,6 +102,23 @@ arg_secs(int opt, const char *v)
 	return ns;
 }
 
+/* A variable name (-u): a letter or _, then letters, digits or _. */
+const char *
+arg_envname(int opt, const char *v)
+{
+	size_t i;
+
+	for (i = 0; v[i] != '\0'; i++)
+		if (!((v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= 'a' &&
+		    v[i] <= 'z') || v[i] == '_' || (i > 0 && v[i] >= '0' &&
+		    v[i] <= '9')))
+			break;
+	if (i == 0 || v[i] != '\0')
+		die(PR_USAGE, "-%c: invalid variable name '%s': want a letter "
+		    "or _, then letters, digits or _", opt, shown(v));
+	return v;
+}
+
 static const struct {
 	const char *name;
 	int sig;

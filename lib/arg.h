@@ -15,6 +15,7 @@
 int opt_next(int argc, char *const argv[], const char *opts);
 const char *arg_word(int opt, const char *v);
 const char *arg_token(int opt, const char *v);
+const char *arg_envname(int opt, const char *v);
 pid_t arg_pid(int opt, const char *v);	/* opt 0: an operand */
 unsigned long arg_count(int opt, const char *v, unsigned long min,
     unsigned long max);
