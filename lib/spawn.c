@@ -1,0 +1,179 @@
+/* spawn.c - fork, setsid, exec with an error pipe; wait and forward signals. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "msg.h"
+#include "spawn.h"
+
+/* What the child was doing when it failed, sent with errno on the pipe. */
+enum { AT_SETSID = 1, AT_EXEC };
+
+static const int fwd_sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1,
+    SIGUSR2 };
+#define NFWD (sizeof fwd_sigs / sizeof fwd_sigs[0])
+
+static volatile pid_t fwd_pgid;
+
+static void
+fwd_set(sigset_t *set)
+{
+	size_t i;
+
+	sigemptyset(set);
+	for (i = 0; i < NFWD; i++)
+		sigaddset(set, fwd_sigs[i]);
+}
+
+static void
+child(char *const argv[], const char *const unset[], int fd,
+    const sigset_t *mask, const struct sigaction *chld)
+{
+	int e[2] = { AT_SETSID, 0 };
+	ssize_t n;
+
+	if (setsid() != -1) {
+		e[0] = AT_EXEC;
+		for (; *unset != NULL; unset++)
+			unsetenv(*unset);
+		sigaction(SIGCHLD, chld, NULL);
+		sigprocmask(SIG_SETMASK, mask, NULL);
+		execvp(argv[0], argv);
+	}
+	e[1] = errno;
+	n = write(fd, e, sizeof e);
+	(void)n;
+	_exit(PR_NOTFOUND);
+}
+
+/*
+ * Start ARGV in a session of its own, without the names UNSET in its
+ * environment; return its pid once it has been executed.  With HOLD, the
+ * signals spawn_wait() forwards stay blocked in the caller until then.
+ * The child is not waited for: it stays ours, a zombie at worst, so its
+ * start token can still be read.
+ */
+pid_t
+spawn(char *const argv[], const char *const unset[], int hold)
+{
+	struct sigaction dfl, chld;
+	sigset_t set, mask;
+	int p[2], e[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(p) == -1 || fcntl(p[0], F_SETFD, FD_CLOEXEC) == -1 ||
+	    fcntl(p[1], F_SETFD, FD_CLOEXEC) == -1)
+		die_sys(PR_SYS, "cannot make a pipe");
+	/* We wait for our child; the command gets SIGCHLD as it was. */
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGCHLD, &dfl, &chld);
+	fwd_set(&set);
+	sigprocmask(SIG_BLOCK, hold ? &set : NULL, &mask);
+	fflush(NULL);
+
+	if ((pid = fork()) == -1)
+		die_sys(PR_SYS, "cannot fork");
+	if (pid == 0)
+		child(argv, unset, p[1], &mask, &chld);
+	close(p[1]);
+	while ((n = read(p[0], e, sizeof e)) == -1 && errno == EINTR)
+		;
+	close(p[0]);
+	if (n == 0)
+		return pid;	/* EOF: the exec closed the pipe */
+
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	if (n != sizeof e)
+		die_sys(PR_SYS, "%s: cannot learn whether it was executed",
+		    argv[0]);
+	errno = e[1];
+	if (e[0] == AT_SETSID)
+		die_sys(PR_SYS, "%s: cannot start a session", argv[0]);
+	/* As shells say it: 127 not found, 126 found but not executable. */
+	die_sys(errno == ENOENT ? PR_NOTFOUND : PR_NOEXEC,
+	    "%s: cannot execute", argv[0]);
+	return -1;
+}
+
+static void
+forward(int sig)
+{
+	int e = errno;
+
+	kill(-fwd_pgid, sig);
+	errno = e;
+}
+
+/*
+ * Forward the signals to PID's group until PID exits; return its status
+ * as a shell would (128+N for signal N).  PID is reaped only once the
+ * signals are blocked again: until then its pid, and so its group's id,
+ * cannot be given to another process, and a signal reaches no stranger.
+ */
+int
+spawn_wait(pid_t pid)
+{
+	struct sigaction sa;
+	siginfo_t si;
+	sigset_t set;
+	size_t i;
+	int st;
+
+	fwd_pgid = pid;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = forward;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NFWD; i++)
+		sigaction(fwd_sigs[i], &sa, NULL);
+	fwd_set(&set);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+
+	memset(&si, 0, sizeof si);
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1)
+		if (errno != EINTR)
+			die_sys(PR_SYS, "cannot wait for %ld", (long)pid);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			die_sys(PR_SYS, "cannot wait for %ld", (long)pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Undo spawn(): kill the group it started, and reap the child. */
+void
+spawn_cancel(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * -E: drop each empty argument (never ARGV[0], the command), with the one
+ * just before it when that begins with "--": "--model ''" goes whole.
+ */
+void
+args_drop_empty(char *argv[])
+{
+	size_t i, n = 1;
+
+	if (argv[0] == NULL)
+		return;
+	for (i = 1; argv[i] != NULL; i++) {
+		if (argv[i][0] != '\0')
+			argv[n++] = argv[i];
+		else if (i > 1 && strncmp(argv[i - 1], "--", 2) == 0)
+			n--;	/* argv[i - 1], the last one kept */
+	}
+	argv[n] = NULL;
+}
