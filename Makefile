@@ -62,6 +62,12 @@ clean:
 
 .PHONY: all check static install clean
 
+# The tools at work on a scratch registry, each command shown (scripts/demo.sh).
+demo: all
+	PRREG_BIN=$(abspath $(O)/bin) sh scripts/demo.sh
+
+.PHONY: demo
+
 # Fuzzing with clang's libFuzzer: each harness t/fuzz/fuzz_NAME.c, against
 # the library built with the same instrumentation into build/fuzz, replays
 # t/fuzz/corpus/NAME, then runs FUZZ_SECS seconds (t/fuzz/run.sh).
