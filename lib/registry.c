@@ -112,6 +112,7 @@ parse(struct reg *r, char *p, char *end)
 
 	for (; p < end; p = nl + 1) {
 		struct rec *rec;
+		size_t *id;
 
 		nl = memchr(p, '\n', end - p);
 		if (nl == NULL)
@@ -135,7 +136,7 @@ parse(struct reg *r, char *p, char *end)
 			continue;
 		}
 		rec->line = line;
-		if (*slot(r, rec->f[F_ID]) != 0) {
+		if (*(id = slot(r, rec->f[F_ID])) != 0) {
 			/* Keep the first; the copy goes where bad lines go. */
 			size_t i;
 
@@ -144,7 +145,7 @@ parse(struct reg *r, char *p, char *end)
 			bad_line(r, p, len, line, "duplicate id");
 			continue;
 		}
-		*slot(r, rec->f[F_ID]) = ++r->n;
+		*id = ++r->n;
 		if (r->n * 2 > r->hcap)
 			rehash(r, r->n);
 	}
@@ -170,8 +171,16 @@ clear(struct reg *r)
 void
 reg_parse_buf(struct reg *r, char *buf, size_t len)
 {
+	size_t lines = 1;
+	char *p;
+
+	/* Room for every line at once: no regrowing, no rehashing. */
+	for (p = buf; (p = memchr(p, '\n', buf + len - p)) != NULL; p++)
+		lines++;
 	clear(r);
-	rehash(r, 0);
+	r->cap = lines;
+	r->rec = xrealloc(NULL, r->cap * sizeof *r->rec);
+	rehash(r, lines);
 	r->buf = buf;
 	buf[len] = '\0';
 	parse(r, buf, buf + len);
