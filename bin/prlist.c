@@ -12,6 +12,7 @@
 	"[-i ID] [-l | -d] [-o FIELD[,FIELD...]]\n"
 
 static const struct rec *base;
+static char obuf[1 << 16];
 
 /* Oldest started first; ties keep file order.  Stamps sort as text. */
 static int
@@ -93,8 +94,14 @@ main(int argc, char *argv[])
 		    want == (reg_live(&reg, &reg.rec[i]) == LIVE)))
 			idx[n++] = i;
 	base = reg.rec;
-	qsort(idx, n, sizeof *idx, by_started);
+	/* prspawn appends in start order: sort only a file that is not. */
+	for (i = 1; i < n && by_started(&idx[i - 1], &idx[i]) < 0; i++)
+		;
+	if (i < n)
+		qsort(idx, n, sizeof *idx, by_started);
 
+	/* Large writes: stdio's own buffer made it 250 write(2)s a MB. */
+	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	for (i = 0; i < n; i++) {
 		if (nf > 0)
 			rec_print_fields(&reg.rec[idx[i]], fields, nf);
