@@ -101,3 +101,10 @@ valgrind:
 	PRREG_BIN=$(abspath build/valgrind/bin) sh scripts/valgrind.sh
 
 .PHONY: valgrind
+
+# What each tool costs against the floor it stands on, fixtures built anew
+# (bench/bench.sh; hyperfine where present).  Not part of check.
+bench: all
+	PRREG_BIN=$(abspath $(O)/bin) bash bench/bench.sh
+
+.PHONY: bench
