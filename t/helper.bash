@@ -76,3 +76,14 @@ start_zombie() {
 reg_lines() {
 	grep -v '^#' "$REG" || true
 }
+
+# fstate FILE: its inode, mtime, size and bytes, to show it was left alone.
+fstate() {
+	stat -c '%i %y %s' "$1" && od -c "$1"
+}
+
+# has_mountns: mounts can be made in a namespace of their own here
+# (unshare -m), where they never reach the rest of the machine.
+has_mountns() {
+	unshare -m true 2>/dev/null
+}

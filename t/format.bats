@@ -1,0 +1,588 @@
+#!/usr/bin/env bats
+# The registry file, prreg(5): where it is, its lines, its header and boot
+# id, malformed lines and their quarantine, and the files a tool refuses to
+# trust.  prlist is the reader and prprune the writer that show it.
+#
+# Dead records name pids no kernel hands out (above any pid_max), so
+# nothing here can ever signal, or even find, a stranger.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+eval "helper_$(declare -f teardown)"
+teardown() {
+	{ helper_teardown; wait; jobs; } >/dev/null 2>&1 || true
+}
+
+S1=2024-05-01T10:00:00.000Z
+S2=2024-05-01T10:00:01.000Z
+S3=2024-05-01T10:00:02.000Z
+D1=2147483647
+D2=2147483646
+D3=2147483645
+OTHERBOOT=00000000-0000-0000-0000-000000000000
+
+# skip_noprocfs: the boot id is `-` there, so no header names another boot.
+skip_noprocfs() {
+	if noprocfs; then skip "no boot id in the no-procfs build"; fi
+}
+
+# --- location ------------------------------------------------------------
+
+@test "location: -r FILE beats \$PRREG_FILE" {
+	rec "$D1" - job s1 "$S1" - from-env >"$REG"
+	rec "$D1" - job s1 "$S1" - from-r >"$T/r"
+	run -0 --separate-stderr prlist -o id -r "$T/r"
+	[ "$output" = from-r ]
+	[ "$stderr" = "" ]
+}
+
+@test "location: \$PRREG_FILE beats \$XDG_RUNTIME_DIR" {
+	mkdir -m 700 "$T/xdg" "$T/xdg/prreg"
+	rec "$D1" - job s1 "$S1" - from-xdg >"$T/xdg/prreg/registry"
+	rec "$D1" - job s1 "$S1" - from-env >"$REG"
+	XDG_RUNTIME_DIR=$T/xdg run -0 --separate-stderr prlist -o id
+	[ "$output" = from-env ]
+	[ "$stderr" = "" ]
+}
+
+@test "location: \$XDG_RUNTIME_DIR/prreg/registry when PRREG_FILE is unset or empty" {
+	mkdir -m 700 "$T/xdg" "$T/xdg/prreg"
+	rec "$D1" - job s1 "$S1" - from-xdg >"$T/xdg/prreg/registry"
+	unset PRREG_FILE
+	export XDG_RUNTIME_DIR=$T/xdg
+	run -0 --separate-stderr prlist -o id
+	[ "$output" = from-xdg ]
+	[ "$stderr" = "" ]
+	PRREG_FILE= run -0 --separate-stderr prlist -o id
+	[ "$output" = from-xdg ]
+}
+
+@test "location: a reader creates nothing, not even the missing default directory" {
+	unset PRREG_FILE
+	export XDG_RUNTIME_DIR=$T/xdg
+	run -1 --separate-stderr prlist
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ ! -e "$T/xdg" ]
+	mkdir -m 700 "$T/xdg"
+	run -1 --separate-stderr prlist
+	[ ! -e "$T/xdg/prreg" ]
+	run -0 --separate-stderr prprune -n
+	[ "$output" = "" ]
+	[ ! -e "$T/xdg/prreg" ]
+}
+
+@test "location: a writer creates the missing default directory mode 0700" {
+	unset PRREG_FILE
+	export XDG_RUNTIME_DIR=$T/xdg
+	umask 022
+	run -0 --separate-stderr prprune
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ "$(stat -c %a "$T/xdg")" = 700 ]
+	[ "$(stat -c %a "$T/xdg/prreg")" = 700 ]
+	# It is the registry's directory: a record put there is read.
+	rec "$D1" - job s1 "$S1" - a >"$T/xdg/prreg/registry"
+	run -0 prprune
+	[ "$output" = "$(rec "$D1" - job s1 "$S1" - a)" ]
+	[ "$(stat -c %a "$T/xdg/prreg/registry")" = 600 ]
+}
+
+@test "location: root's default is /run/prreg/registry, its directory made 0700 by a writer" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	has_mountns || skip "no mount namespace here (unshare -m): /run is left alone"
+	line=$(rec "$D1" - job s1 "$S1" - a)
+	# A tmpfs on /run, in a namespace of its own: the real /run is untouched.
+	run -0 --separate-stderr unshare -m sh -c '
+	    mount -t tmpfs tmpfs /run || exit 99
+	    unset PRREG_FILE XDG_RUNTIME_DIR
+	    prlist; echo "prlist $?"
+	    [ ! -e /run/prreg ] || echo "prlist made /run/prreg"
+	    prprune; echo "prprune $?"
+	    stat -c "%a %u" /run/prreg
+	    printf "%s\n" "$1" >/run/prreg/registry
+	    prlist; echo "prlist $?"
+	    XDG_RUNTIME_DIR= prlist -o id; echo "empty XDG_RUNTIME_DIR $?"' sh "$line"
+	[ "$stderr" = "" ]
+	[ "$output" = "prlist 1
+prprune 0
+700 0
+$line
+prlist 0
+a
+empty XDG_RUNTIME_DIR 0" ]
+}
+
+@test "location: another user's default is /tmp/prreg-UID/registry; one made by a third user is refused" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to become nobody"
+	has_mountns || skip "no mount namespace here (unshare -m): /tmp is left alone"
+	command -v setpriv >/dev/null || skip "no setpriv"
+	case $bindir in /tmp/*) skip "the binaries are under /tmp" ;; esac
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+	    test -x "$bindir/prlist" || skip "nobody cannot run $bindir/prlist"
+	line=$(rec "$D1" - job s1 "$S1" - a)
+	run --separate-stderr unshare -m sh -c '
+	    mount -t tmpfs tmpfs /tmp || exit 99
+	    unset PRREG_FILE XDG_RUNTIME_DIR
+	    nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+	    nobody prprune; echo "prprune $?"
+	    stat -c "%a %u" /tmp/prreg-65534
+	    printf "%s\n" "$1" >/tmp/prreg-65534/registry
+	    chown 65534 /tmp/prreg-65534/registry
+	    nobody prlist; echo "prlist $?"
+	    rm -r /tmp/prreg-65534
+	    mkdir -m 700 /tmp/prreg-65534
+	    chown 4242 /tmp/prreg-65534
+	    nobody prlist; echo "prlist $?"' sh "$line"
+	[ "$status" -eq 0 ]
+	[ "$output" = "prprune 0
+700 65534
+$line
+prlist 0
+prlist 3" ]
+	[ "$stderr" = "prlist: /tmp/prreg-65534: unsafe directory: owned by uid 4242, not 65534 or root" ]
+}
+
+@test "location: a bare name given to -r is in the current directory, shown as ./NAME" {
+	{ header; echo bad; rec "$D1" - job s1 "$S1" - a; } >"$T/reg"
+	cd "$T"
+	run -0 --separate-stderr prlist -r reg
+	[ "$output" = "$(rec "$D1" - job s1 "$S1" - a)" ]
+	[ "$stderr" = "prlist: ./reg:2: malformed record, skipped" ]
+}
+
+@test "location: an empty -r is invalid input" {
+	run -2 --separate-stderr prlist -r ''
+	[ "$output" = "" ]
+	[ "$stderr" = "prlist: -r: invalid registry path" ]
+	run -2 --separate-stderr prprune -r ''
+	[ "$output" = "" ]
+	[ "$stderr" = "prprune: -r: invalid registry path" ]
+}
+
+# --- lines ---------------------------------------------------------------
+
+@test "lines: a missing registry reads as empty" {
+	run -1 --separate-stderr prlist
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr prprune
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+}
+
+@test "lines: comments and blank lines are ignored; the last line needs no LF" {
+	{ header; echo '# a comment'; echo; rec "$D1" - job s1 "$S1" - a
+	  echo; echo '#'; printf '%s' "$(rec "$D2" - job s1 "$S2" - b)"; } >"$REG"
+	run -0 --separate-stderr prlist
+	[ "$output" = "$(rec "$D1" - job s1 "$S1" - a
+	    rec "$D2" - job s1 "$S2" - b)" ]
+	[ "$stderr" = "" ]
+}
+
+@test "lines: a writer puts the header first and keeps no other comment or blank line" {
+	start_sleep
+	{ echo '# a comment'; echo; rec "$P" - job s1 "$S1" "$TOK" a
+	  echo; echo '# another'; printf '%s' "$(rec "$D1" - job s1 "$S2" - b)"
+	} >"$REG"
+	run -0 --separate-stderr prprune
+	[ "$output" = "$(rec "$D1" - job s1 "$S2" - b)" ]
+	[ "$stderr" = "" ]
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$T/want"
+	cmp "$REG" "$T/want"
+}
+
+@test "lines: a WORD of 255 bytes is a record, one of 256 is malformed" {
+	w255=$(printf 'w%.0s' $(seq 255))
+	{ header; rec "$D1" - "$w255" "$w255" "$S1" - "$w255"
+	  rec "$D2" - job "${w255}x" "$S1" - b; } >"$REG"
+	run -0 --separate-stderr prlist
+	[ "$output" = "$(rec "$D1" - "$w255" "$w255" "$S1" - "$w255")" ]
+	[ "$stderr" = "prlist: $REG:3: malformed record, skipped" ]
+}
+
+@test "lines: every malformed form is skipped by a reader, with FILE:LINE on stderr" {
+	t65=$(printf 't%.0s' $(seq 65))
+	w256=$(printf 'w%.0s' $(seq 256))
+	{ header
+	  rec "$D1" - job s1 "$S1" - good1
+	  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$D2" - job s1 "$S1" -	# 6 fields
+	  rec "$D2" - job s1 "$S1" - x | sed 's/$/\tmore/'		# 8 fields
+	  rec 0 - job s1 "$S1" - pid0
+	  rec 0123 - job s1 "$S1" - leadingzero
+	  rec +5 - job s1 "$S1" - sign
+	  rec 2147483648 - job s1 "$S1" - toobig
+	  rec "$D2" 0 job s1 "$S1" - pgid0
+	  rec "$D2" x job s1 "$S1" - pgidx
+	  rec "$D2" - '' s1 "$S1" - emptytype
+	  rec "$D2" - 'a b' s1 "$S1" - spaceintype
+	  rec "$D2" - job 'sé' "$S1" - nonascii
+	  rec "$D2" - job s1 2024-13-01T10:00:00.000Z - month13
+	  rec "$D2" - job s1 2024-05-01T10:00:00Z - noms
+	  rec "$D2" - job s1 2024-05-01T10:00:00.000 - noZ
+	  rec "$D2" - job s1 "$S1" "$t65" longtoken
+	  rec "$D2" - job s1 "$S1" 'a b' spacetoken
+	  rec "$D2" - job s1 "$S1" - "$w256"
+	  rec "$D2" - job s1 "$S1" - ''
+	  printf ' %s' "$(rec "$D2" - job s1 "$S1" - leadingspace)"; echo
+	  rec "$D2" - job s1 "$S1" - trailingtab | sed 's/$/\t/'
+	  echo '   '
+	  echo ' # not a comment'
+	  rec "$D3" - job s1 "$S1" - good2; } >"$REG"
+	run -0 --separate-stderr prlist
+	[ "$output" = "$(rec "$D1" - job s1 "$S1" - good1
+	    rec "$D3" - job s1 "$S1" - good2)" ]
+	want=
+	for n in $(seq 3 24); do
+		want="$want${want:+$'\n'}prlist: $REG:$n: malformed record, skipped"
+	done
+	[ "$stderr" = "$want" ]
+}
+
+@test "lines: a writer moves malformed lines verbatim to FILE.corrupt, keeps the records" {
+	start_sleep
+	{ header
+	  rec "$P" - job s1 "$S1" "$TOK" a
+	  echo 'not a record'
+	  rec 0 - job s1 "$S1" - pid0
+	  rec "$D1" - job s1 "$S2" - b; } >"$REG"
+	run -0 --separate-stderr prprune
+	[ "$output" = "$(rec "$D1" - job s1 "$S2" - b)" ]
+	[ "$stderr" = "prprune: $REG:3: malformed record, moved to $REG.corrupt
+prprune: $REG:4: malformed record, moved to $REG.corrupt" ]
+	{ echo 'not a record'; rec 0 - job s1 "$S1" - pid0; } >"$T/want"
+	cmp "$REG.corrupt" "$T/want"
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$T/want"
+	cmp "$REG" "$T/want"
+	[ "$(stat -c %a "$REG.corrupt")" = 600 ]
+
+	# Quarantined once: the next writer finds nothing to say.
+	run -0 --separate-stderr prprune
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+
+	# FILE.corrupt is appended to, never replaced.
+	echo 'again bad' >>"$REG"
+	run -0 --separate-stderr prprune
+	[ "$stderr" = "prprune: $REG:3: malformed record, moved to $REG.corrupt" ]
+	{ echo 'not a record'; rec 0 - job s1 "$S1" - pid0
+	  echo 'again bad'; } >"$T/want"
+	cmp "$REG.corrupt" "$T/want"
+}
+
+@test "lines: a CRLF line is malformed and quarantined with its CR" {
+	start_sleep
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a
+	  rec "$D1" - job s1 "$S1" - crlf | sed 's/$/\r/'; } >"$REG"
+	run -0 --separate-stderr prlist
+	[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+	[ "$stderr" = "prlist: $REG:3: malformed record, skipped" ]
+	run -0 --separate-stderr prprune
+	[ "$output" = "" ]
+	[ "$stderr" = "prprune: $REG:3: malformed record, moved to $REG.corrupt" ]
+	rec "$D1" - job s1 "$S1" - crlf | sed 's/$/\r/' >"$T/want"
+	cmp "$REG.corrupt" "$T/want"
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$T/want"
+	cmp "$REG" "$T/want"
+}
+
+@test "lines: a NUL byte makes a line malformed; it is quarantined byte for byte" {
+	start_sleep
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a
+	  printf '%s\t-\tjob\ts\0x\t%s\t-\tnul\n' "$D1" "$S1"
+	  rec "$D2" - job s1 "$S2" - b; } >"$REG"
+	run -0 --separate-stderr prlist
+	[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a
+	    rec "$D2" - job s1 "$S2" - b)" ]
+	[ "$stderr" = "prlist: $REG:3: malformed record, skipped" ]
+	run -0 --separate-stderr prprune
+	[ "$output" = "$(rec "$D2" - job s1 "$S2" - b)" ]
+	[ "$stderr" = "prprune: $REG:3: malformed record, moved to $REG.corrupt" ]
+	printf '%s\t-\tjob\ts\0x\t%s\t-\tnul\n' "$D1" "$S1" >"$T/want"
+	cmp "$REG.corrupt" "$T/want"
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$T/want"
+	cmp "$REG" "$T/want"
+}
+
+@test "lines: of two records with one id the first stays, the later is quarantined" {
+	start_sleep; A=$P TA=$TOK
+	start_sleep; B=$P TB=$TOK
+	{ header; rec "$A" - job s1 "$S1" "$TA" same
+	  rec "$D1" - job s1 "$S1" - other
+	  rec "$B" - job s2 "$S2" "$TB" same; } >"$REG"
+	run -0 --separate-stderr prlist
+	[ "$output" = "$(rec "$A" - job s1 "$S1" "$TA" same
+	    rec "$D1" - job s1 "$S1" - other)" ]
+	[ "$stderr" = "prlist: $REG:4: duplicate id, skipped" ]
+	run -0 --separate-stderr prprune
+	[ "$output" = "$(rec "$D1" - job s1 "$S1" - other)" ]
+	[ "$stderr" = "prprune: $REG:4: duplicate id, moved to $REG.corrupt" ]
+	rec "$B" - job s2 "$S2" "$TB" same >"$T/want"
+	cmp "$REG.corrupt" "$T/want"
+	{ header; rec "$A" - job s1 "$S1" "$TA" same; } >"$T/want"
+	cmp "$REG" "$T/want"
+}
+
+# --- header and boot id ----------------------------------------------------
+
+@test "boot: a writer's header names this boot (- in the no-procfs build)" {
+	{ rec "$D1" - job s1 "$S1" - a; } >"$REG"
+	run -0 prprune
+	[ "$(cat "$REG")" = "#prreg 1 boot=$(bootid)" ]
+	if noprocfs; then
+		[ "$(head -1 "$REG")" = "#prreg 1 boot=-" ]
+	else
+		[ "$(head -1 "$REG")" = "#prreg 1 boot=$(cat /proc/sys/kernel/random/boot_id)" ]
+	fi
+}
+
+@test "boot: a header that names another boot makes every record dead" {
+	skip_noprocfs
+	start_sleep
+	{ header "$OTHERBOOT"; rec "$P" - job s1 "$S1" "$TOK" a
+	  rec "$D1" - job s1 "$S2" - b; } >"$REG"
+	run -0 --separate-stderr prlist -d
+	[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a
+	    rec "$D1" - job s1 "$S2" - b)" ]
+	[ "$stderr" = "" ]
+	run -1 --separate-stderr prlist -l
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+}
+
+@test "boot: a header of this boot, of boot -, or none leaves live records live" {
+	start_sleep
+	for h in "$(header)" '#prreg 1 boot=-' '# no header'; do
+		{ echo "$h"; rec "$P" - job s1 "$S1" "$TOK" a
+		  rec "$D1" - job s1 "$S2" - b; } >"$REG"
+		run -0 --separate-stderr prlist -l
+		[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+		[ "$stderr" = "" ]
+	done
+}
+
+@test "boot: a header on any line but the first is a comment" {
+	skip_noprocfs
+	start_sleep
+	{ echo '# first'; header "$OTHERBOOT"; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	run -0 --separate-stderr prlist -l
+	[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+}
+
+@test "boot: a writer that only removes keeps another boot's header" {
+	skip_noprocfs
+	start_sleep
+	{ header "$OTHERBOOT"; rec "$P" - job s1 "$S1" "$TOK" a
+	  rec "$D1" - job s2 "$S2" - b; } >"$REG"
+	run -0 --separate-stderr prprune -s s2
+	[ "$output" = "$(rec "$D1" - job s2 "$S2" - b)" ]
+	{ header "$OTHERBOOT"; rec "$P" - job s1 "$S1" "$TOK" a; } >"$T/want"
+	cmp "$REG" "$T/want"
+	run -0 prprune
+	[ "$output" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+	[ "$(cat "$REG")" = "#prreg 1 boot=$OTHERBOOT" ]
+	kill -0 "$P"
+}
+
+@test "boot: a writer that adds a record drops another boot's records and names this boot" {
+	skip_noprocfs
+	start_sleep
+	{ header "$OTHERBOOT"; rec "$D1" - job s1 "$S1" - old; } >"$REG"
+	run -0 --separate-stderr prspawn -p -i new -A "$P"
+	[ "$stderr" = "" ]
+	[ "$(cat "$REG")" = "$(header)
+$output" ]
+	[ "$(cut -f1,7 <<<"$output")" = "$P	new" ]
+}
+
+# --- files that are not trusted ---------------------------------------------
+
+@test "unsafe: a registry that is a symbolic link is refused, its target untouched" {
+	rec "$D1" - job s1 "$S1" - a >"$T/target"
+	ln -s "$T/target" "$REG"
+	before=$(fstate "$T/target")
+	run -3 --separate-stderr prlist
+	[ "$output" = "" ]
+	[ "$stderr" = "prlist: $REG: unsafe file: a symbolic link" ]
+	run -3 --separate-stderr prprune
+	[ "$output" = "" ]
+	[ "$stderr" = "prprune: $REG: unsafe file: a symbolic link" ]
+	[ "$(fstate "$T/target")" = "$before" ]
+	ln -sf "$T/nowhere" "$REG"
+	run -3 --separate-stderr prlist
+	[ "$stderr" = "prlist: $REG: unsafe file: a symbolic link" ]
+}
+
+@test "unsafe: a registry that is a FIFO is refused, without waiting for a writer" {
+	mkfifo -m 600 "$REG"
+	run -3 --separate-stderr timeout 60 prlist
+	[ "$output" = "" ]
+	[ "$stderr" = "prlist: $REG: unsafe file: not a regular file" ]
+	run -3 --separate-stderr timeout 60 prprune
+	[ "$output" = "" ]
+	[ "$stderr" = "prprune: $REG: unsafe file: not a regular file" ]
+}
+
+@test "unsafe: a registry that is a directory is refused" {
+	mkdir -m 700 "$REG"
+	run -3 --separate-stderr prlist
+	[ "$output" = "" ]
+	[ "$stderr" = "prlist: $REG: unsafe file: not a regular file" ]
+	run -3 --separate-stderr prprune
+	[ "$stderr" = "prprune: $REG: unsafe file: not a regular file" ]
+}
+
+@test "unsafe: a registry owned by another user is refused" {
+	rec "$D1" - job s1 "$S1" - a >"$REG"
+	chown nobody "$REG"
+	uid=$(id -u nobody)
+	run -3 --separate-stderr prlist
+	[ "$output" = "" ]
+	[ "$stderr" = "prlist: $REG: unsafe file: owned by uid $uid, not $(id -u)" ]
+	run -3 --separate-stderr prprune
+	[ "$output" = "" ]
+	[ "$stderr" = "prprune: $REG: unsafe file: owned by uid $uid, not $(id -u)" ]
+	[ "$(cat "$REG")" = "$(rec "$D1" - job s1 "$S1" - a)" ]
+}
+
+@test "unsafe: a registry writable by group (0620) or others (0602) is refused; 0644 will do" {
+	rec "$D1" - job s1 "$S1" - a >"$REG"
+	for m in 0620 0602 0660 0666; do
+		chmod "$m" "$REG"
+		run -3 --separate-stderr prlist
+		[ "$output" = "" ]
+		[ "$stderr" = "prlist: $REG: unsafe file: writable by group or others (mode $m)" ]
+		run -3 --separate-stderr prprune
+		[ "$output" = "" ]
+		[ "$stderr" = "prprune: $REG: unsafe file: writable by group or others (mode $m)" ]
+	done
+	chmod 0644 "$REG"
+	run -0 --separate-stderr prlist
+	[ "$output" = "$(rec "$D1" - job s1 "$S1" - a)" ]
+	[ "$stderr" = "" ]
+}
+
+@test "unsafe: a writer refuses a lock file that is a link, a FIFO, another's or 0666; a reader ignores it" {
+	start_sleep
+	rec "$P" - job s1 "$S1" "$TOK" a >"$REG"
+	: >"$T/target"
+	ln -s "$T/target" "$REG.lock"
+	run -3 --separate-stderr prprune
+	[ "$output" = "" ]
+	[ "$stderr" = "prprune: $REG.lock: unsafe file: a symbolic link" ]
+	run -0 prlist
+	rm "$REG.lock"
+	mkfifo -m 600 "$REG.lock"
+	run -3 --separate-stderr timeout 60 prprune
+	[ "$stderr" = "prprune: $REG.lock: unsafe file: not a regular file" ]
+	rm "$REG.lock"
+	: >"$REG.lock"
+	chown nobody "$REG.lock"
+	run -3 --separate-stderr prprune
+	[ "$stderr" = "prprune: $REG.lock: unsafe file: owned by uid $(id -u nobody), not $(id -u)" ]
+	chown 0 "$REG.lock"
+	chmod 666 "$REG.lock"
+	run -3 --separate-stderr prprune
+	[ "$stderr" = "prprune: $REG.lock: unsafe file: writable by group or others (mode 0666)" ]
+	[ "$(cat "$REG")" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+}
+
+@test "unsafe: a writer refuses an unsafe FILE.corrupt and then keeps the bad line in FILE" {
+	{ header; echo 'bad line'; rec "$D1" - job s1 "$S1" - a; } >"$REG"
+	cp "$REG" "$T/before"
+	: >"$T/target"
+	ln -s "$T/target" "$REG.corrupt"
+	run -3 --separate-stderr prprune
+	[ "$output" = "" ]
+	[ "$(tail -1 <<<"$stderr")" = "prprune: $REG.corrupt: unsafe file: a symbolic link" ]
+	cmp "$REG" "$T/before"
+	[ ! -s "$T/target" ]
+	rm "$REG.corrupt"
+	mkfifo -m 600 "$REG.corrupt"
+	run -3 --separate-stderr timeout 60 prprune
+	[ "$(tail -1 <<<"$stderr")" = "prprune: $REG.corrupt: unsafe file: not a regular file" ]
+	rm "$REG.corrupt"
+	: >"$REG.corrupt"
+	chmod 622 "$REG.corrupt"
+	run -3 --separate-stderr prprune
+	[ "$(tail -1 <<<"$stderr")" = "prprune: $REG.corrupt: unsafe file: writable by group or others (mode 0622)" ]
+	cmp "$REG" "$T/before"
+	[ ! -s "$REG.corrupt" ]
+}
+
+@test "unsafe: a directory writable by group or others is refused unless sticky" {
+	mkdir "$T/d"
+	R=$T/d/registry
+	rec "$D1" - job s1 "$S1" - a >"$R"
+	for m in 0777 0770 0707; do
+		chmod "$m" "$T/d"
+		run -3 --separate-stderr prlist -r "$R"
+		[ "$output" = "" ]
+		[ "$stderr" = "prlist: $T/d: unsafe directory: writable by group or others (mode $m)" ]
+		run -3 --separate-stderr prprune -r "$R"
+		[ "$output" = "" ]
+		[ "$stderr" = "prprune: $T/d: unsafe directory: writable by group or others (mode $m)" ]
+	done
+	chmod 1777 "$T/d"
+	run -0 --separate-stderr prlist -r "$R"
+	[ "$output" = "$(rec "$D1" - job s1 "$S1" - a)" ]
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr prprune -r "$R"
+	[ "$output" = "$(rec "$D1" - job s1 "$S1" - a)" ]
+	[ "$stderr" = "" ]
+}
+
+@test "unsafe: a directory owned by another user (not root) is refused" {
+	mkdir -m 700 "$T/d"
+	R=$T/d/registry
+	rec "$D1" - job s1 "$S1" - a >"$R"
+	chown nobody "$T/d"
+	run -3 --separate-stderr prlist -r "$R"
+	[ "$output" = "" ]
+	[ "$stderr" = "prlist: $T/d: unsafe directory: owned by uid $(id -u nobody), not $(id -u) or root" ]
+	run -3 --separate-stderr prprune -r "$R"
+	[ "$stderr" = "prprune: $T/d: unsafe directory: owned by uid $(id -u nobody), not $(id -u) or root" ]
+}
+
+# --- writing -------------------------------------------------------------
+
+@test "write: the new registry replaces the old by rename, mode 0600, no temp file left" {
+	start_sleep
+	umask 022
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a
+	  rec "$D1" - job s1 "$S2" - b; } >"$REG"
+	ino=$(stat -c %i "$REG")
+	run -0 prprune
+	[ "$(stat -c %i "$REG")" != "$ino" ]
+	[ "$(stat -c %a "$REG")" = 600 ]
+	[ "$(stat -c %a "$REG.lock")" = 600 ]
+	[ "$(cd "$T" && ls -A | grep registry | tr '\n' ' ')" = "registry registry.lock " ]
+}
+
+@test "write: nothing to change leaves the file as it was, not rewritten" {
+	start_sleep
+	{ header; echo '# kept, since nothing is written'
+	  rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	touch -d '2020-01-01 00:00:00' "$REG"
+	before=$(fstate "$REG")
+	run -0 --separate-stderr prprune
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ "$(fstate "$REG")" = "$before" ]
+}
+
+@test "write: a writer removes a temp file over 60 s old with a warning, a fresh one stays" {
+	{ header; rec "$D1" - job s1 "$S1" - a; } >"$REG"
+	echo partial >"$REG.tmp.AbC123"
+	touch -d '-2 min' "$REG.tmp.AbC123"
+	echo partial >"$REG.tmp.XyZ789"
+	echo other >"$REG.tmp.short"
+	touch -d '-2 min' "$REG.tmp.short"
+	run -0 --separate-stderr prprune
+	[ "$output" = "$(rec "$D1" - job s1 "$S1" - a)" ]
+	[ "$stderr" = "prprune: $REG.tmp.AbC123: removed stale temporary file" ]
+	[ ! -e "$REG.tmp.AbC123" ]
+	[ -e "$REG.tmp.XyZ789" ]
+	[ -e "$REG.tmp.short" ]
+}
