@@ -30,6 +30,7 @@ parse_fields(const char *list, int *fields)
 {
 	size_t n = 0;
 	const char *p = list, *comma;
+	char name[72];
 
 	for (;;) {
 		comma = strchr(p, ',');
@@ -37,10 +38,13 @@ parse_fields(const char *list, int *fields)
 			comma = p + strlen(p);
 		if (n == 64)
 			die(PR_USAGE, "-o: more than 64 fields");
-		if ((fields[n++] = field_index(p, comma - p)) < 0)
-			die(PR_USAGE, "-o: unknown field '%.*s': want pid, pgid, "
+		if ((fields[n++] = field_index(p, comma - p)) < 0) {
+			/* Enough of it for arg_shown() to cut with "...". */
+			snprintf(name, sizeof name, "%.*s", (int)(comma - p), p);
+			die(PR_USAGE, "-o: unknown field '%s': want pid, pgid, "
 			    "type, session, started, token or id",
-			    (int)(comma - p) > 32 ? 32 : (int)(comma - p), p);
+			    arg_shown(name));
+		}
 		if (*comma == '\0')
 			return n;
 		p = comma + 1;
@@ -80,7 +84,7 @@ main(int argc, char *argv[])
 	}
 	if (optind < argc)
 		die(PR_USAGE, "'%s': unexpected operand (-h for usage)",
-		    argv[optind]);
+		    arg_shown(argv[optind]));
 
 	/* Read, with no lock: a reader sees the old file or the new one. */
 	reg_open(&reg, ropt, 0);

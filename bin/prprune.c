@@ -41,7 +41,7 @@ main(int argc, char *argv[])
 	}
 	if (optind < argc)
 		die(PR_USAGE, "'%s': unexpected operand (-h for usage)",
-		    argv[optind]);
+		    arg_shown(argv[optind]));
 
 	/* Under the lock, unless only looking (-n). */
 	reg_open(&reg, ropt, !dry);

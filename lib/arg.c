@@ -18,16 +18,21 @@ opt_next(int argc, char *const argv[], const char *opts)
 	snprintf(spec, sizeof spec, "+:%s", opts);
 	opterr = 0;
 	c = getopt(argc, argv, spec);
-	if (c == '?')
-		die(PR_USAGE, "-%c: unknown option (-h for usage)", optopt);
+	if (c == '?') {
+		char o[2] = { (char)optopt, '\0' };
+
+		/* Any byte may follow '-': a newline would split the line. */
+		die(PR_USAGE, "-%s: unknown option (-h for usage)",
+		    arg_shown(o));
+	}
 	if (c == ':')
 		die(PR_USAGE, "-%c: option requires an argument", optopt);
 	return c;
 }
 
 /* Show a bad value safely: it may hold tabs, newlines or any byte. */
-static const char *
-shown(const char *v)
+const char *
+arg_shown(const char *v)
 {
 	static char buf[72];
 	size_t i, n = 0;
@@ -52,7 +57,7 @@ arg_word(int opt, const char *v)
 {
 	if (!word_ok(v, strlen(v)))
 		die(PR_USAGE, "-%c: invalid value '%s': want 1 to 255 of "
-		    "A-Z a-z 0-9 . _ : @ %% + = , / -", opt, shown(v));
+		    "A-Z a-z 0-9 . _ : @ %% + = , / -", opt, arg_shown(v));
 	return v;
 }
 
@@ -61,7 +66,7 @@ arg_token(int opt, const char *v)
 {
 	if (!token_ok(v, strlen(v)))
 		die(PR_USAGE, "-%c: invalid token '%s': want 1 to 64 "
-		    "printable non-blank bytes", opt, shown(v));
+		    "printable non-blank bytes", opt, arg_shown(v));
 	return v;
 }
 
@@ -74,9 +79,9 @@ arg_pid(int opt, const char *v)
 		return pid;
 	if (opt == 0)
 		die(PR_USAGE, "'%s': invalid pid: want 1 to 2147483647",
-		    shown(v));
+		    arg_shown(v));
 	die(PR_USAGE, "-%c: invalid pid '%s': want 1 to 2147483647", opt,
-	    shown(v));
+	    arg_shown(v));
 	return pid;
 }
 
@@ -87,7 +92,7 @@ arg_count(int opt, const char *v, unsigned long min, unsigned long max)
 
 	if (!ulong_parse(v, max, &n) || n < min)
 		die(PR_USAGE, "-%c: invalid number '%s': want %lu to %lu",
-		    opt, shown(v), min, max);
+		    opt, arg_shown(v), min, max);
 	return n;
 }
 
@@ -98,7 +103,7 @@ arg_secs(int opt, const char *v)
 
 	if (!secs_parse(v, &ns))
 		die(PR_USAGE, "-%c: invalid seconds '%s': want a decimal "
-		    "like 5 or 0.5, at most 1000000000", opt, shown(v));
+		    "like 5 or 0.5, at most 1000000000", opt, arg_shown(v));
 	return ns;
 }
 
@@ -115,7 +120,7 @@ arg_envname(int opt, const char *v)
 			break;
 	if (i == 0 || v[i] != '\0')
 		die(PR_USAGE, "-%c: invalid variable name '%s': want a letter "
-		    "or _, then letters, digits or _", opt, shown(v));
+		    "or _, then letters, digits or _", opt, arg_shown(v));
 	return v;
 }
 
@@ -150,6 +155,6 @@ arg_signal(int opt, const char *v)
 	    (n == 0 || sigaction((int)n, NULL, NULL) == 0))
 		return (int)n;
 	die(PR_USAGE, "-%c: invalid signal '%s': want a name like TERM or "
-	    "a number", opt, shown(v));
+	    "a number", opt, arg_shown(v));
 	return -1;
 }

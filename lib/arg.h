@@ -13,6 +13,7 @@
 #include <unistd.h>		/* optarg, optind */
 
 int opt_next(int argc, char *const argv[], const char *opts);
+const char *arg_shown(const char *v);	/* a bad value, safe to print */
 const char *arg_word(int opt, const char *v);
 const char *arg_token(int opt, const char *v);
 const char *arg_envname(int opt, const char *v);
