@@ -1,0 +1,64 @@
+#!/usr/bin/env bats
+# t/install.bats - make install: the five tools and the man pages land under
+# DESTDIR/PREFIX, and what was installed runs.  It installs the binaries
+# under test, those of $PRREG_BIN's build directory, without remaking them
+# (make -o all); with no $PRREG_BIN, make builds the tree's own bin/ first.
+
+load helper
+
+top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+tools="prspawn prlist prreap prprune prpidcheck"
+
+# install_root: make install PREFIX=/usr DESTDIR=$ROOT.
+install_root() {
+	local keep=
+	ROOT=$T/root
+	O=$top
+	if [ -n "${PRREG_BIN:-}" ]; then
+		O=$(cd "$PRREG_BIN/.." && pwd)
+		keep="-o all"
+	fi
+	make -s -C "$top" $keep install O="$O" PREFIX=/usr DESTDIR="$ROOT" \
+	    >"$T/make.out" 2>&1 || { cat "$T/make.out"; false; }
+}
+
+@test "make install puts the tools under test and every page under DESTDIR/PREFIX" {
+	install_root
+	for t in $tools; do
+		[ -x "$ROOT/usr/bin/$t" ]
+		cmp "$ROOT/usr/bin/$t" "$O/bin/$t"
+	done
+	for p in "$top"/man/*.1 "$top"/man/*.5; do
+		[ -e "$p" ] || continue
+		s=${p##*.}
+		cmp "$p" "$ROOT/usr/share/man/man$s/${p##*/}"
+	done
+}
+
+@test "each installed tool's -h prints its usage on stdout and exits 0" {
+	install_root
+	for t in $tools; do
+		"$ROOT/usr/bin/$t" -h >"$T/out" 2>"$T/err"
+		grep -q "^usage: $t " "$T/out"
+		[ ! -s "$T/err" ]
+	done
+}
+
+@test "an installed page renders: prlist(1), or else the first one installed" {
+	install_root
+	page=$ROOT/usr/share/man/man1/prlist.1
+	[ -e "$page" ] ||
+	    page=$(ls "$ROOT"/usr/share/man/man[15]/* 2>/dev/null | head -n 1)
+	[ -n "$page" ] || { echo "no page was installed"; false; }
+	name=$(basename "$page")
+	want=$(echo "${name%.*}" | tr a-z A-Z)"(${name##*.})"
+	if command -v man >/dev/null; then
+		MANWIDTH=80 MANPAGER=cat PAGER=cat man -l "$page" >"$T/out"
+	elif command -v mandoc >/dev/null; then
+		mandoc -Tascii "$page" >"$T/out"
+	else
+		skip "neither man nor mandoc"
+	fi
+	head -n 1 "$T/out" | grep -qF "$want"
+	grep -q NAME "$T/out"
+}
