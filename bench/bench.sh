@@ -9,10 +9,9 @@
 #
 # hyperfine where present (at least BENCH_RUNS runs, default 30, after 3
 # warm-ups), else (or with BENCH_NO_HYPERFINE=1) a timing loop of its own.
-# Where unshare(1) may, it runs in a PID
-# namespace of its own, as its PID 1: the orphans prspawn leaves are then
-# reaped even where the system's PID 1 never reaps (in some containers),
-# instead of piling up as zombies.  Every process started here is stopped
+# Where unshare(1) may, it runs in a PID namespace of its own, as its PID 1:
+# the orphans prspawn leaves are then reaped even where the system's PID 1
+# never reaps (in some containers), instead of piling up as zombies.  Every process started here is stopped
 # at the end: by its own pid, or through prreap, token-checked, by group.
 set -u
 export LC_ALL=C
