@@ -27,6 +27,15 @@ check(pid_t pid, const char *token)
 	return l == LIVE;
 }
 
+/* The status, once stdout has taken what was printed (else an error). */
+static int
+flushed(int status)
+{
+	if (fflush(stdout) != 0)
+		die_sys(PR_SYS, "stdout");
+	return status;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -74,7 +83,7 @@ main(int argc, char *argv[])
 		if (!proc_stat(pid, &ps))
 			return PR_NO;
 		printf("%s\n", ps.token);
-		return fflush(stdout) == 0 ? PR_OK : PR_SYS;
+		return flushed(PR_OK);
 	}
 
 	/* -f: a daemon's pid file, with or without a token. */
@@ -86,8 +95,8 @@ main(int argc, char *argv[])
 			die(PR_USAGE, "%s: malformed pid file: want PID or "
 			    "PID TOKEN on the first line", pidfile);
 		}
-		c = check(pid, ftoken[0] != '\0' ? ftoken : NULL);
-		return fflush(stdout) == 0 ? (c ? PR_OK : PR_NO) : PR_SYS;
+		return flushed(check(pid, ftoken[0] != '\0' ? ftoken : NULL) ?
+		    PR_OK : PR_NO);
 	}
 
 	/* PID...: all are checked before any is looked at. */
@@ -98,5 +107,5 @@ main(int argc, char *argv[])
 	for (i = 0; i < argc; i++)
 		all &= check(pids[i], token);
 	free(pids);
-	return fflush(stdout) == 0 ? (all ? PR_OK : PR_NO) : PR_SYS;
+	return flushed(all ? PR_OK : PR_NO);
 }
