@@ -337,3 +337,11 @@ dead 0" ]
 	[ "$stderr" = "" ]
 	[ "$(fstate "$R"; ls -A "$T/ro")" = "$before" ]
 }
+
+@test "what cannot be written to stdout is an error: exit 3, with a message" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	{ header; rec "$D1" - job s1 "$S1" - a; } >"$REG"
+	run -3 --separate-stderr sh -c 'prlist >/dev/full'
+	[ "$output" = "" ]
+	[ "$stderr" = "prlist: stdout: No space left on device" ]
+}

@@ -320,3 +320,14 @@ $B live" ]
 		[ "$stderr" = "prpidcheck: $T/pid: $WANTFILE" ]
 	done
 }
+
+@test "what cannot be written to stdout is an error: exit 3, with a message" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	start_sleep
+	echo "$P" >"$T/pid"
+	for args in "-v $P" "-v -f $T/pid" "-T $P"; do
+		run -3 --separate-stderr sh -c 'prpidcheck "$@" >/dev/full' sh $args
+		[ "$output" = "" ]
+		[ "$stderr" = "prpidcheck: stdout: No space left on device" ]
+	done
+}
