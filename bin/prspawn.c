@@ -73,7 +73,7 @@ main(int argc, char *argv[])
 	const char *ropt = NULL, *pidfile = NULL, *id = NULL;
 	char defid[WORD_MAX + 1], token[TOKEN_MAX + 1], *const *cmd;
 	int c, print = 0, fg = 0, drop = 0, status, spawnopt = 0;
-	pid_t pid = 0, pgid;
+	pid_t adopt = 0, pid, pgid = 0;
 	struct reg reg, spare;
 	const char **unset;
 	size_t nunset = 0;
@@ -129,19 +129,19 @@ main(int argc, char *argv[])
 			fg = 1;
 			break;
 		case 'A':
-			pid = arg_pid(c, optarg);
+			adopt = arg_pid(c, optarg);
 			break;
 		}
 	}
 	cmd = argv + optind;
 
 	/* Everything that can be checked before anything is started. */
-	if (pid != 0 && spawnopt != 0)
+	if (adopt != 0 && spawnopt != 0)
 		die(PR_USAGE, "-A and -%c exclude each other (-h for usage)",
 		    spawnopt);
-	if (pid != 0 && optind < argc)
+	if (adopt != 0 && optind < argc)
 		die(PR_USAGE, "-A takes no COMMAND (-h for usage)");
-	if (pid == 0 && optind == argc)
+	if (adopt == 0 && optind == argc)
 		die(PR_USAGE, "no COMMAND (-h for usage)");
 	if (id == NULL && strlen(s.type) + strlen(s.session) + 12 > WORD_MAX)
 		die(PR_USAGE, "-t, -s: the id TYPE:SESSION:PID would be longer "
@@ -151,15 +151,15 @@ main(int argc, char *argv[])
 	reg_open(&reg, ropt, 1);
 	reg_open(&spare, ropt, 1);
 
-	if (pid != 0) {
+	if (adopt != 0) {
 		/* -A: a process that runs already, if it is live. */
-		enum live l = pid_live(pid, NULL);
+		enum live l = pid_live(adopt, NULL);
 
-		if (l == LIVE && (pgid = getpgid(pid)) == -1 && errno == ESRCH)
+		if (l == LIVE && (pgid = getpgid(adopt)) == -1 && errno == ESRCH)
 			l = DEAD;
 		if (l != LIVE)
 			die(PR_NO, "-A: %ld: not a live process (%s)",
-			    (long)pid, live_name(l));
+			    (long)adopt, live_name(l));
 		reg_lock(&reg);
 	} else {
 		/* Make room and take a slot; the lock is held from here. */
@@ -169,12 +169,13 @@ main(int argc, char *argv[])
 		die(PR_NO, "%s: id held by a live process", id);
 
 	/* Start the command: spawn() returns once it has been executed. */
-	if (pid == 0) {
-		pid = pgid = spawn(cmd, unset, fg);
+	pid = adopt != 0 ? adopt : (pgid = spawn(cmd, unset, fg));
+	if (id == NULL) {
 		snprintf(defid, sizeof defid, "%s:%s:%ld", s.type, s.session,
 		    (long)pid);
-		if (id == NULL && !id_free(&reg, id = defid, pid)) {
-			spawn_cancel(pid);
+		if (!id_free(&reg, id = defid, adopt != 0 ? 0 : pid)) {
+			if (adopt == 0)
+				spawn_cancel(pid);
 			die(PR_NO, "%s: id held by a live process", id);
 		}
 	}

@@ -1,0 +1,660 @@
+#!/usr/bin/env bats
+# prspawn: start a command in its own session and process group, record it.
+#
+# A command that outlives its test is started through `spawn`, which keeps
+# bats' descriptors from it, and its group is tracked for teardown at once.
+# Nothing here signals a process the test did not start.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+# The helper's teardown, then a wait for our children it killed, so that
+# the shell does not report each one as "Killed" in the test output.
+eval "helper_$(declare -f teardown)"
+teardown() {
+	{ helper_teardown; wait; jobs; } >/dev/null 2>&1 || true
+}
+
+STAMP='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$'
+S1=2024-05-01T10:00:00.000Z
+TAB=$'\t'
+
+# track_spawned: track the group of every record prspawn started (pgid is
+# its pid); records a test wrote by hand name pids of other groups.
+track_spawned() {
+	local pid pgid
+	while IFS=$TAB read -r pid pgid _; do
+		[ "$pid" = "$pgid" ] && [ "$pid" -gt 1 ] &&
+		    ! grep -qx "$pid" "$T/pgids" && track -g "$pid"
+	done < <(reg_lines)
+	return 0
+}
+
+# spawn ARG...: prspawn ARG... with files, not bats' pipes, as its (and so
+# the command's) stdout and stderr.  Sets ST, OUT, ERR, and P to the pid
+# of the newest record.
+spawn() {
+	ST=0
+	prspawn "$@" </dev/null >"$T/out" 2>"$T/err" 3>&- || ST=$?
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+	track_spawned
+	P=$(reg_lines | tail -n 1 | cut -f 1)
+}
+
+# until_true CMD...: wait (at most 1000 looks, 10 ms apart) until CMD holds.
+until_true() {
+	local i
+	for i in $(seq 1000); do
+		"$@" && return 0
+		sleep 0.01
+	done
+	echo "never true: $*" >&2
+	return 1
+}
+
+# alive PID: it exists and is not a zombie.
+alive() {
+	local st
+	st=$(ps -o stat= -p "$1") || return 1
+	case $st in Z*) return 1 ;; esac
+}
+
+gone() {
+	! alive "$1"
+}
+
+# ended PID: how our child PID ended, in $ST (128+N for signal N).
+ended() {
+	ST=0
+	wait "$1" || ST=$?
+}
+
+# make_zombie: a child of a sleep of ours that never waits for it; the
+# child ends only once its parent has become that sleep, so that the
+# shell cannot reap it first.  Sets Z, and ZP (the sleep).
+make_zombie() {
+	sh -c 'sh -c "while [ \"\$(ps -o comm= -p \$PPID)\" = sh ]; do
+	    sleep 0.01; done" & echo $! >"$1"; exec sleep 1000' sh "$T/zpid" \
+	    </dev/null >/dev/null 2>&1 3>&- &
+	ZP=$!
+	track "$ZP"
+	until_true test -s "$T/zpid"
+	Z=$(cat "$T/zpid")
+	until_true is_zombie "$Z"
+}
+
+is_zombie() {
+	[ "$(ps -o stat= -p "$1" | cut -c 1)" = Z ]
+}
+
+has_records() {
+	[ -n "$(reg_lines)" ]
+}
+
+# field N [LINE]: field N of LINE (default: the newest record).
+field() {
+	printf '%s\n' "${2:-$(reg_lines | tail -n 1)}" | cut -f "$1"
+}
+
+# --- starting and recording ---------------------------------------------
+
+@test "the command leads a new session and group: pgid and sid are its pid" {
+	spawn -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ "$(ps -o pgid=,sid= -p "$P" | tr -s ' ' | sed 's/^ //')" = "$P $P" ]
+	[ "$(ps -o comm= -p "$P")" = sleep ]
+}
+
+@test "the record: pid, pgid, type, session, started, token, id TYPE:SESSION:PID" {
+	spawn -s 42 -t agent -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ "$OUT" = "" ]
+	[ "$ERR" = "" ]
+	[ "$(reg_lines | wc -l)" -eq 1 ]
+	line=$(reg_lines)
+	[ "$(field 1 "$line")" = "$P" ]
+	[ "$(field 2 "$line")" = "$P" ]
+	[ "$(field 3 "$line")" = agent ]
+	[ "$(field 4 "$line")" = 42 ]
+	[[ $(field 5 "$line") =~ $STAMP ]]
+	[ "$(field 6 "$line")" = "$(prpidcheck -T "$P")" ]
+	[ "$(field 7 "$line")" = "agent:42:$P" ]
+	[ "$(head -n 1 "$REG")" = "$(header)" ]
+}
+
+@test "defaults: type proc, session -, id proc:-:PID; -i sets the id" {
+	spawn -- sleep 1000
+	[ "$(reg_lines | cut -f 3,4,7)" = "proc${TAB}-${TAB}proc:-:$P" ]
+	spawn -i web.1 -- sleep 1000
+	[ "$(field 7)" = web.1 ]
+	[ "$(field 1)" = "$P" ]
+}
+
+@test "-p prints the new record exactly as the registry holds it" {
+	spawn -p -s 42 -t agent -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ "$OUT" = "$(reg_lines)" ]
+	[ "$(printf '%s\n' "$OUT" | cut -f 1)" = "$P" ]
+}
+
+@test "a command that exits at once is recorded once executed, with its token" {
+	spawn -p -- true
+	[ "$ST" -eq 0 ]
+	[ "$OUT" = "$(reg_lines)" ]
+	[ "$(field 6)" != - ]
+}
+
+@test "-r names the registry" {
+	unset PRREG_FILE
+	spawn -r "$T/other" -p -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ ! -e "$REG" ]
+	[ "$(grep -v '^#' "$T/other")" = "$OUT" ]
+	track -g "$(printf '%s\n' "$OUT" | cut -f 1)"
+}
+
+@test "the command is looked up on PATH" {
+	mkdir "$T/bin"
+	printf '#!/bin/sh\necho "mine $*"\n' >"$T/bin/mycmd"
+	chmod 755 "$T/bin/mycmd"
+	PATH=$T/bin:$PATH run --separate-stderr prspawn -w -- mycmd a b
+	[ "$status" -eq 0 ]
+	[ "$output" = "mine a b" ]
+	[ "$stderr" = "" ]
+}
+
+# --- exec failures --------------------------------------------------------
+
+@test "a command not found: exit 127, the reason, no record" {
+	run -127 --separate-stderr prspawn -p -- nosuchcmd
+	[ "$status" -eq 127 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: nosuchcmd: cannot execute: No such file or directory" ]
+	! has_records
+	run -127 --separate-stderr prspawn -- "$T/nowhere/cmd"
+	[ "$status" -eq 127 ]
+	[ "$stderr" = "prspawn: $T/nowhere/cmd: cannot execute: No such file or directory" ]
+	! has_records
+}
+
+@test "a command that is not executable: exit 126, the reason, no record" {
+	mkdir "$T/bin"
+	printf '#!/bin/sh\ntouch "$0.ran"\n' >"$T/bin/noexec"
+	chmod 644 "$T/bin/noexec"
+	run --separate-stderr prspawn -p -- "$T/bin/noexec"
+	[ "$status" -eq 126 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: $T/bin/noexec: cannot execute: Permission denied" ]
+	PATH=$T/bin:$PATH run --separate-stderr prspawn -- noexec
+	[ "$status" -eq 126 ]
+	[ "$stderr" = "prspawn: noexec: cannot execute: Permission denied" ]
+	run --separate-stderr prspawn -- "$T/bin"
+	[ "$status" -eq 126 ]
+	[ "$stderr" = "prspawn: $T/bin: cannot execute: Permission denied" ]
+	! has_records
+	[ ! -e "$T/bin/noexec.ran" ]
+}
+
+@test "a failed exec leaves no record and no pid file beside the others" {
+	spawn -i keep -- sleep 1000
+	before=$(reg_lines)
+	run -127 prspawn -P "$T/pid" -- nosuchcmd
+	[ "$status" -eq 127 ]
+	[ "$(reg_lines)" = "$before" ]
+	[ ! -e "$T/pid" ]
+}
+
+# --- caller's stdio and environment --------------------------------------
+
+@test "the caller's stdin, stdout and stderr are the command's" {
+	run --separate-stderr bash -c 'echo hello | prspawn -w -- sh -c "cat; echo err >&2"'
+	[ "$status" -eq 0 ]
+	[ "$output" = hello ]
+	[ "$stderr" = err ]
+}
+
+@test "the caller's environment is the command's" {
+	FOO=bar run prspawn -w -- sh -c 'echo "$FOO"'
+	[ "$status" -eq 0 ]
+	[ "$output" = bar ]
+}
+
+@test "-u removes a variable from the command's environment, repeatably" {
+	export FOO=bar BAR=keep
+	run prspawn -u FOO -w -- sh -c 'echo ${FOO-unset} ${BAR-unset}'
+	[ "$status" -eq 0 ]
+	[ "$output" = "unset keep" ]
+	prspawn -u FOO -u BAR -- sh -c 'echo ${FOO-unset} ${BAR-unset} >"$1.tmp"; mv "$1.tmp" "$1"' sh "$T/file" </dev/null >/dev/null 2>&1 3>&-
+	until_true test -e "$T/file"
+	[ "$(cat "$T/file")" = "unset unset" ]
+	run prspawn -u NOT_SET_ANYWHERE -w -- sh -c 'echo ${BAR}'
+	[ "$output" = keep ]
+}
+
+@test "-u: an invalid variable name is a usage error: exit 2, nothing started" {
+	for v in 1A A=B '' A-B 'A B' $'A\tB'; do
+		run --separate-stderr prspawn -u "$v" -- touch "$T/f"
+		[ "$status" -eq 2 ]
+		[ "$output" = "" ]
+		[[ $stderr == "prspawn: -u: invalid variable name '"* ]]
+	done
+	run --separate-stderr prspawn -u 1A -- touch "$T/f"
+	[ "$stderr" = "prspawn: -u: invalid variable name '1A': want a letter or _, then letters, digits or _" ]
+	[ ! -e "$T/f" ]
+	[ ! -e "$REG" ]
+}
+
+@test "-E drops empty arguments, and a -- option just before one" {
+	run prspawn -E -w -- sh -c 'printf "[%s]" "$@"' sh --model "" --job 7 "" x -- ""
+	[ "$status" -eq 0 ]
+	[ "$output" = "[--job][7][x]" ]
+	run prspawn -E -w -- sh -c 'printf "[%s]" "$@"' sh -m "" "" --a "" "" --b
+	[ "$output" = "[-m][--b]" ]
+}
+
+@test "without -E, empty arguments are passed on" {
+	run prspawn -w -- sh -c 'printf "[%s]" "$@"' sh --model "" x
+	[ "$status" -eq 0 ]
+	[ "$output" = "[--model][][x]" ]
+}
+
+@test "options end at the first operand: prspawn -w sh -c 'exit 4' passes -c to sh" {
+	run prspawn -w sh -c 'exit 4'
+	[ "$status" -eq 4 ]
+	run prspawn -w -- sh -c 'exit 5'
+	[ "$status" -eq 5 ]
+}
+
+# --- -P -----------------------------------------------------------------
+
+@test "-P writes the pid file atomically as PID TOKEN and a newline" {
+	spawn -P "$T/app.pid" -- sleep 1000
+	[ "$ST" -eq 0 ]
+	printf '%s %s\n' "$P" "$(prpidcheck -T "$P")" | cmp - "$T/app.pid"
+	[ "$(ls "$T" | grep -c '^app\.pid')" -eq 1 ]
+	prpidcheck -f "$T/app.pid"
+}
+
+# --- -m, -W, -C -----------------------------------------------------------
+
+@test "-m: 10 concurrent prspawn -m 3 never have more than 3 live, and all 10 run" {
+	for i in $(seq 10); do
+		( st=0; prspawn -m 3 -W 20 -- sleep 1 || st=$?
+		  echo "$st" >"$T/st.$i" ) </dev/null >/dev/null 2>>"$T/errs" 3>&- &
+		track "$!"
+	done
+	max=0 done=0
+	for j in $(seq 20000); do
+		n=$(prlist -l 2>/dev/null | wc -l)
+		[ "$n" -gt "$max" ] && max=$n
+		track_spawned
+		done=$(find "$T" -name 'st.*' | wc -l)
+		[ "$done" -eq 10 ] && [ "$n" -eq 0 ] && break
+	done
+	[ "$done" -eq 10 ]
+	[ "$max" -le 3 ]
+	[ "$max" -ge 1 ]
+	[ "$(cat "$T"/st.* | sort -u)" = 0 ]
+	[ ! -s "$T/errs" ]
+	[ "$(reg_lines | wc -l)" -eq 10 ]
+	[ "$(reg_lines | cut -f 1 | sort -u | wc -l)" -eq 10 ]
+}
+
+@test "-m waits for a slot and takes it once one is freed" {
+	spawn -t job -- sleep 0.5
+	spawn -t job -m 1 -W 60 -p -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ "$(reg_lines | wc -l)" -eq 2 ]
+	[ "$OUT" = "$(reg_lines | tail -n 1)" ]
+	[ "$(prlist -l -t job -o pid)" = "$P" ]
+}
+
+@test "-m counts only live records of its type: dead, zombie and other types take no slot" {
+	dead_pid() { true </dev/null >/dev/null 2>&1 3>&- & D=$!; wait "$D"; }
+	dead_pid
+	make_zombie
+	start_sleep
+	{ header; rec "$D" - job - "$S1" 1 dead
+	  rec "$Z" - job - "$S1" - zombie
+	  rec "$P" - other - "$S1" "$TOK" other; } >"$REG"
+	spawn -t job -m 1 -W 0 -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ "$ERR" = "" ]
+}
+
+@test "-W: no slot within SECS: exit 4, a message, nothing started" {
+	spawn -t job -- sleep 1000
+	before=$(reg_lines)
+	run --separate-stderr prspawn -t job -m 1 -W 0.2 -- touch "$T/started"
+	[ "$status" -eq 4 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: -m: no slot: 1 live of type job, max 1, after 0.200 s; nothing started" ]
+	[ ! -e "$T/started" ]
+	[ "$(reg_lines)" = "$before" ]
+	run prspawn -t job -m 1 -W 0 -- touch "$T/started"
+	[ "$status" -eq 4 ]
+	[ ! -e "$T/started" ]
+}
+
+@test "waiting for a slot does not hold the registry's lock" {
+	spawn -t job -- sleep 1000
+	prspawn -t job -m 1 -W 1000 -- sleep 1 </dev/null >/dev/null 2>&1 3>&- &
+	W=$!
+	track "$W"
+	sleep 0.5	# let it find no slot (if not, this proves less)
+	start_sleep
+	run prspawn -t other -i adopted -A "$P"
+	[ "$status" -eq 0 ]
+	# Had the waiter held the lock, it would have given up first.
+	alive "$W"
+	[ "$(prlist -i adopted -o pid)" = "$P" ]
+	kill "$W"
+	wait "$W" || true
+}
+
+@test "-C: CAP live of the type refuse at once with exit 4, nothing started" {
+	spawn -t job -- sleep 1000
+	spawn -t job -- sleep 1000
+	before=$(reg_lines)
+	run --separate-stderr prspawn -t job -C 2 -- touch "$T/started"
+	[ "$status" -eq 4 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: -C: 2 live of type job, cap 2; nothing started" ]
+	[ ! -e "$T/started" ]
+	[ "$(reg_lines)" = "$before" ]
+	spawn -t other -C 1 -- sleep 1000
+	[ "$ST" -eq 0 ]
+	spawn -t job -C 3 -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ "$(prlist -l -t job | wc -l)" -eq 3 ]
+}
+
+# --- -x -------------------------------------------------------------------
+
+@test "-x stops the live process of the same session and type, and replaces its record" {
+	spawn -s s1 -t agent -- sleep 1000; A=$P
+	spawn -s s1 -t other -- sleep 1000; B=$P
+	spawn -s s2 -t agent -- sleep 1000; C=$P
+	spawn -x -s s1 -t agent -p -- sleep 1000; N=$P
+	[ "$ST" -eq 0 ]
+	[ "$N" != "$A" ]
+	gone "$A"
+	alive "$N"; alive "$B"; alive "$C"
+	[ "$(prlist -s s1 -t agent)" = "$OUT" ]
+	[ "$(reg_lines | cut -f 1 | sort)" = "$(printf '%s\n' "$B" "$C" "$N" | sort)" ]
+}
+
+@test "-x stops the whole group of the earlier process" {
+	spawn -s s1 -t agent -- sh -c 'sleep 1000 & echo $! >"$1"; wait' sh "$T/child"
+	A=$P
+	until_true test -s "$T/child"
+	AC=$(cat "$T/child")
+	track "$AC"
+	spawn -x -s s1 -t agent -- sleep 1000
+	[ "$ST" -eq 0 ]
+	gone "$A"
+	gone "$AC"
+	[ "$(reg_lines | wc -l)" -eq 1 ]
+}
+
+@test "-x with nothing live of its kind just starts" {
+	spawn -x -s s1 -t agent -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ "$(reg_lines | wc -l)" -eq 1 ]
+}
+
+@test "-x: a process it may not signal is left alone: exit 1, nothing started" {
+	start_sleep
+	G=$(ps -o pgid= -p "$P" | tr -d ' ')
+	{ header; rec "$P" "$G" agent s1 "$S1" "$TOK" mine; } >"$REG"
+	run --separate-stderr prspawn -x -s s1 -t agent -- touch "$T/started"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: mine: refusing to signal: it is this process's own process group
+prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
+	alive "$P"
+	[ ! -e "$T/started" ]
+	[ "$(reg_lines)" = "$(rec "$P" "$G" agent s1 "$S1" "$TOK" mine)" ]
+}
+
+# --- -w -------------------------------------------------------------------
+
+@test "-w passes TERM on to the command and exits 143 when it dies of it" {
+	prspawn -w -- sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	W=$!
+	track "$W"
+	until_true has_records
+	track_spawned
+	P=$(field 1)
+	kill -TERM "$W"
+	ended "$W"
+	[ "$ST" -eq 143 ]
+	gone "$P"
+	! has_records
+}
+
+@test "-w forwards HUP, INT, QUIT, USR1, USR2 and TERM to the command's group" {
+	ulimit -c 0	# QUIT: no core file
+	for sig in HUP INT QUIT USR1 USR2 TERM; do
+		rm -f "$T/got" "$T/ready"
+		# From a background job INT and QUIT come ignored: undo that.
+		perl -e '$SIG{INT} = $SIG{QUIT} = "DEFAULT"; exec @ARGV or die' \
+		    prspawn -w -- sh -c 'trap "echo $1 >\"$2\"; exit 0" "$1"
+		    : >"$2.ready"; while :; do sleep 0.05; done' sh "$sig" "$T/got" \
+		    </dev/null >/dev/null 2>&1 3>&- &
+		W=$!
+		track "$W"
+		until_true test -e "$T/got.ready"
+		track_spawned
+		rm -f "$T/got.ready"
+		kill -"$sig" "$W"
+		ended "$W"
+		[ "$ST" -eq 0 ]
+		[ "$(cat "$T/got")" = "$sig" ]
+	done
+	! has_records
+}
+
+@test "-w exits with the command's status; its record and pid file are removed after" {
+	# The command waits for prspawn to write the pid file (the record is
+	# in the registry by then), and looks at both.
+	run prspawn -w -P "$T/pid" -- sh -c 'i=0
+	    while [ ! -s "$1/pid" ] && [ $i -lt 1000 ]; do
+		    i=$((i + 1)); sleep 0.01; done
+	    prlist -o pid,id >"$1/during"; cat "$1/pid" >"$1/seen"; exit 4' sh "$T"
+	[ "$status" -eq 4 ]
+	P=$(cut -f 1 "$T/during")
+	[ "$(cat "$T/during")" = "$P${TAB}proc:-:$P" ]
+	[ "$(cut -d ' ' -f 1 "$T/seen")" = "$P" ]
+	[ ! -e "$T/pid" ]
+	! has_records
+}
+
+@test "-w: a command killed by signal N gives 128+N" {
+	run prspawn -w -- sh -c 'kill -USR1 $$'
+	[ "$status" -eq 138 ]
+	! has_records
+}
+
+@test "-w -p prints the record too (the command may print first)" {
+	run prspawn -w -p -- sh -c 'echo "from $$"'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	l=$(printf '%s\n' "${lines[@]}" | grep -v '^from ')
+	P=$(field 1 "$l")
+	[ "$l" = "$(rec "$P" "$P" proc - "$(field 5 "$l")" "$(field 6 "$l")" "proc:-:$P")" ]
+	[[ $(field 5 "$l") =~ $STAMP ]]
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^from ')" = "from $P" ]
+}
+
+@test "-w leaves a pid file that is no longer its own" {
+	# Once prspawn has written it, the command writes another pid in it.
+	run prspawn -w -P "$T/pid" -- sh -c 'i=0
+	    while ! grep -q "^$$ " "$1" 2>/dev/null && [ $i -lt 1000 ]; do
+		    i=$((i + 1)); sleep 0.01; done
+	    echo "1 x" >"$1"' sh "$T/pid"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$T/pid")" = "1 x" ]
+	! has_records
+}
+
+# --- ids -----------------------------------------------------------------
+
+@test "an id a live record holds is refused: exit 1, a message, nothing started" {
+	spawn -i job7 -- sleep 1000
+	before=$(reg_lines)
+	run --separate-stderr prspawn -i job7 -- touch "$T/started"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: job7: id held by a live process" ]
+	[ ! -e "$T/started" ]
+	[ "$(reg_lines)" = "$before" ]
+}
+
+@test "an id a dead record holds is replaced: one record, the new one" {
+	true </dev/null >/dev/null 2>&1 3>&- &
+	D=$!
+	wait "$D"
+	{ header; rec "$D" - job - "$S1" 1 job7; } >"$REG"
+	spawn -i job7 -p -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ "$(reg_lines)" = "$OUT" ]
+	[ "$(field 1)" != "$D" ]
+	[ "$(field 7)" = job7 ]
+}
+
+@test "a default id longer than 255 bytes is a usage error: give -i" {
+	long=$(printf 'a%.0s' $(seq 130))
+	run --separate-stderr prspawn -t "$long" -s "$long" -- touch "$T/started"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "prspawn: -t, -s: the id TYPE:SESSION:PID would be longer than 255 bytes; give -i" ]
+	[ ! -e "$T/started" ]
+	spawn -t "$long" -s "$long" -i short -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ "$(field 7)" = short ]
+}
+
+# --- -A -------------------------------------------------------------------
+
+@test "-A records a running process with its pgid; -p prints it" {
+	start_sleep
+	G=$(ps -o pgid= -p "$P" | tr -d ' ')
+	run --separate-stderr prspawn -A "$P" -t adopted -s 7 -p
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(reg_lines)" ]
+	[ "$(reg_lines | cut -f 1-4,6,7)" = "$P${TAB}$G${TAB}adopted${TAB}7${TAB}$TOK${TAB}adopted:7:$P" ]
+	[[ $(field 5) =~ $STAMP ]]
+	alive "$P"
+}
+
+@test "-A on a dead or zombie pid: exit 1, a message, no record" {
+	true </dev/null >/dev/null 2>&1 3>&- &
+	D=$!
+	wait "$D"
+	run --separate-stderr prspawn -A "$D"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: -A: $D: not a live process (dead)" ]
+	make_zombie
+	run --separate-stderr prspawn -A "$Z"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "prspawn: -A: $Z: not a live process (zombie)" ]
+	! has_records
+}
+
+@test "-A excludes COMMAND, -m, -W, -C, -x, -u, -E, -P and -w: exit 2" {
+	start_sleep
+	for o in "-m 2" "-W 1" "-C 2" -x "-u FOO" -E "-P $T/pid" -w; do
+		run --separate-stderr prspawn $o -A "$P"
+		[ "$status" -eq 2 ]
+		[ "$stderr" = "prspawn: -A and ${o%% *} exclude each other (-h for usage)" ]
+	done
+	run --separate-stderr prspawn -A "$P" -- sleep 1000
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "prspawn: -A takes no COMMAND (-h for usage)" ]
+	[ ! -e "$REG" ]
+	[ ! -e "$T/pid" ]
+}
+
+@test "-A: an id a live record holds is refused, a dead one's replaced" {
+	start_sleep
+	prspawn -A "$P" -i a
+	run --separate-stderr prspawn -A "$P" -i a
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "prspawn: a: id held by a live process" ]
+	true </dev/null >/dev/null 2>&1 3>&- &
+	D=$!
+	wait "$D"
+	{ header; rec "$D" - proc - "$S1" 1 b; } >"$REG"
+	run prspawn -A "$P" -i b -p
+	[ "$status" -eq 0 ]
+	[ "$(reg_lines)" = "$output" ]
+	[ "$(field 1)" = "$P" ]
+}
+
+# --- usage ---------------------------------------------------------------
+
+@test "no COMMAND is a usage error: exit 2" {
+	run --separate-stderr prspawn
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "prspawn: no COMMAND (-h for usage)" ]
+	run --separate-stderr prspawn -s 1 --
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "prspawn: no COMMAND (-h for usage)" ]
+	[ ! -e "$REG" ]
+}
+
+@test "invalid values are usage errors naming the option: exit 2, nothing started" {
+	while read -r o v want; do
+		run --separate-stderr prspawn "$o" "$v" -- touch "$T/started"
+		[ "$status" -eq 2 ]
+		[ "$output" = "" ]
+		[[ $stderr == "prspawn: $o: $want '$v': "* ]]
+	done <<-EOF
+	-m 0 invalid number
+	-m 100001 invalid number
+	-m -1 invalid number
+	-m 1x invalid number
+	-C 0 invalid number
+	-C abc invalid number
+	-W -1 invalid seconds
+	-W 1e3 invalid seconds
+	-W abc invalid seconds
+	-A 0 invalid pid
+	-A -5 invalid pid
+	-A abc invalid pid
+	-A 2147483648 invalid pid
+	-s a|b invalid value
+	-t a;b invalid value
+	EOF
+	for o in -s -t -i; do
+		run --separate-stderr prspawn "$o" "a b" -- touch "$T/started"
+		[ "$status" -eq 2 ]
+		[[ $stderr == "prspawn: $o: invalid value 'a b': "* ]]
+		run --separate-stderr prspawn "$o" "" -- touch "$T/started"
+		[ "$status" -eq 2 ]
+	done
+	[ ! -e "$T/started" ]
+	[ ! -e "$REG" ]
+}
+
+@test "an unknown option or a missing value is a usage error: exit 2, one line" {
+	run --separate-stderr prspawn -Z -- true
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: -Z: unknown option (-h for usage)" ]
+	run --separate-stderr prspawn -m
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "prspawn: -m: option requires an argument" ]
+}
+
+@test "-h prints usage on stdout, exit 0" {
+	run --separate-stderr prspawn -h
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "${lines[0]}" = "usage: prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-m MAX] [-W SECS] [-C CAP]" ]
+	[ "${lines[1]}" = "               [-x] [-u NAME]... [-E] [-P PIDFILE] [-p] [-w] -- COMMAND [ARG...]" ]
+	[ "${lines[2]}" = "       prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-p] -A PID" ]
+}
