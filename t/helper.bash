@@ -62,13 +62,25 @@ start_sleep() {
 
 # start_zombie: a child whose parent never waits for it.  Sets Z (the
 # zombie) and ZP (its parent, a sleep), and waits until Z is a zombie.
+# Z ends only once ZP has exec'd sleep (a shell may reap a child that ends
+# before its exec, and there would be no zombie), or when ZP is gone.  Z is
+# not tracked: once reaped, its pid may be another's.
 start_zombie() {
-	sh -c 'sleep 0 & echo $! >"$1"; exec sleep 1000' sh "$T/zpid" \
+	cat >"$T/zchild" <<'EOS'
+echo $$ >"$1.tmp" && mv "$1.tmp" "$1"
+while [ ! -e "$1.go" ]; do
+	case $(ps -o stat= -p "$2") in ''|Z*) exit ;; esac
+	sleep 0.01
+done
+EOS
+	sh -c 'sh "$1" "$2" $$ & exec sleep 1000' sh "$T/zchild" "$T/zpid" \
 	    </dev/null >/dev/null 2>&1 3>&- &
 	ZP=$!
 	track "$ZP"
 	while [ ! -s "$T/zpid" ]; do sleep 0.01; done
 	Z=$(cat "$T/zpid")
+	while [ "$(ps -o comm= -p "$ZP")" != sleep ]; do sleep 0.01; done
+	touch "$T/zpid.go"
 	while [ "$(ps -o stat= -p "$Z" | cut -c1)" != Z ]; do sleep 0.01; done
 }
 
