@@ -586,3 +586,46 @@ $output" ]
 	[ -e "$REG.tmp.XyZ789" ]
 	[ -e "$REG.tmp.short" ]
 }
+
+@test "write: a writer waits for the lock that another holds" {
+	command -v python3 >/dev/null || skip "no python3 to hold an fcntl lock"
+	{ header; rec "$D1" - job s1 "$S1" - a; } >"$REG"
+	(umask 077; : >"$REG.lock")
+	mkfifo "$T/release"
+	# Holds an fcntl lock on FILE.lock until its stdin ends.
+	python3 -c 'import fcntl, sys
+f = open(sys.argv[1], "r+")
+fcntl.lockf(f, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+sys.stdin.read()' "$REG.lock" "$T/locked" <"$T/release" 3>&- &
+	H=$!
+	track "$H"
+	exec 4>"$T/release"
+	while [ ! -e "$T/locked" ]; do sleep 0.01; done
+	prprune >"$T/out" 2>&1 </dev/null 3>&- 4>&- &
+	W=$!
+	track "$W"
+	# However long it is given, it must not get past the lock.
+	sleep 0.3
+	kill -0 "$W"
+	[ "$(reg_lines)" = "$(rec "$D1" - job s1 "$S1" - a)" ]
+	exec 4>&-
+	wait "$H"
+	wait "$W"
+	[ "$(cat "$T/out")" = "$(rec "$D1" - job s1 "$S1" - a)" ]
+	[ "$(cat "$REG")" = "$(header)" ]
+}
+
+@test "write: concurrent writers lose no update" {
+	{ header; for i in $(seq 30); do rec "$D1" - job s1 "$S1" - "r$i"; done
+	  rec "$D1" - job s1 "$S2" - last; } >"$REG"
+	for i in $(seq 30); do
+		prprune -i "r$i" >"$T/out$i" 2>&1 </dev/null 3>&- &
+		track "$!"
+	done
+	wait
+	for i in $(seq 30); do
+		[ "$(cat "$T/out$i")" = "$(rec "$D1" - job s1 "$S1" - "r$i")" ]
+	done
+	[ "$(cat "$REG")" = "$(header; rec "$D1" - job s1 "$S2" - last)" ]
+}
