@@ -27,11 +27,14 @@ check(pid_t pid, const char *token)
 	return l == LIVE;
 }
 
-/* The status, once stdout has taken what was printed (else an error). */
+/*
+ * The status, once stdout has taken what was printed (else an error).
+ * ferror too: musl may fail the write in printf, and then fflush is happy.
+ */
 static int
 flushed(int status)
 {
-	if (fflush(stdout) != 0)
+	if (fflush(stdout) != 0 || ferror(stdout))
 		die_sys(PR_SYS, "stdout");
 	return status;
 }
