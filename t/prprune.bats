@@ -263,3 +263,11 @@ running() {
 	[ "$(cat "$T/other")" = "$(header)" ]
 	cmp "$REG" "$T/before"
 }
+
+@test "what cannot be written to stdout is an error: exit 3, with a message" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	{ header; rec "$D1" - job s1 "$S1" - a; } >"$REG"
+	run -3 --separate-stderr sh -c 'prprune >/dev/full'
+	[ "$output" = "" ]
+	[ "$stderr" = "prprune: stdout: No space left on device" ]
+}
