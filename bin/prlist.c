@@ -114,8 +114,5 @@ main(int argc, char *argv[])
 	}
 	free(idx);
 	reg_free(&reg);
-	/* ferror too: musl may fail a write before fflush, which is happy. */
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die_sys(PR_SYS, "stdout");
-	return n > 0 ? PR_OK : PR_NO;
+	return out_status(n > 0 ? PR_OK : PR_NO);
 }

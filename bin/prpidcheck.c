@@ -27,18 +27,6 @@ check(pid_t pid, const char *token)
 	return l == LIVE;
 }
 
-/*
- * The status, once stdout has taken what was printed (else an error).
- * ferror too: musl may fail the write in printf, and then fflush is happy.
- */
-static int
-flushed(int status)
-{
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die_sys(PR_SYS, "stdout");
-	return status;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -86,7 +74,7 @@ main(int argc, char *argv[])
 		if (!proc_stat(pid, &ps))
 			return PR_NO;
 		printf("%s\n", ps.token);
-		return flushed(PR_OK);
+		return out_status(PR_OK);
 	}
 
 	/* -f: a daemon's pid file, with or without a token. */
@@ -98,7 +86,7 @@ main(int argc, char *argv[])
 			die(PR_USAGE, "%s: malformed pid file: want PID or "
 			    "PID TOKEN on the first line", pidfile);
 		}
-		return flushed(check(pid, ftoken[0] != '\0' ? ftoken : NULL) ?
+		return out_status(check(pid, ftoken[0] != '\0' ? ftoken : NULL) ?
 		    PR_OK : PR_NO);
 	}
 
@@ -110,5 +98,5 @@ main(int argc, char *argv[])
 	for (i = 0; i < argc; i++)
 		all &= check(pids[i], token);
 	free(pids);
-	return flushed(all ? PR_OK : PR_NO);
+	return out_status(all ? PR_OK : PR_NO);
 }

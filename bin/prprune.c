@@ -70,8 +70,5 @@ main(int argc, char *argv[])
 		rec_print(out[i]);
 	free(out);
 	reg_free(&reg);
-	/* ferror too: musl may fail a write before fflush, which is happy. */
-	if (fflush(stdout) != 0 || ferror(stdout))
-		die_sys(PR_SYS, "stdout");
-	return PR_OK;
+	return out_status(PR_OK);
 }

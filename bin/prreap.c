@@ -102,6 +102,7 @@ main(int argc, char *argv[])
 
 	/* Which records: the selectors', or those named on stdin. */
 	reg_open(&reg, ropt, !dry);
+	reg.warned = !dry;	/* bad lines: said once, by the locked load */
 	reg_load(&reg);
 	pick = malloc((reg.n + 1) * sizeof *pick);
 	live = malloc((reg.n + 1) * sizeof *live);
@@ -131,9 +132,7 @@ main(int argc, char *argv[])
 				rec_print(live[i]);
 		free(pick), free(live), free(gone);
 		reg_free(&reg);
-		if (fflush(stdout) != 0)
-			die_sys(PR_SYS, "stdout");
-		return left > 0 ? PR_NO : PR_OK;
+		return out_status(left > 0 ? PR_NO : PR_OK);
 	}
 	if (nlive > 0)
 		left = reap(live, nlive, &o, gone);
@@ -161,7 +160,5 @@ main(int argc, char *argv[])
 			rec_print(pick[i]);
 	free(pick), free(live), free(gone);
 	reg_free(&reg), reg_free(&now);
-	if (fflush(stdout) != 0)
-		die_sys(PR_SYS, "stdout");
-	return left > 0 ? PR_NO : PR_OK;
+	return out_status(left > 0 ? PR_NO : PR_OK);
 }

@@ -83,3 +83,16 @@ die_sys(int status, const char *fmt, ...)
 	va_end(ap);
 	exit(status);
 }
+
+/*
+ * STATUS, once stdout has taken all that was printed; else a message and
+ * PR_SYS.  ferror() too: musl may fail a write inside printf, and then
+ * fflush has nothing left to fail.
+ */
+int
+out_status(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die_sys(PR_SYS, "stdout");
+	return status;
+}

@@ -25,5 +25,6 @@ void warnx_(const char *fmt, ...);	/* prog: MESSAGE */
 void warn_(const char *fmt, ...);	/* prog: MESSAGE: strerror(errno) */
 void die(int status, const char *fmt, ...);	/* warnx_, then exit */
 void die_sys(int status, const char *fmt, ...);	/* warn_, then exit */
+int out_status(int status);	/* STATUS once stdout took all, else 3 */
 
 #endif
