@@ -62,7 +62,9 @@ run_read(char *const argv[], char *buf, size_t size)
 		dup2(p[1], 1);
 		if (null != -1)
 			dup2(null, 0), dup2(null, 2);
+		/* Output alike whatever the caller's locale and time zone. */
 		setenv("LC_ALL", "C", 1);
+		setenv("TZ", "UTC0", 1);
 		execvp(argv[0], argv);
 		_exit(127);
 	}

@@ -1,6 +1,6 @@
 /*
  * sysread.h - read what the system reports: a small file (procfs), or the
- * output of a command run with LC_ALL=C (ps, on the portable path).
+ * output of a command run with LC_ALL=C and TZ=UTC0 (ps, on the portable path).
  * Both NUL-terminate what they read and return its length, -1 on error.
  */
 #ifndef PRREG_SYSREAD_H
