@@ -88,6 +88,7 @@ main(int argc, char *argv[])
 		switch (c) {
 		case 'h':
 			fputs(USAGE, stdout);
+			free(unset);
 			return PR_OK;
 		case 'r':
 			ropt = optarg;

@@ -285,11 +285,13 @@ field() {
 		track "$!"
 	done
 	max=0 done=0
+	# Sample until every caller is done (counted first: the registry read
+	# after it holds all 10 records) and no command lives.
 	for j in $(seq 20000); do
+		done=$(find "$T" -name 'st.*' | wc -l)
 		n=$(prlist -l 2>/dev/null | wc -l)
 		[ "$n" -gt "$max" ] && max=$n
 		track_spawned
-		done=$(find "$T" -name 'st.*' | wc -l)
 		[ "$done" -eq 10 ] && [ "$n" -eq 0 ] && break
 	done
 	[ "$done" -eq 10 ]
