@@ -189,9 +189,7 @@ main(int argc, char *argv[])
 		pidfile_write(pidfile, pid, token);
 	if (print)
 		rec_print(r);
-	if (fflush(stdout) != 0)
-		die_sys(PR_SYS, "stdout");
-	status = PR_OK;
+	status = out_status(PR_OK);
 
 	/* -w: stay with it, then forget it (and its pid file, if ours). */
 	if (fg) {
