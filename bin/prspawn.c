@@ -121,7 +121,8 @@ main(int argc, char *argv[])
 			drop = 1;
 			break;
 		case 'P':
-			pidfile = optarg;
+			if (*(pidfile = optarg) == '\0')
+				die(PR_USAGE, "-P: empty path");
 			break;
 		case 'p':
 			print = 1;

@@ -276,6 +276,18 @@ field() {
 	prpidcheck -f "$T/app.pid"
 }
 
+@test "-P: a pid file that cannot be written: exit 3, the command runs on, recorded" {
+	spawn -P "$T/nodir/app.pid" -- sleep 1000
+	[ "$ST" -eq 3 ]
+	[[ $ERR == "prspawn: $T/nodir/app.pid.tmp."*": cannot create: No such file or directory" ]]
+	[ "$(reg_lines | wc -l)" -eq 1 ]
+	alive "$P"
+	run --separate-stderr prspawn -P "" -- touch "$T/started"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "prspawn: -P: empty path" ]
+	[ ! -e "$T/started" ]
+}
+
 # --- -m, -W, -C -----------------------------------------------------------
 
 @test "-m: 10 concurrent prspawn -m 3 never have more than 3 live, and all 10 run" {
