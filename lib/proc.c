@@ -24,8 +24,12 @@ pid_live(pid_t pid, const char *token)
 		return DEAD;
 	if (kill(pid, 0) == -1 && errno != EPERM)
 		return DEAD;
+	/*
+	 * Nothing more can be learnt: it exists, unless it was reaped since
+	 * kill() (ps takes milliseconds; a late PID 1 reaps zombies then).
+	 */
 	if (!proc_stat(pid, &ps))
-		return LIVE;	/* exists, but nothing more can be learnt */
+		return kill(pid, 0) == -1 && errno == ESRCH ? DEAD : LIVE;
 	if (ps.state == 'Z')
 		return ZOMBIE;
 	if (token != NULL && strcmp(token, "-") != 0 &&
