@@ -70,24 +70,6 @@ ended() {
 	wait "$1" || ST=$?
 }
 
-# make_zombie: a child of a sleep of ours that never waits for it; the
-# child ends only once its parent has become that sleep, so that the
-# shell cannot reap it first.  Sets Z, and ZP (the sleep).
-make_zombie() {
-	sh -c 'sh -c "while [ \"\$(ps -o comm= -p \$PPID)\" = sh ]; do
-	    sleep 0.01; done" & echo $! >"$1"; exec sleep 1000' sh "$T/zpid" \
-	    </dev/null >/dev/null 2>&1 3>&- &
-	ZP=$!
-	track "$ZP"
-	until_true test -s "$T/zpid"
-	Z=$(cat "$T/zpid")
-	until_true is_zombie "$Z"
-}
-
-is_zombie() {
-	[ "$(ps -o stat= -p "$1" | cut -c 1)" = Z ]
-}
-
 has_records() {
 	[ -n "$(reg_lines)" ]
 }
@@ -327,7 +309,7 @@ field() {
 @test "-m counts only live records of its type: dead, zombie and other types take no slot" {
 	dead_pid() { true </dev/null >/dev/null 2>&1 3>&- & D=$!; wait "$D"; }
 	dead_pid
-	make_zombie
+	start_zombie
 	start_sleep
 	{ header; rec "$D" - job - "$S1" 1 dead
 	  rec "$Z" - job - "$S1" - zombie
@@ -571,7 +553,7 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	[ "$status" -eq 1 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "prspawn: -A: $D: not a live process (dead)" ]
-	make_zombie
+	start_zombie
 	run --separate-stderr prspawn -A "$Z"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "prspawn: -A: $Z: not a live process (zombie)" ]
