@@ -1,5 +1,5 @@
 # prreg - keep track of the processes a program starts, and stop them.
-# make [all] | check | install | clean | demo | stress | bench | static
+# make [all] | check | install | clean | demo | stress | fuzz | valgrind | bench | static
 
 CC      ?= cc
 CFLAGS  ?= -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2
@@ -108,3 +108,10 @@ bench: all
 	PRREG_BIN=$(abspath $(O)/bin) bash bench/bench.sh
 
 .PHONY: bench
+
+# Concurrent writers, writers killed mid-write, the slot limit under 30
+# callers, one prreap of 200 groups (scripts/stress.sh); one line per part.
+stress: all
+	PRREG_BIN=$(abspath $(O)/bin) bash scripts/stress.sh
+
+.PHONY: stress
