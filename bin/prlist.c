@@ -62,15 +62,9 @@ main(int argc, char *argv[])
 
 	msg_init(argv[0]);
 	while ((c = opt_next(argc, argv, "hr:ldo:" SEL_OPTS)) != -1) {
-		if (sel_opt(&sel, c, optarg))
+		if (opt_common(c, USAGE, &ropt) || sel_opt(&sel, c, optarg))
 			continue;
 		switch (c) {
-		case 'h':
-			fputs(USAGE, stdout);
-			return PR_OK;
-		case 'r':
-			ropt = optarg;
-			break;
 		case 'l':
 		case 'd':
 			if (want != -1 && want != (c == 'l'))
@@ -82,9 +76,7 @@ main(int argc, char *argv[])
 			break;
 		}
 	}
-	if (optind < argc)
-		die(PR_USAGE, "'%s': unexpected operand (-h for usage)",
-		    arg_shown(argv[optind]));
+	opt_no_operands(argc, argv);
 
 	/* Read, with no lock: a reader sees the old file or the new one. */
 	reg_open(&reg, ropt, 0);

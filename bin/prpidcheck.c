@@ -30,20 +30,18 @@ check(pid_t pid, const char *token)
 int
 main(int argc, char *argv[])
 {
-	const char *token = NULL, *pidfile = NULL, *tpid = NULL;
+	const char *token = NULL, *pidfile = NULL, *tpid = NULL, *ropt;
 	char ftoken[TOKEN_MAX + 1];
 	struct pstat ps;
 	pid_t *pids, pid;
 	int c, i, all = 1;
 
 	msg_init(argv[0]);
+	/* Every tool takes -r; this one needs no registry. */
 	while ((c = opt_next(argc, argv, "hr:vt:f:T:")) != -1) {
+		if (opt_common(c, USAGE, &ropt))
+			continue;
 		switch (c) {
-		case 'h':
-			fputs(USAGE, stdout);
-			return PR_OK;
-		case 'r':
-			break;	/* every tool takes -r; this one needs none */
 		case 'v':
 			verbose = 1;
 			break;

@@ -22,15 +22,9 @@ main(int argc, char *argv[])
 
 	msg_init(argv[0]);
 	while ((c = opt_next(argc, argv, "hr:an" SEL_OPTS)) != -1) {
-		if (sel_opt(&sel, c, optarg))
+		if (opt_common(c, USAGE, &ropt) || sel_opt(&sel, c, optarg))
 			continue;
 		switch (c) {
-		case 'h':
-			fputs(USAGE, stdout);
-			return PR_OK;
-		case 'r':
-			ropt = optarg;
-			break;
 		case 'a':
 			all = 1;
 			break;
@@ -39,9 +33,7 @@ main(int argc, char *argv[])
 			break;
 		}
 	}
-	if (optind < argc)
-		die(PR_USAGE, "'%s': unexpected operand (-h for usage)",
-		    arg_shown(argv[optind]));
+	opt_no_operands(argc, argv);
 
 	/* Under the lock, unless only looking (-n). */
 	reg_open(&reg, ropt, !dry);

@@ -73,15 +73,9 @@ main(int argc, char *argv[])
 
 	msg_init(argv[0]);
 	while ((c = opt_next(argc, argv, "hr:S:T:K:n" SEL_OPTS)) != -1) {
-		if (sel_opt(&sel, c, optarg))
+		if (opt_common(c, USAGE, &ropt) || sel_opt(&sel, c, optarg))
 			continue;
 		switch (c) {
-		case 'h':
-			fputs(USAGE, stdout);
-			return PR_OK;
-		case 'r':
-			ropt = optarg;
-			break;
 		case 'S':
 			o.sig = arg_signal(c, optarg);
 			break;
@@ -96,9 +90,7 @@ main(int argc, char *argv[])
 			break;
 		}
 	}
-	if (optind < argc)
-		die(PR_USAGE, "'%s': unexpected operand (-h for usage)",
-		    argv[optind]);
+	opt_no_operands(argc, argv);
 
 	/* Which records: the selectors', or those named on stdin. */
 	reg_open(&reg, ropt, !dry);

@@ -85,14 +85,9 @@ main(int argc, char *argv[])
 	while ((c = opt_next(argc, argv, "hr:s:t:i:m:W:C:xu:EP:pwA:")) != -1) {
 		if (strchr("mWCxuEPw", c) != NULL)
 			spawnopt = c;
+		if (opt_common(c, USAGE, &ropt))
+			continue;
 		switch (c) {
-		case 'h':
-			fputs(USAGE, stdout);
-			free(unset);
-			return PR_OK;
-		case 'r':
-			ropt = optarg;
-			break;
 		case 's':
 			s.session = arg_word(c, optarg);
 			break;

@@ -1,5 +1,6 @@
 /* arg.c - options and their values, checked against the contract. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <signal.h>
 #include <unistd.h>
@@ -28,6 +29,32 @@ opt_next(int argc, char *const argv[], const char *opts)
 	if (c == ':')
 		die(PR_USAGE, "-%c: option requires an argument", optopt);
 	return c;
+}
+
+/*
+ * The options every tool takes: -h prints USAGE on stdout and exits 0;
+ * -r FILE goes to *ROPT.  Returns 1 when C was one of them.
+ */
+int
+opt_common(int c, const char *usage, const char **ropt)
+{
+	if (c == 'h') {
+		fputs(usage, stdout);
+		exit(out_status(PR_OK));
+	}
+	if (c != 'r')
+		return 0;
+	*ropt = optarg;
+	return 1;
+}
+
+/* For the tools that take no operands. */
+void
+opt_no_operands(int argc, char *const argv[])
+{
+	if (optind < argc)
+		die(PR_USAGE, "'%s': unexpected operand (-h for usage)",
+		    arg_shown(argv[optind]));
 }
 
 /* Show a bad value safely: it may hold tabs, newlines or any byte. */

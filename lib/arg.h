@@ -13,6 +13,8 @@
 #include <unistd.h>		/* optarg, optind */
 
 int opt_next(int argc, char *const argv[], const char *opts);
+int opt_common(int c, const char *usage, const char **ropt);
+void opt_no_operands(int argc, char *const argv[]);
 const char *arg_shown(const char *v);	/* a bad value, safe to print */
 const char *arg_word(int opt, const char *v);
 const char *arg_token(int opt, const char *v);
