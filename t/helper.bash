@@ -25,6 +25,9 @@ teardown() {
 	for p in $(cat "$T/pids" 2>/dev/null); do
 		kill -KILL "$p" 2>/dev/null || true
 	done
+	# Collect the children killed above, so that the shell does not
+	# report each one as "Killed" in the test output.
+	{ wait; jobs; } >/dev/null 2>&1 || true
 }
 
 # Remember a pid (or, with -g, a process group) for teardown.
@@ -98,4 +101,16 @@ fstate() {
 # (unshare -m), where they never reach the rest of the machine.
 has_mountns() {
 	unshare -m true 2>/dev/null
+}
+
+# Start times for hand-written records, in order.
+S1=2024-05-01T10:00:00.000Z
+S2=2024-05-01T10:00:01.000Z
+S3=2024-05-01T10:00:02.000Z
+
+# alive PID: it exists and is not a zombie.
+alive() {
+	local st
+	st=$(ps -o stat= -p "$1") || return 1
+	case $st in Z*) return 1 ;; esac
 }

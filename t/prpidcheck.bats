@@ -8,11 +8,6 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-eval "helper_$(declare -f teardown)"
-teardown() {
-	{ helper_teardown; wait; jobs; } >/dev/null 2>&1 || true
-}
-
 NOPID=2147483647
 USAGE='usage: prpidcheck [-v] [-t TOKEN] PID...
        prpidcheck [-v] -f PIDFILE

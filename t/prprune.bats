@@ -9,14 +9,6 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-eval "helper_$(declare -f teardown)"
-teardown() {
-	{ helper_teardown; wait; jobs; } >/dev/null 2>&1 || true
-}
-
-S1=2024-05-01T10:00:00.000Z
-S2=2024-05-01T10:00:01.000Z
-S3=2024-05-01T10:00:02.000Z
 D1=2147483647
 D2=2147483646
 D3=2147483645

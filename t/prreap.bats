@@ -9,24 +9,6 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-# The helper's teardown, then a wait for our children it killed and
-# `jobs` to forget them, so that the shell does not report each one as
-# "Killed" in the test output.
-eval "helper_$(declare -f teardown)"
-teardown() {
-	{ helper_teardown; wait; jobs; } >/dev/null 2>&1 || true
-}
-
-S1=2024-05-01T10:00:00.000Z
-S2=2024-05-01T10:00:01.000Z
-S3=2024-05-01T10:00:02.000Z
-
-# alive PID: it exists and is not a zombie.
-alive() {
-	local st
-	st=$(ps -o stat= -p "$1") || return 1
-	case $st in Z*) return 1 ;; esac
-}
 
 # gone PID: dead, or a zombie (PID 1 reaps orphans late; zombies count as
 # gone).

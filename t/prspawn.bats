@@ -8,13 +8,6 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-# The helper's teardown, then a wait for our children it killed, so that
-# the shell does not report each one as "Killed" in the test output.
-eval "helper_$(declare -f teardown)"
-teardown() {
-	{ helper_teardown; wait; jobs; } >/dev/null 2>&1 || true
-}
-
 STAMP='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$'
 S1=2024-05-01T10:00:00.000Z
 TAB=$'\t'
@@ -51,13 +44,6 @@ until_true() {
 	done
 	echo "never true: $*" >&2
 	return 1
-}
-
-# alive PID: it exists and is not a zombie.
-alive() {
-	local st
-	st=$(ps -o stat= -p "$1") || return 1
-	case $st in Z*) return 1 ;; esac
 }
 
 gone() {
