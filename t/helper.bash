@@ -114,3 +114,27 @@ alive() {
 	st=$(ps -o stat= -p "$1") || return 1
 	case $st in Z*) return 1 ;; esac
 }
+
+# gone PID: dead, or a zombie (PID 1 reaps orphans late; zombies count as
+# gone).
+gone() {
+	! alive "$1"
+}
+
+# ended PID: how our child PID ended, in $ST, as the shell says (128+N
+# for signal N).  Not in $(...): a subshell cannot wait for our children.
+ended() {
+	ST=0
+	wait "$1" || ST=$?
+}
+
+# until_true CMD...: wait (at most 10 s, for setting up) until CMD holds.
+until_true() {
+	local i
+	for i in $(seq 1000); do
+		"$@" && return 0
+		sleep 0.01
+	done
+	echo "never true: $*" >&2
+	return 1
+}

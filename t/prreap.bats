@@ -9,31 +9,6 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-
-# gone PID: dead, or a zombie (PID 1 reaps orphans late; zombies count as
-# gone).
-gone() {
-	! alive "$1"
-}
-
-# ended PID: how our child PID ended, in $ST, as the shell says (128+N
-# for signal N).  Not in $(...): a subshell cannot wait for our children.
-ended() {
-	ST=0
-	wait "$1" || ST=$?
-}
-
-# until_true CMD...: wait (at most 10 s, for setting up) until CMD holds.
-until_true() {
-	local i
-	for i in $(seq 1000); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	echo "never true: $*" >&2
-	return 1
-}
-
 execd_sleep() {
 	[ "$(ps -o comm= -p "$1")" = sleep ]
 }

@@ -35,27 +35,6 @@ spawn() {
 	P=$(reg_lines | tail -n 1 | cut -f 1)
 }
 
-# until_true CMD...: wait (at most 1000 looks, 10 ms apart) until CMD holds.
-until_true() {
-	local i
-	for i in $(seq 1000); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	echo "never true: $*" >&2
-	return 1
-}
-
-gone() {
-	! alive "$1"
-}
-
-# ended PID: how our child PID ended, in $ST (128+N for signal N).
-ended() {
-	ST=0
-	wait "$1" || ST=$?
-}
-
 has_records() {
 	[ -n "$(reg_lines)" ]
 }
