@@ -87,6 +87,22 @@ bad_line(struct reg *r, char *text, size_t len, unsigned long line,
 	r->bad[r->nbad++].line = line;
 }
 
+/*
+ * A boot id of the form the system gives (a UUID on Linux): same length,
+ * dashes where it has them, hex digits elsewhere.  A header naming junk
+ * proves nothing about an earlier boot, so it must not make live
+ * processes dead.
+ */
+static int
+boot_shaped(const char *id, const char *now)
+{
+	for (; *id != '\0' && *now != '\0'; id++, now++)
+		if ((*id == '-') != (*now == '-') || (*id != '-' &&
+		    strchr("0123456789abcdefABCDEF", *id) == NULL))
+			return 0;
+	return *id == *now;
+}
+
 /* "#prreg 1 boot=ID" on the first line names the boot the records are of. */
 static void
 header(struct reg *r, const char *s, size_t len)
@@ -99,7 +115,7 @@ header(struct reg *r, const char *s, size_t len)
 		return;
 	memcpy(r->boot, s + n, len - n);
 	r->boot[len - n] = '\0';
-	r->otherboot = strcmp(r->boot, "-") != 0 && strcmp(now, "-") != 0 &&
+	r->otherboot = strcmp(now, "-") != 0 && boot_shaped(r->boot, now) &&
 	    strcmp(r->boot, now) != 0;
 }
 

@@ -104,7 +104,10 @@ prlist: $REG:5: malformed record, skipped"; else n=3; w="prlist: $REG:3: malform
 	    '#prreg 1  boot=00000000-0000-0000-0000-000000000000' \
 	    '#prreg 2 boot=00000000-0000-0000-0000-000000000000' \
 	    $'#prreg 1 boot=00000000-0000-0000-0000-000000000000\r' \
-	    '#prreg xyz' '#prreg' '#prreg 1' '#prreg 1 boot' '#prregx 1 boot=x'; do
+	    '#prreg xyz' '#prreg' '#prreg 1' '#prreg 1 boot' '#prregx 1 boot=x' \
+	    '#prreg 1 boot=junk' '#prreg 1 boot=-x' '#prreg 1 boot=--' \
+	    '#prreg 1 boot=00000000-0000-0000-0000-00000000000' \
+	    '#prreg 1 boot=0000000g-0000-0000-0000-000000000000'; do
 		{ printf '%s\n' "$h"
 		  rec "$P" "$P" job s1 "$S1" "$TOK" a
 		  rec "$D1" - job s1 "$S2" - b; } >"$REG"
