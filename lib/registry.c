@@ -73,15 +73,14 @@ static void
 bad_line(struct reg *r, char *text, size_t len, unsigned long line,
     const char *why)
 {
-	/* Warn once per run, though a writer may load the file again. */
-	if (r->warned)
-		;
-	else if (r->lockfd == -1)
+	/*
+	 * A reader warns once per run, though it may load the file again; a
+	 * writer says so when the line has been moved (quarantine()).
+	 */
+	if (!r->warned && r->lockfd == -1)
 		warnx_("%s:%lu: %s, skipped", r->path, line, why);
-	else
-		warnx_("%s:%lu: %s, moved to %s.corrupt", r->path, line, why,
-		    r->path);
 	r->bad = xrealloc(r->bad, (r->nbad + 1) * sizeof *r->bad);
+	r->bad[r->nbad].why = why;
 	r->bad[r->nbad].text = text;
 	r->bad[r->nbad].len = len;
 	r->bad[r->nbad++].line = line;
@@ -299,6 +298,9 @@ quarantine(struct reg *r)
 	}
 	if (close(fd) == -1)
 		die_sys(PR_SYS, "%s: cannot write", path);
+	for (i = 0; i < r->nbad; i++)
+		warnx_("%s:%lu: %s, moved to %s", r->path, r->bad[i].line,
+		    r->bad[i].why, path);
 }
 
 /* Temp files of writers killed before their rename (we hold the lock). */

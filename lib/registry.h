@@ -18,6 +18,7 @@
 #include "regfile.h"
 
 struct badline {
+	const char *why;	/* malformed record, duplicate id */
 	const char *text;
 	size_t len;
 	unsigned long line;
