@@ -7,6 +7,7 @@
 #include "msg.h"
 #include "registry.h"
 #include "select.h"
+#include "xalloc.h"
 
 #define USAGE "usage: prlist [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
 	"[-i ID] [-l | -d] [-o FIELD[,FIELD...]]\n"
@@ -83,8 +84,7 @@ main(int argc, char *argv[])
 	reg_load(&reg);
 
 	/* Select, then sort the selection by start time. */
-	if ((idx = malloc((reg.n + 1) * sizeof *idx)) == NULL)
-		die(PR_SYS, "out of memory");
+	idx = xcalloc(reg.n, sizeof *idx);
 	for (i = 0; i < reg.n; i++)
 		if (sel_match(&sel, &reg.rec[i]) && (want == -1 ||
 		    want == (reg_live(&reg, &reg.rec[i]) == LIVE)))

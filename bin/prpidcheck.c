@@ -8,6 +8,7 @@
 #include "msg.h"
 #include "pidfile.h"
 #include "proc.h"
+#include "xalloc.h"
 
 #define USAGE \
 	"usage: prpidcheck [-v] [-t TOKEN] PID...\n" \
@@ -89,8 +90,7 @@ main(int argc, char *argv[])
 	}
 
 	/* PID...: all are checked before any is looked at. */
-	if ((pids = malloc(argc * sizeof *pids)) == NULL)
-		die(PR_SYS, "out of memory");
+	pids = xcalloc(argc, sizeof *pids);
 	for (i = 0; i < argc; i++)
 		pids[i] = arg_pid(0, argv[i]);
 	for (i = 0; i < argc; i++)

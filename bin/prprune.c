@@ -6,6 +6,7 @@
 #include "msg.h"
 #include "registry.h"
 #include "select.h"
+#include "xalloc.h"
 
 #define USAGE "usage: prprune [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
 	"[-i ID] [-a] [-n]\n"
@@ -43,8 +44,7 @@ main(int argc, char *argv[])
 		reg_lock(&reg);
 
 	/* Mark the matching dead records (all matching ones with -a). */
-	if ((out = malloc((reg.n + 1) * sizeof *out)) == NULL)
-		die(PR_SYS, "out of memory");
+	out = xcalloc(reg.n, sizeof *out);
 	for (i = 0; i < reg.n; i++) {
 		struct rec *r = &reg.rec[i];
 

@@ -8,6 +8,7 @@
 #include "reap.h"
 #include "registry.h"
 #include "select.h"
+#include "xalloc.h"
 
 #define USAGE "usage: prreap [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
 	"[-i ID] [-S SIG] [-T SECS] [-K SECS] [-n]\n"
@@ -38,8 +39,7 @@ from_stdin(struct reg *reg, struct rec **sel)
 		if (!rec_parse(line, len, &r))
 			die(PR_USAGE, "stdin:%lu: malformed record line; "
 			    "nothing signalled", lineno);
-		if ((in = realloc(in, (nin + 1) * sizeof *in)) == NULL)
-			die(PR_SYS, "out of memory");
+		in = xrealloc(in, (nin + 1) * sizeof *in);
 		in[nin++] = r;
 		line = NULL, cap = 0;	/* R points into it: keep it */
 	}
@@ -94,13 +94,11 @@ main(int argc, char *argv[])
 
 	/* Which records: the selectors', or those named on stdin. */
 	reg_open(&reg, ropt, !dry);
-	reg.warned = !dry;	/* bad lines: said once, by the locked load */
+	reg.warned = !dry;	/* bad lines: said by reg_store() as moved */
 	reg_load(&reg);
-	pick = malloc((reg.n + 1) * sizeof *pick);
-	live = malloc((reg.n + 1) * sizeof *live);
-	gone = calloc(reg.n + 1, sizeof *gone);
-	if (pick == NULL || live == NULL || gone == NULL)
-		die(PR_SYS, "out of memory");
+	pick = xcalloc(reg.n, sizeof *pick);
+	live = xcalloc(reg.n, sizeof *live);
+	gone = xcalloc(reg.n, sizeof *gone);
 	if (sel.any) {
 		for (i = 0; i < reg.n; i++)
 			if (sel_match(&sel, &reg.rec[i]))

@@ -11,6 +11,7 @@
 #include "registry.h"
 #include "slot.h"
 #include "spawn.h"
+#include "xalloc.h"
 
 #define USAGE \
 	"usage: prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-m MAX] " \
@@ -80,8 +81,7 @@ main(int argc, char *argv[])
 	struct rec *r;
 
 	msg_init(argv[0]);
-	if ((unset = calloc(argc + 1, sizeof *unset)) == NULL)
-		die(PR_SYS, "out of memory");
+	unset = xcalloc(argc + 1, sizeof *unset);
 	while ((c = opt_next(argc, argv, "hr:s:t:i:m:W:C:xu:EP:pwA:")) != -1) {
 		if (strchr("mWCxuEPw", c) != NULL)
 			spawnopt = c;

@@ -12,6 +12,7 @@
 #include "pidfd.h"
 #include "proc.h"
 #include "reap.h"
+#include "xalloc.h"
 
 #define SPIN_MIN_MS 1		/* first sleep when polling by hand */
 #define SPIN_MAX_MS 10		/* an exit is noticed within this */
@@ -144,16 +145,12 @@ static size_t
 wait_gone(struct target *t, size_t n, long long ns)
 {
 	long long deadline = now_ns() + ns, left_ns;
-	struct pollfd *pfd = calloc(n + 1, sizeof *pfd);
-	size_t *map = calloc(n + 1, sizeof *map), *ti = calloc(n + 1,
-	    sizeof *ti);
-	pid_t *pg = calloc(n + 1, sizeof *pg);
-	int *busy = calloc(n + 1, sizeof *busy), spin = SPIN_MIN_MS, ms;
+	struct pollfd *pfd = xcalloc(n, sizeof *pfd);
+	size_t *map = xcalloc(n, sizeof *map), *ti = xcalloc(n, sizeof *ti);
+	pid_t *pg = xcalloc(n, sizeof *pg);
+	int *busy = xcalloc(n, sizeof *busy), spin = SPIN_MIN_MS, ms;
 	size_t i, np, left;
 
-	if (pfd == NULL || map == NULL || ti == NULL || pg == NULL ||
-	    busy == NULL)
-		die(PR_SYS, "out of memory");
 	while ((left = update(t, n, pg, busy, ti)) > 0 &&
 	    (left_ns = deadline - now_ns()) > 0) {
 		int byhand = 0;
@@ -194,11 +191,9 @@ wait_gone(struct target *t, size_t n, long long ns)
 size_t
 reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 {
-	struct target *t = calloc(n + 1, sizeof *t);
+	struct target *t = xcalloc(n, sizeof *t);
 	size_t i, left;
 
-	if (t == NULL)
-		die(PR_SYS, "out of memory");
 	for (i = 0; i < n; i++) {
 		t[i].r = recs[i];
 		t[i].fd = -1;

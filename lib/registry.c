@@ -11,16 +11,9 @@
 
 #include "msg.h"
 #include "registry.h"
+#include "xalloc.h"
 
 #define STALE_SECS 60		/* a temp file this old lost its writer */
-
-static void *
-xrealloc(void *p, size_t n)
-{
-	if ((p = realloc(p, n == 0 ? 1 : n)) == NULL)
-		die(PR_SYS, "out of memory");
-	return p;
-}
 
 static size_t
 hash_id(const char *s)
@@ -52,9 +45,7 @@ rehash(struct reg *r, size_t want)
 	while (r->hcap < want * 2)
 		r->hcap *= 2;
 	free(r->hash);
-	r->hash = calloc(r->hcap, sizeof *r->hash);
-	if (r->hash == NULL)
-		die(PR_SYS, "out of memory");
+	r->hash = xcalloc(r->hcap, sizeof *r->hash);
 	for (i = 0; i < r->n; i++)
 		if (!r->rec[i].gone)
 			*slot(r, r->rec[i].f[F_ID]) = i + 1;

@@ -7,6 +7,7 @@
 #include "msg.h"
 #include "reap.h"
 #include "slot.h"
+#include "xalloc.h"
 
 #define NAP_MIN_NS 1000000LL	/* first sleep while waiting for a slot */
 #define NAP_MAX_NS 10000000LL	/* a freed slot is taken within this */
@@ -53,10 +54,8 @@ stop_kind(struct reg *r, struct reg *spare, const struct slot *s)
 	struct reg tmp;
 	int *gone;
 
-	live = malloc((r->n + 1) * sizeof *live);
-	gone = calloc(r->n + 1, sizeof *gone);
-	if (live == NULL || gone == NULL)
-		die(PR_SYS, "out of memory");
+	live = xcalloc(r->n, sizeof *live);
+	gone = xcalloc(r->n, sizeof *gone);
 	for (i = 0; i < r->n; i++) {
 		p = &r->rec[i];
 		if (!p->gone && strcmp(p->f[F_TYPE], s->type) == 0 &&
