@@ -5,37 +5,55 @@
 
 #include "word.h"
 
+/*
+ * The class of each byte, built on first use: one table lookup per byte
+ * for every form, instead of a chain of comparisons.
+ */
+const unsigned char *
+byte_classes(void)
+{
+	static unsigned char cl[256];
+	static const char punct[] = "._:@%+=,/-";
+	int c;
+
+	if (cl['0'] != 0)
+		return cl;
+	for (c = 0x21; c < 0x7f; c++)
+		cl[c] = CL_TOKEN;
+	for (c = 0; punct[c] != '\0'; c++)
+		cl[(unsigned char)punct[c]] |= CL_WORD;
+	for (c = 'a'; c <= 'z'; c++)
+		cl[c] |= CL_WORD, cl[c - 'a' + 'A'] |= CL_WORD;
+	for (c = '0'; c <= '9'; c++)
+		cl[c] |= CL_WORD | CL_DIGIT;
+	return cl;
+}
+
+/* How many bytes S starts with (of LEN at most) that are all of CLASS. */
+size_t
+span_class(const char *s, size_t len, int class)
+{
+	const unsigned char *cl = byte_classes(), *p = (const void *)s;
+	size_t i = 0;
+
+	while (i < len && (cl[p[i]] & class) != 0)
+		i++;
+	return i;
+}
+
 /* WORD: 1..255 bytes of A-Z a-z 0-9 . _ : @ % + = , / - */
 int
 word_ok(const char *s, size_t len)
 {
-	size_t i;
-
-	if (len == 0 || len > WORD_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("._:@%+=,/-", c) != NULL) ||
-		    c == '\0')
-			return 0;
-	}
-	return 1;
+	return len > 0 && len <= WORD_MAX && span_class(s, len, CL_WORD) == len;
 }
 
 /* Token: 1..64 printable, non-blank ASCII bytes. */
 int
 token_ok(const char *s, size_t len)
 {
-	size_t i;
-
-	if (len == 0 || len > TOKEN_MAX)
-		return 0;
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
-			return 0;
-	return 1;
+	return len > 0 && len <= TOKEN_MAX &&
+	    span_class(s, len, CL_TOKEN) == len;
 }
 
 static int

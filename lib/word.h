@@ -14,6 +14,12 @@
 #define STAMP_LEN 24		/* YYYY-MM-DDTHH:MM:SS.mmmZ */
 #define PID_MAXV 2147483647L
 
+/* Byte classes: a WORD byte is a token byte; a digit is a WORD byte. */
+#define CL_WORD 1
+#define CL_TOKEN 2
+#define CL_DIGIT 4
+const unsigned char *byte_classes(void);
+size_t span_class(const char *s, size_t len, int class);
 int word_ok(const char *s, size_t len);
 int token_ok(const char *s, size_t len);
 int stamp_ok(const char *s, size_t len);
