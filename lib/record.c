@@ -21,6 +21,12 @@ field_index(const char *name, size_t len)
 	return -1;
 }
 
+/* The bytes each field may hold; its own check follows (field_ok()). */
+static const unsigned char field_class[NFIELDS] = {
+	CL_DIGIT, CL_TOKEN, CL_WORD, CL_WORD, CL_TOKEN, CL_TOKEN, CL_WORD
+};
+
+/* Field I, N bytes at S, all of field_class[I]: is it of its form? */
 static int
 field_ok(int i, const char *s, size_t n, struct rec *r)
 {
@@ -35,32 +41,35 @@ field_ok(int i, const char *s, size_t n, struct rec *r)
 	case F_TYPE:
 	case F_SESSION:
 	case F_ID:
-		return word_ok(s, n);
+		return n > 0 && n <= WORD_MAX;
 	case F_STARTED:
 		return stamp_ok(s, n);
 	default:
-		return none || token_ok(s, n);
+		return n > 0 && n <= TOKEN_MAX;
 	}
 }
 
 /*
- * Split LINE (LEN bytes, no LF) in place into seven checked fields.
- * Returns 1 on success; 0 when the line is malformed, and then the line is
- * left as it was, to be quarantined verbatim.
+ * Split LINE (LEN bytes, no LF) in place into seven checked fields, in one
+ * pass: each field is the run of bytes of its class, ended by a TAB (the
+ * last by the line's end).  Returns 1 on success; 0 when the line is
+ * malformed, and then the line is left as it was, to be quarantined
+ * verbatim.
  */
 int
 rec_parse(char *line, size_t len, struct rec *r)
 {
 	char *p = line, *end = line + len, *cut[NFIELDS];
+	size_t n;
 	int i;
 
 	for (i = 0; i < NFIELDS; i++) {
-		cut[i] = memchr(p, '\t', end - p);
-		if ((cut[i] == NULL) != (i == NFIELDS - 1))
+		n = span_class(p, (size_t)(end - p), field_class[i]);
+		cut[i] = p + n;
+		if (i < NFIELDS - 1 ? cut[i] == end || *cut[i] != '\t' :
+		    cut[i] != end)
 			return 0;
-		if (cut[i] == NULL)
-			cut[i] = end;
-		if (!field_ok(i, p, cut[i] - p, r))
+		if (!field_ok(i, p, n, r))
 			return 0;
 		r->f[i] = p;
 		p = cut[i] + 1;
@@ -92,24 +101,15 @@ rec_format(const struct rec *r, char *buf, size_t size)
 
 /*
  * One fwrite per line: stdio locks the stream on every call, and a call
- * per field and separator was a third of prlist's instructions.
- * A checked record always fits; the loop is for one that would not.
+ * per field and separator was a third of prlist's instructions.  R was
+ * checked (every record is, by rec_parse()), so its line fits.
  */
 void
 rec_print(const struct rec *r)
 {
-	char buf[3 * WORD_MAX + 2 * 10 + STAMP_LEN + TOKEN_MAX + NFIELDS];
-	size_t n = rec_format(r, buf, sizeof buf);
-	int i;
+	char buf[REC_LINE_MAX];
 
-	if (n <= sizeof buf) {
-		fwrite(buf, 1, n, stdout);
-		return;
-	}
-	for (i = 0; i < NFIELDS; i++) {
-		fputs(r->f[i], stdout);
-		putchar(i == NFIELDS - 1 ? '\n' : '\t');
-	}
+	fwrite(buf, 1, rec_format(r, buf, sizeof buf), stdout);
 }
 
 void

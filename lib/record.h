@@ -8,6 +8,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "word.h"
+
+/* The longest line of checked fields, LF included. */
+#define REC_LINE_MAX (3 * WORD_MAX + 2 * 10 + STAMP_LEN + TOKEN_MAX + NFIELDS)
+
 enum { F_PID, F_PGID, F_TYPE, F_SESSION, F_STARTED, F_TOKEN, F_ID, NFIELDS };
 
 struct rec {

@@ -26,7 +26,7 @@ hash_id(const char *s)
 }
 
 /* The slot of ID: the one holding it, or the empty one where it goes. */
-static size_t *
+static uint32_t *
 slot(struct reg *r, const char *id)
 {
 	size_t i = hash_id(id) & (r->hcap - 1);
@@ -48,7 +48,7 @@ rehash(struct reg *r, size_t want)
 	r->hash = xcalloc(r->hcap, sizeof *r->hash);
 	for (i = 0; i < r->n; i++)
 		if (!r->rec[i].gone)
-			*slot(r, r->rec[i].f[F_ID]) = i + 1;
+			*slot(r, r->rec[i].f[F_ID]) = (uint32_t)(i + 1);
 }
 
 void
@@ -118,7 +118,7 @@ parse(struct reg *r, char *p, char *end)
 
 	for (; p < end; p = nl + 1) {
 		struct rec *rec;
-		size_t *id;
+		uint32_t *id;
 
 		nl = memchr(p, '\n', end - p);
 		if (nl == NULL)
@@ -151,7 +151,7 @@ parse(struct reg *r, char *p, char *end)
 			bad_line(r, p, len, line, "duplicate id");
 			continue;
 		}
-		*id = ++r->n;
+		*id = (uint32_t)++r->n;
 		if (r->n * 2 > r->hcap)
 			rehash(r, r->n);
 	}
@@ -183,6 +183,9 @@ reg_parse_buf(struct reg *r, char *buf, size_t len)
 	/* Room for every line at once: no regrowing, no rehashing. */
 	for (p = buf; (p = memchr(p, '\n', buf + len - p)) != NULL; p++)
 		lines++;
+	if (lines > UINT32_MAX / 4)	/* the hash holds 32-bit indexes */
+		die(PR_SYS, "%s: more than %lu lines", r->path,
+		    (unsigned long)(UINT32_MAX / 4));
 	clear(r);
 	r->cap = lines;
 	r->rec = xrealloc(NULL, r->cap * sizeof *r->rec);
@@ -322,12 +325,101 @@ clean_stale(const char *tmpl, size_t dirlen)
 	closedir(d);
 }
 
+/* A buffered writer: few write(2) calls, and no copy of the whole file. */
+struct out {
+	int fd;
+	const char *path;
+	size_t n;
+	char buf[65536];
+};
+
+static void
+out_flush(struct out *o)
+{
+	write_all(o->fd, o->buf, o->n, o->path);
+	o->n = 0;
+}
+
+static void
+out_put(struct out *o, const char *s, size_t len)
+{
+	if (len > sizeof o->buf - o->n)
+		out_flush(o);
+	if (len >= sizeof o->buf / 2) {
+		write_all(o->fd, s, len, o->path);	/* a long run: as is */
+		return;
+	}
+	memcpy(o->buf + o->n, s, len);
+	o->n += len;
+}
+
+/*
+ * A record read from the file is written from the file's own bytes: its
+ * separators, cut to NULs by rec_parse(), are put back (SEP = 1) for the
+ * write and cut again after (SEP = 0).  Returns the end of its line.
+ */
+static char *
+resew(struct rec *rec, int sep)
+{
+	char *end;
+	int i;
+
+	for (i = 1; i < NFIELDS; i++)
+		((char *)rec->f[i])[-1] = sep ? '\t' : '\0';
+	end = sep ? (char *)rec->f[F_ID] + strlen(rec->f[F_ID]) :
+	    memchr(rec->f[F_ID], '\n', WORD_MAX + 1);
+	*end = sep ? '\n' : '\0';
+	return end;
+}
+
+/*
+ * The records not gone, in order, each from its own bytes: a run of the
+ * file's lines that are kept goes out as it is.
+ */
+static void
+write_records(struct reg *r, struct out *o)
+{
+	const char *run = NULL, *end = NULL;
+	struct rec *rec;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		rec = &r->rec[i];
+		if (rec->gone)
+			continue;
+		if (rec->f[0] != end) {
+			if (run != NULL)
+				out_put(o, run, (size_t)(end - run));
+			run = rec->f[0];
+		}
+		end = resew(rec, 1) + 1;
+	}
+	if (run != NULL)
+		out_put(o, run, (size_t)(end - run));
+	for (i = 0; i < r->n; i++)
+		if (!r->rec[i].gone)
+			resew(&r->rec[i], 0);
+}
+
+/* The file's new content, header first, to FD (named PATH in messages). */
+void
+reg_write(struct reg *r, int fd, const char *path)
+{
+	static struct out o;
+
+	o.fd = fd;
+	o.path = path;
+	o.n = (size_t)snprintf(o.buf, sizeof o.buf, "#prreg 1 boot=%s\n",
+	    r->otherboot ? r->boot : boot_id());
+	write_records(r, &o);
+	out_flush(&o);
+}
+
 void
 reg_store(struct reg *r)
 {
-	char tmp[PATH_LEN + 16], *out;
+	char tmp[PATH_LEN + 16];
 	const char *slash;
-	size_t i, len, size;
 	int fd;
 
 	if (!r->dirty && r->nbad == 0) {
@@ -335,17 +427,6 @@ reg_store(struct reg *r)
 		return;
 	}
 	quarantine(r);
-	size = 128;
-	for (i = 0; i < r->n; i++)
-		if (!r->rec[i].gone)
-			size += rec_format(&r->rec[i], NULL, 0);
-	out = xrealloc(NULL, size);
-	len = (size_t)snprintf(out, size, "#prreg 1 boot=%s\n",
-	    r->otherboot ? r->boot : boot_id());
-	for (i = 0; i < r->n; i++)
-		if (!r->rec[i].gone)
-			len += rec_format(&r->rec[i], out + len, size - len);
-
 	snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", r->path);
 	slash = strrchr(tmp, '/');	/* reg_locate() made sure of one */
 	clean_stale(tmp, (size_t)(slash - tmp));
@@ -356,7 +437,7 @@ reg_store(struct reg *r)
 	 * the machine every record is dead anyway.  A writer killed at any
 	 * point leaves the old file (and a temp file) or the new one.
 	 */
-	write_all(fd, out, len, tmp);
+	reg_write(r, fd, tmp);
 	if (close(fd) == -1 || rename(tmp, r->path) == -1) {
 		int e = errno;
 
@@ -364,7 +445,6 @@ reg_store(struct reg *r)
 		errno = e;
 		die_sys(PR_SYS, "%s: cannot replace", r->path);
 	}
-	free(out);
 	r->dirty = 0;
 	r->nbad = 0;
 	reg_unlock(r);
@@ -399,13 +479,16 @@ reg_remove(struct reg *r, struct rec *rec)
 }
 
 /*
- * Add a copy of REC.  Records of another boot are all dead: the file is
- * about to name this boot, so they are dropped rather than brought back.
+ * Add a copy of REC, whose fields must be of prreg(5)'s forms.  It is kept
+ * as its line, formatted and parsed back, so that it is checked as a line
+ * of the file is, and written, as they are, from its own bytes.  Records
+ * of another boot are all dead: the file is about to name this boot, so
+ * they are dropped rather than brought back.
  */
 struct rec *
 reg_add(struct reg *r, const struct rec *rec)
 {
-	size_t i, len = sizeof(char *), off[NFIELDS];
+	size_t i, len = rec_format(rec, NULL, 0);
 	struct rec *nr;
 	char *block;
 
@@ -415,29 +498,23 @@ reg_add(struct reg *r, const struct rec *rec)
 		r->otherboot = 0;
 		rehash(r, 0);
 	}
-	for (i = 0; i < NFIELDS; i++) {
-		off[i] = len;
-		len += strlen(rec->f[i]) + 1;
-	}
-	block = xrealloc(NULL, len);
+	block = xrealloc(NULL, sizeof(char *) + len);
 	*(char **)block = r->owned;
 	r->owned = block;
+	block += sizeof(char *);
+	rec_format(rec, block, len);
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 64;
 		r->rec = xrealloc(r->rec, r->cap * sizeof *r->rec);
 	}
-	nr = &r->rec[r->n++];
-	*nr = *rec;
-	for (i = 0; i < NFIELDS; i++) {
-		strcpy(block + off[i], rec->f[i]);
-		nr->f[i] = block + off[i];
-	}
-	nr->line = 0;
-	nr->gone = 0;
-	if (r->n * 2 > r->hcap)
+	nr = &r->rec[r->n];
+	if (!rec_parse(block, len - 1, nr))
+		die(PR_SYS, "internal error: a new record is not of the form "
+		    "of prreg(5)");
+	if (++r->n * 2 > r->hcap)
 		rehash(r, r->n);
 	else
-		*slot(r, nr->f[F_ID]) = r->n;
+		*slot(r, nr->f[F_ID]) = (uint32_t)r->n;
 	r->dirty = 1;
 	return nr;
 }

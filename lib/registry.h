@@ -12,6 +12,7 @@
 #define PRREG_REGISTRY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "proc.h"
 #include "record.h"
@@ -32,7 +33,7 @@ struct reg {
 	size_t n, cap;
 	struct badline *bad;
 	size_t nbad;
-	size_t *hash;		/* open addressing over rec, by id; 0 = empty */
+	uint32_t *hash;		/* open addressing over rec, by id; 0 = empty */
 	size_t hcap;
 	char boot[TOKEN_MAX + 1];	/* the header's boot id, "" if none */
 	int otherboot;		/* the header names another boot */
@@ -47,6 +48,7 @@ void reg_parse_buf(struct reg *r, char *buf, size_t len);	/* no file */
 void reg_lock(struct reg *r);
 void reg_unlock(struct reg *r);
 void reg_store(struct reg *r);
+void reg_write(struct reg *r, int fd, const char *path);	/* no rename */
 void reg_free(struct reg *r);
 struct rec *reg_find(struct reg *r, const char *id);
 struct rec *reg_add(struct reg *r, const struct rec *rec);
