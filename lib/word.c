@@ -90,22 +90,60 @@ stamp_ok(const char *s, size_t len)
 	    mm <= 59 && ss <= 60;
 }
 
+/* V's last N decimal digits, at P. */
+static char *
+put_digits(char *p, unsigned long v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + n;
+}
+
+/*
+ * SECS since the epoch (0 or after, before the year 10000) and NSEC as
+ * YYYY-MM-DDTHH:MM:SS.mmmZ.  The civil date is computed here, after Howard
+ * Hinnant's days-to-civil, because glibc's gmtime_r() reads /etc/localtime
+ * first, and the tools need nothing from /etc.
+ */
+void
+stamp_fmt(unsigned long long secs, long nsec, char buf[STAMP_LEN + 1])
+{
+	unsigned long long z = secs / 86400 + 719468, era = z / 146097;
+	unsigned long sod = (unsigned long)(secs % 86400);
+	unsigned long doe, yoe, doy, mp, mon;
+	char *p = buf;
+
+	doe = (unsigned long)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	mon = mp < 10 ? mp + 3 : mp - 9;
+	p = put_digits(p, (unsigned long)(yoe + era * 400) + (mon <= 2), 4);
+	*p++ = '-';
+	p = put_digits(p, mon, 2);
+	*p++ = '-';
+	p = put_digits(p, doy - (153 * mp + 2) / 5 + 1, 2);
+	*p++ = 'T';
+	p = put_digits(p, sod / 3600, 2);
+	*p++ = ':';
+	p = put_digits(p, sod / 60 % 60, 2);
+	*p++ = ':';
+	p = put_digits(p, sod % 60, 2);
+	*p++ = '.';
+	p = put_digits(p, (unsigned long)nsec / 1000000, 3);
+	*p++ = 'Z';
+	*p = '\0';
+}
+
 void
 stamp_now(char buf[STAMP_LEN + 1])
 {
 	struct timespec ts;
-	struct tm tm;
-	size_t n;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(buf, STAMP_LEN + 1, "%Y-%m-%dT%H:%M:%S", &tm);
-	buf[n++] = '.';
-	buf[n++] = '0' + ts.tv_nsec / 100000000;
-	buf[n++] = '0' + ts.tv_nsec / 10000000 % 10;
-	buf[n++] = '0' + ts.tv_nsec / 1000000 % 10;
-	buf[n++] = 'Z';
-	buf[n] = '\0';
+	stamp_fmt((unsigned long long)ts.tv_sec, ts.tv_nsec, buf);
 }
 
 /* A pid as the file holds it: 1..2147483647, digits only, no leading zero. */

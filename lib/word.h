@@ -23,6 +23,7 @@ size_t span_class(const char *s, size_t len, int class);
 int word_ok(const char *s, size_t len);
 int token_ok(const char *s, size_t len);
 int stamp_ok(const char *s, size_t len);
+void stamp_fmt(unsigned long long secs, long nsec, char buf[STAMP_LEN + 1]);
 void stamp_now(char buf[STAMP_LEN + 1]);
 int pid_parse(const char *s, size_t len, pid_t *pid);
 int ulong_parse(const char *s, unsigned long max, unsigned long *out);

@@ -54,7 +54,9 @@ field() {
 }
 
 @test "the record: pid, pgid, type, session, started, token, id TYPE:SESSION:PID" {
-	spawn -s 42 -t agent -- sleep 1000
+	before=$(date -u +%Y-%m-%dT%H:%M:%S)
+	TZ=XYZ-14 spawn -s 42 -t agent -- sleep 1000
+	after=$(date -u +%Y-%m-%dT%H:%M:%S)
 	[ "$ST" -eq 0 ]
 	[ "$OUT" = "" ]
 	[ "$ERR" = "" ]
@@ -65,6 +67,9 @@ field() {
 	[ "$(field 3 "$line")" = agent ]
 	[ "$(field 4 "$line")" = 42 ]
 	[[ $(field 5 "$line") =~ $STAMP ]]
+	# UTC, whatever TZ says: between the clock read before and after.
+	started=$(field 5 "$line")
+	[[ ! ${started:0:19} < $before && ! ${started:0:19} > $after ]]
 	[ "$(field 6 "$line")" = "$(prpidcheck -T "$P")" ]
 	[ "$(field 7 "$line")" = "agent:42:$P" ]
 	[ "$(head -n 1 "$REG")" = "$(header)" ]
