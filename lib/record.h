@@ -19,7 +19,7 @@ struct rec {
 	pid_t pid;
 	pid_t pgid;		/* 0 when the field is "-" */
 	const char *f[NFIELDS];	/* the fields as text, NUL-terminated */
-	unsigned long line;	/* line number in the file, 0 if new */
+	unsigned int line;	/* line number in the file, 0 if new */
 	int gone;		/* to be left out when the file is written */
 };
 

@@ -141,7 +141,7 @@ parse(struct reg *r, char *p, char *end)
 			bad_line(r, p, len, line, "malformed record");
 			continue;
 		}
-		rec->line = line;
+		rec->line = (unsigned int)line;
 		if (*(id = slot(r, rec->f[F_ID])) != 0) {
 			/* Keep the first; the copy goes where bad lines go. */
 			size_t i;
