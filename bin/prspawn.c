@@ -73,8 +73,8 @@ main(int argc, char *argv[])
 	struct slot s = { "proc", "-", 0, 0, 60000000000LL, 0 };
 	const char *ropt = NULL, *pidfile = NULL, *id = NULL;
 	char defid[WORD_MAX + 1], token[TOKEN_MAX + 1], *const *cmd;
-	int c, print = 0, fg = 0, drop = 0, status, spawnopt = 0;
-	pid_t adopt = 0, pid, pgid = 0;
+	int c, print = 0, fg = 0, drop = 0, status, spawnopt = 0, fd;
+	pid_t adopt = 0, pid = 0, pgid = 0;
 	struct reg reg, spare;
 	const char **unset;
 	size_t nunset = 0;
@@ -158,6 +158,17 @@ main(int argc, char *argv[])
 			die(PR_NO, "-A: %ld: not a live process (%s)",
 			    (long)adopt, live_name(l));
 		reg_lock(&reg);
+		pid = adopt;
+	} else if (id == NULL && s.max == 0 && s.cap == 0 && !s.stop) {
+		/*
+		 * Nothing in the registry decides the start: start first,
+		 * from a smaller process to fork, and read the registry while
+		 * the command execs.  The lock is held from before the start.
+		 */
+		reg_hold(&reg);
+		pid = pgid = spawn_start(cmd, unset, &fd);
+		reg_load(&reg);
+		spawn_confirm(pid, fd, cmd);
 	} else {
 		/* Make room and take a slot; the lock is held from here. */
 		slot_take(&reg, &spare, &s);
@@ -166,7 +177,8 @@ main(int argc, char *argv[])
 		die(PR_NO, "%s: id held by a live process", id);
 
 	/* Start the command: spawn() returns once it has been executed. */
-	pid = adopt != 0 ? adopt : (pgid = spawn(cmd, unset, fg));
+	if (pid == 0)
+		pid = pgid = spawn(cmd, unset);
 	if (id == NULL) {
 		snprintf(defid, sizeof defid, "%s:%s:%ld", s.type, s.session,
 		    (long)pid);
@@ -181,6 +193,8 @@ main(int argc, char *argv[])
 	r = record(&reg, pid, pgid, &s, id);
 	snprintf(token, sizeof token, "%s", r->f[F_TOKEN]);
 	reg_store(&reg);
+	if (adopt == 0)
+		spawn_keep(fg);
 	if (pidfile != NULL)
 		pidfile_write(pidfile, pid, token);
 	if (print)

@@ -55,7 +55,7 @@ void
 reg_open(struct reg *r, const char *ropt, int writer)
 {
 	memset(r, 0, sizeof *r);
-	r->lockfd = -1;
+	r->lockfd = r->fd = -1;
 	reg_locate(r->path, ropt, writer);
 	safe_dir(r->path);
 }
@@ -206,7 +206,8 @@ reg_load(struct reg *r)
 
 	clear(r);
 	rehash(r, 0);
-	fd = safe_open(r->path, O_RDONLY);
+	fd = r->fd != -1 ? r->fd : safe_open(r->path, O_RDONLY);
+	r->fd = -1;
 	if (fd == -1)
 		return;		/* no file: no records */
 	if (fstat(fd, &st) == -1)
@@ -233,8 +234,12 @@ reg_load(struct reg *r)
 	r->warned = 1;
 }
 
+/*
+ * The exclusive lock on FILE.lock, and FILE opened (and so checked), for
+ * reg_load() to read: an unsafe file is refused before anything is done.
+ */
 void
-reg_lock(struct reg *r)
+reg_hold(struct reg *r)
 {
 	char lock[PATH_LEN + 8];
 	struct flock fl;
@@ -247,6 +252,13 @@ reg_lock(struct reg *r)
 	while (fcntl(r->lockfd, F_SETLKW, &fl) == -1)
 		if (errno != EINTR)
 			die_sys(PR_SYS, "%s: cannot lock", lock);
+	r->fd = safe_open(r->path, O_RDONLY);
+}
+
+void
+reg_lock(struct reg *r)
+{
+	reg_hold(r);
 	reg_load(r);
 }
 
@@ -254,9 +266,11 @@ reg_lock(struct reg *r)
 void
 reg_unlock(struct reg *r)
 {
+	if (r->fd != -1)
+		close(r->fd);
 	if (r->lockfd != -1)
 		close(r->lockfd);
-	r->lockfd = -1;
+	r->lockfd = r->fd = -1;
 }
 
 static void

@@ -28,6 +28,7 @@ struct badline {
 struct reg {
 	char path[PATH_LEN];
 	int lockfd;		/* -1 unless locked */
+	int fd;			/* FILE, opened by reg_hold(), or -1 */
 	char *buf;		/* the file's bytes, parsed in place */
 	struct rec *rec;
 	size_t n, cap;
@@ -46,6 +47,7 @@ void reg_open(struct reg *r, const char *ropt, int writer);
 void reg_load(struct reg *r);
 void reg_parse_buf(struct reg *r, char *buf, size_t len);	/* no file */
 void reg_lock(struct reg *r);
+void reg_hold(struct reg *r);	/* lock, open: reg_load() to follow */
 void reg_unlock(struct reg *r);
 void reg_store(struct reg *r);
 void reg_write(struct reg *r, int fd, const char *path);	/* no rename */

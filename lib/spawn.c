@@ -51,22 +51,36 @@ child(char *const argv[], const char *const unset[], int fd,
 	_exit(PR_NOTFOUND);
 }
 
+/* Started, not yet recorded: stopped if the program exits before that. */
+static pid_t pending;
+
+static void
+cancel_pending(void)
+{
+	if (pending > 0)
+		spawn_cancel(pending);
+}
+
 /*
  * Start ARGV in a session of its own, without the names UNSET in its
- * environment; return its pid once it has been executed.  With HOLD, the
- * signals spawn_wait() forwards stay blocked in the caller until then.
+ * environment, and return its pid at once; *FD is to be given to
+ * spawn_confirm(), which says whether it was executed.  The signals
+ * spawn_wait() forwards stay blocked in the caller until spawn_keep().
  * The child is not waited for: it stays ours, a zombie at worst, so its
  * start token can still be read.
  */
 pid_t
-spawn(char *const argv[], const char *const unset[], int hold)
+spawn_start(char *const argv[], const char *const unset[], int *fd)
 {
+	static int registered;
 	struct sigaction dfl, chld;
 	sigset_t set, mask;
-	int p[2], e[2];
-	ssize_t n;
+	int p[2];
 	pid_t pid;
 
+	if (!registered && atexit(cancel_pending) != 0)
+		die(PR_SYS, "cannot register an exit handler");
+	registered = 1;
 	if (pipe(p) == -1 || fcntl(p[0], F_SETFD, FD_CLOEXEC) == -1 ||
 	    fcntl(p[1], F_SETFD, FD_CLOEXEC) == -1)
 		die_sys(PR_SYS, "cannot make a pipe");
@@ -76,20 +90,33 @@ spawn(char *const argv[], const char *const unset[], int hold)
 	sigemptyset(&dfl.sa_mask);
 	sigaction(SIGCHLD, &dfl, &chld);
 	fwd_set(&set);
-	sigprocmask(SIG_BLOCK, hold ? &set : NULL, &mask);
+	sigprocmask(SIG_BLOCK, &set, &mask);
 	fflush(NULL);
 
 	if ((pid = fork()) == -1)
 		die_sys(PR_SYS, "cannot fork");
 	if (pid == 0)
 		child(argv, unset, p[1], &mask, &chld);
+	pending = pid;
 	close(p[1]);
-	while ((n = read(p[0], e, sizeof e)) == -1 && errno == EINTR)
-		;
-	close(p[0]);
-	if (n == 0)
-		return pid;	/* EOF: the exec closed the pipe */
+	*fd = p[0];
+	return pid;
+}
 
+/* Return once PID, from spawn_start(), has executed ARGV; else exit. */
+void
+spawn_confirm(pid_t pid, int fd, char *const argv[])
+{
+	ssize_t n;
+	int e[2];
+
+	while ((n = read(fd, e, sizeof e)) == -1 && errno == EINTR)
+		;
+	close(fd);
+	if (n == 0)
+		return;		/* EOF: the exec closed the pipe */
+
+	pending = 0;
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 		;
 	if (n != sizeof e)
@@ -101,7 +128,32 @@ spawn(char *const argv[], const char *const unset[], int hold)
 	/* As shells say it: 127 not found, 126 found but not executable. */
 	die_sys(errno == ENOENT ? PR_NOTFOUND : PR_NOEXEC,
 	    "%s: cannot execute", argv[0]);
-	return -1;
+}
+
+/* spawn_start() and spawn_confirm() at once. */
+pid_t
+spawn(char *const argv[], const char *const unset[])
+{
+	int fd;
+	pid_t pid = spawn_start(argv, unset, &fd);
+
+	spawn_confirm(pid, fd, argv);
+	return pid;
+}
+
+/*
+ * The command is recorded: it is kept at exit, and unless HOLD (for
+ * spawn_wait()) the signals that spawn_start() blocked are let in.
+ */
+void
+spawn_keep(int hold)
+{
+	sigset_t set;
+
+	pending = 0;
+	fwd_set(&set);
+	if (!hold)
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static void
@@ -153,6 +205,8 @@ spawn_wait(pid_t pid)
 void
 spawn_cancel(pid_t pid)
 {
+	if (pid == pending)
+		pending = 0;
 	kill(-pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 		;

@@ -6,8 +6,13 @@
  * PATH as execvp(3) does.  A close-on-exec pipe from the child tells
  * whether the exec happened: a failure is seen, never guessed, and ends
  * the program with 127 (not found) or 126 (not executable).
- * spawn_wait() forwards HUP, INT, TERM, QUIT, USR1 and USR2 to the
- * command's group until the command exits (prspawn -w).
+ * spawn_start() and spawn_confirm() are its two halves, for work to be
+ * done while the child execs.  Until spawn_keep() says the command is
+ * recorded, HUP, INT, TERM, QUIT, USR1 and USR2 are held off, and an exit
+ * of the program stops the command (spawn_cancel()): nothing is left
+ * running unrecorded.
+ * spawn_wait() forwards those signals to the command's group until the
+ * command exits (prspawn -w).
  * args_drop_empty() is prspawn -E.
  */
 #ifndef PRREG_SPAWN_H
@@ -15,7 +20,10 @@
 
 #include <sys/types.h>
 
-pid_t spawn(char *const argv[], const char *const unset[], int hold);
+pid_t spawn(char *const argv[], const char *const unset[]);
+pid_t spawn_start(char *const argv[], const char *const unset[], int *fd);
+void spawn_confirm(pid_t pid, int fd, char *const argv[]);
+void spawn_keep(int hold);
 int spawn_wait(pid_t pid);
 void spawn_cancel(pid_t pid);
 void args_drop_empty(char *argv[]);

@@ -465,6 +465,42 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	! has_records
 }
 
+# --- nothing left running unrecorded -------------------------------------
+
+@test "an unsafe registry is refused before the command starts: exit 3, nothing run" {
+	: >"$T/target"
+	ln -s "$T/target" "$REG"
+	run --separate-stderr prspawn -- touch "$T/started"
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: $REG: unsafe file: a symbolic link" ]
+	[ ! -e "$T/started" ]
+	[ ! -s "$T/target" ]
+}
+
+@test "a record that cannot be written stops the command: exit 3, nothing left running" {
+	# A bad line to quarantine, and FILE.corrupt unsafe: the write fails
+	# only after the command has been started.
+	{ header; echo 'bad line'; } >"$REG"
+	ln -s "$T/target" "$REG.corrupt"
+	arg=1000.$$$RANDOM
+	for opts in "" "-w" "-i one" "-m 5"; do
+		# Not through `run`: a command left running would hold its pipe.
+		st=0
+		prspawn $opts -- sleep "$arg" </dev/null >"$T/out" 2>"$T/err" \
+		    3>&- || st=$?
+		# Whatever ran as it is ours; any left is tracked, then failed on.
+		left=$(ps -eo pid=,args= | awk -v a="sleep $arg" \
+		    '{ p = $1; $1 = ""; if (substr($0, 2) == a) print p }')
+		for p in $left; do track "$p"; done
+		[ "$st" -eq 3 ]
+		[ ! -s "$T/out" ]
+		[ "$(cat "$T/err")" = "prspawn: $REG.corrupt: unsafe file: a symbolic link" ]
+		[ -z "$left" ]
+		[ "$(cat "$REG")" = "$(header; echo 'bad line')" ]
+	done
+}
+
 # --- ids -----------------------------------------------------------------
 
 @test "an id a live record holds is refused: exit 1, a message, nothing started" {
