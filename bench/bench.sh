@@ -174,6 +174,19 @@ measure setsid "" setsid -f true
 for n in 0 1000 10000 100000; do
 	measure spawn.$n "cp $T/reg.$n $R" prspawn -r "$R" -- true
 done
+# The floor under prspawn: prreg(5)'s write protocol and a start, nothing
+# parsed (bench/floor.c).
+FLOOR=
+if ${CC:-cc} -O2 -o "$T/floor" "$(dirname "$0")/floor.c" 2>"$T/floor.err"
+then
+	FLOOR=$T/floor
+	for n in 0 10000; do
+		measure floor.$n "cp $T/reg.$n $R" "$FLOOR" "$R" true
+	done
+else
+	echo "bench: bench/floor.c did not build; no floor row:" >&2
+	cat "$T/floor.err" >&2
+fi
 for n in 10 1000 10000 100000; do
 	measure cat.$n "" cat "$T/reg.$n"
 	measure list.$n "" prlist -r "$T/reg.$n"
@@ -218,6 +231,13 @@ printf '%-30s %8s %10s   %-18s %10s %7s %9s\n' what records median_ms \
 for n in 0 1000 10000 100000; do
 	row "prspawn -- true" $n spawn.$n "setsid -f true" setsid
 done
+if [ -n "$FLOOR" ]; then
+	for n in 0 10000; do
+		row "write protocol alone (floor)" $n floor.$n "setsid -f true" \
+		    setsid
+	done
+	row "prspawn -- true" 10000 spawn.10000 "the floor" floor.10000
+fi
 for n in 10 1000 10000 100000; do
 	row "prlist" $n list.$n "cat" cat.$n
 done
@@ -269,9 +289,12 @@ for k in spawn:prspawn list:prlist listl:"prlist -l" prune:prprune \
 	target "linear $name" "${line%% *}" "${line#* }"
 done
 r=$(ratio "${M[spawn.10000]}" "${M[setsid]}")
+why=
+[ -z "$FLOOR" ] || why="; the write protocol alone, nothing parsed:\
+ $(ms "${M[floor.10000]}") ms, x$(ratio "${M[floor.10000]}" "${M[setsid]}")"
 target "prspawn 10000 within 2x setsid -f true" \
     "$(awk -v r="$r" 'BEGIN { print r <= 2 }')" \
-    "$(ms "${M[spawn.10000]}") ms vs $(ms "${M[setsid]}") ms: x$r"
+    "$(ms "${M[spawn.10000]}") ms vs $(ms "${M[setsid]}") ms: x$r$why"
 r=$(ratio "${M[list.10000]}" "${M[cat.10000]}")
 target "prlist 10000 within 4x cat" \
     "$(awk -v r="$r" 'BEGIN { print r <= 4 }')" \
