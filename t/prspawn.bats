@@ -501,6 +501,33 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	done
 }
 
+@test "a TERM between the start and the record is held off: the command is recorded first" {
+	command -v strace >/dev/null || skip "no strace"
+	strace -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null ||
+	    skip "strace cannot delay a call here"
+	# prspawn's first write(2), of the new registry to its temporary file,
+	# is held back 2 s by strace; prspawn gets TERM meanwhile, which,
+	# were it let in, would end prspawn before its rename.
+	strace -qq -o /dev/null -e trace=write \
+	    -e inject=write:delay_enter=2000000:when=1 \
+	    prspawn -- sleep 1000 </dev/null >"$T/out" 2>"$T/err" 3>&- &
+	tracer=$!
+	until_true compgen -G "$REG.tmp.*"
+	p=$(ps -o pid= --ppid "$tracer" | tr -d ' ')
+	[ -n "$p" ]
+	kill -TERM "$p"
+	ended "$tracer"
+	track_spawned
+	# Recorded, then ended by the TERM (or done before it came: 0).
+	[ "$ST" -eq 143 ] || [ "$ST" -eq 0 ]
+	[ "$(reg_lines | wc -l)" -eq 1 ]
+	c=$(reg_lines | cut -f 1)
+	alive "$c"
+	[ "$(ps -o args= -p "$c")" = "sleep 1000" ]
+	[ ! -s "$T/out" ]
+	[ ! -s "$T/err" ]
+}
+
 # --- ids -----------------------------------------------------------------
 
 @test "an id a live record holds is refused: exit 1, a message, nothing started" {
