@@ -22,6 +22,7 @@ struct target {
 	int fd;			/* pidfd of r->pid, or -1 */
 	int exited;		/* the pidfd said r->pid has exited */
 	int ours;		/* r->pid was checked against its token */
+	int moved;		/* r->pid has left r->pgid: said once */
 	int *gone;
 };
 
@@ -98,6 +99,11 @@ signal_target(struct target *t, int sig)
 			kill(r->pid, sig);
 		else if (getpgid(r->pid) == r->pgid)
 			kill(-r->pgid, sig);
+		else if (!t->moved++)
+			/* The group is no longer provably the one recorded. */
+			warnx_("%s: not signalled: pid %ld has left process "
+			    "group %ld", r->f[F_ID], (long)r->pid,
+			    (long)r->pgid);
 		return;
 	}
 

@@ -426,6 +426,22 @@ prreap: pg1: refusing to signal: pid or process group 0 or 1" ]
 	[ "$(reg_lines)" = "$(rec "$A" 1 job s1 "$S1" "$TA" a)" ]
 }
 
+@test "a process that has left the group its record names is not signalled: a message, exit 1, kept" {
+	# The child leaves group G for a session of its own (setsid(1) does
+	# not fork: the child does not lead a group); its record still says G.
+	start_group setsid sleep 1000
+	[ "$(ps -o pgid= -p "$GC" | tr -d ' ')" = "$GC" ]
+	tok=$(prpidcheck -T "$GC")
+	{ header; rec "$GC" "$G" job s1 "$S1" "$tok" moved; } >"$REG"
+	run --separate-stderr prreap -T 0.2 -K 0.2 -i moved
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prreap: moved: not signalled: pid $GC has left process group $G" ]
+	alive "$GC"
+	alive "$G"
+	[ "$(reg_lines)" = "$(rec "$GC" "$G" job s1 "$S1" "$tok" moved)" ]
+}
+
 # Left out: a process that survives SIGKILL (its record must stay, exit 1).
 # Only a process stuck in uninterruptible sleep does, and making one on
 # purpose (a FUSE server that never answers, a hung NFS mount) is neither
