@@ -109,6 +109,26 @@ header(struct reg *r, const char *s, size_t len)
 	    strcmp(r->boot, now) != 0;
 }
 
+/*
+ * Put back (SEP = 1) the separators of REC's line that rec_parse() cut to
+ * NULs, or cut them again (SEP = 0): a record is written from the file's
+ * own bytes, and a duplicate goes whole where bad lines go.  Returns the
+ * end of its line.
+ */
+static char *
+resew(struct rec *rec, int sep)
+{
+	char *end;
+	int i;
+
+	for (i = 1; i < NFIELDS; i++)
+		((char *)rec->f[i])[-1] = sep ? '\t' : '\0';
+	end = sep ? (char *)rec->f[F_ID] + strlen(rec->f[F_ID]) :
+	    memchr(rec->f[F_ID], '\n', WORD_MAX + 1);
+	*end = sep ? '\n' : '\0';
+	return end;
+}
+
 static void
 parse(struct reg *r, char *p, char *end)
 {
@@ -144,10 +164,7 @@ parse(struct reg *r, char *p, char *end)
 		rec->line = (unsigned int)line;
 		if (*(id = slot(r, rec->f[F_ID])) != 0) {
 			/* Keep the first; the copy goes where bad lines go. */
-			size_t i;
-
-			for (i = 0; i < NFIELDS - 1; i++)
-				((char *)rec->f[i])[strlen(rec->f[i])] = '\t';
+			resew(rec, 1);
 			bad_line(r, p, len, line, "duplicate id");
 			continue;
 		}
@@ -365,25 +382,6 @@ out_put(struct out *o, const char *s, size_t len)
 	}
 	memcpy(o->buf + o->n, s, len);
 	o->n += len;
-}
-
-/*
- * A record read from the file is written from the file's own bytes: its
- * separators, cut to NULs by rec_parse(), are put back (SEP = 1) for the
- * write and cut again after (SEP = 0).  Returns the end of its line.
- */
-static char *
-resew(struct rec *rec, int sep)
-{
-	char *end;
-	int i;
-
-	for (i = 1; i < NFIELDS; i++)
-		((char *)rec->f[i])[-1] = sep ? '\t' : '\0';
-	end = sep ? (char *)rec->f[F_ID] + strlen(rec->f[F_ID]) :
-	    memchr(rec->f[F_ID], '\n', WORD_MAX + 1);
-	*end = sep ? '\n' : '\0';
-	return end;
 }
 
 /*
