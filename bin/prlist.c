@@ -26,6 +26,17 @@ by_started(const void *a, const void *b)
 	return c != 0 ? c : (x > y) - (x < y);
 }
 
+static void
+print_fields(const struct rec *r, const int *fields, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		fputs(r->f[fields[i]], stdout);
+		putchar(i + 1 == n ? '\n' : '\t');
+	}
+}
+
 static size_t
 parse_fields(const char *list, int *fields)
 {
@@ -80,8 +91,8 @@ main(int argc, char *argv[])
 	opt_no_operands(argc, argv);
 
 	/* Read, with no lock: a reader sees the old file or the new one. */
-	reg_open(&reg, ropt, 0);
-	reg_load(&reg);
+	if (reg_open(&reg, ropt, 0) == -1 || reg_load(&reg) == -1)
+		die_failed();
 
 	/* Select, then sort the selection by start time. */
 	idx = xcalloc(reg.n, sizeof *idx);
@@ -100,7 +111,7 @@ main(int argc, char *argv[])
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	for (i = 0; i < n; i++) {
 		if (nf > 0)
-			rec_print_fields(&reg.rec[idx[i]], fields, nf);
+			print_fields(&reg.rec[idx[i]], fields, nf);
 		else
 			rec_print(&reg.rec[idx[i]]);
 	}

@@ -81,6 +81,8 @@ main(int argc, char *argv[])
 		switch (pidfile_read(pidfile, &pid, ftoken)) {
 		case 0:
 			return PR_NO;
+		case -2:
+			die_failed();
 		case -1:
 			die(PR_USAGE, "%s: malformed pid file: want PID or "
 			    "PID TOKEN on the first line", pidfile);

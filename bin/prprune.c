@@ -37,11 +37,9 @@ main(int argc, char *argv[])
 	opt_no_operands(argc, argv);
 
 	/* Under the lock, unless only looking (-n). */
-	reg_open(&reg, ropt, !dry);
-	if (dry)
-		reg_load(&reg);
-	else
-		reg_lock(&reg);
+	if (reg_open(&reg, ropt, !dry) == -1 ||
+	    (dry ? reg_load(&reg) : reg_lock(&reg)) == -1)
+		die_failed();
 
 	/* Mark the matching dead records (all matching ones with -a). */
 	out = xcalloc(reg.n, sizeof *out);
@@ -56,8 +54,8 @@ main(int argc, char *argv[])
 	}
 
 	/* Write, then tell: what is printed is what was removed. */
-	if (!dry)
-		reg_store(&reg);
+	if (!dry && reg_store(&reg) == -1)
+		die_failed();
 	for (i = 0; i < n; i++)
 		rec_print(out[i]);
 	free(out);

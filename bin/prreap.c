@@ -13,16 +13,31 @@
 #define USAGE "usage: prreap [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
 	"[-i ID] [-S SIG] [-T SECS] [-K SECS] [-n]\n"
 
+/* The records to stop: copies, that outlive reloads of the registry. */
+struct picked {
+	struct rec *rec;
+	struct rec **live;	/* those to be signalled */
+	int *gone;
+	size_t n, nlive;
+};
+
+static void
+pick(struct picked *p, const struct rec *r)
+{
+	if (rec_copy(&p->rec[p->n], r) == -1)
+		die(PR_SYS, "out of memory");
+	p->n++;
+}
+
 /*
  * Record lines on stdin (prlist's output), all checked before anything is
- * done; each names, by id and pid, a record of REG.  Returns how many of
- * them REG still holds, in SEL.
+ * done; each names, by id and pid, a record of REG, which is picked.
  */
-static size_t
-from_stdin(struct reg *reg, struct rec **sel)
+static void
+from_stdin(struct reg *reg, struct picked *p)
 {
 	char *line = NULL;
-	size_t cap = 0, n = 0, nin = 0, i, len;
+	size_t cap = 0, nin = 0, i, len;
 	unsigned long lineno = 0;
 	struct rec *in = NULL;
 	ssize_t got;
@@ -51,13 +66,63 @@ from_stdin(struct reg *reg, struct rec **sel)
 
 		if (r != NULL && r->pid == in[i].pid && r->line != 0) {
 			r->line = 0;	/* taken: a repeated line adds nothing */
-			sel[n++] = r;
+			pick(p, r);
 		}
 	}
 	for (i = 0; i < nin; i++)
-		free((char *)in[i].f[F_PID]);	/* the start of its line */
+		rec_release(&in[i]);
 	free(in);
-	return n;
+}
+
+/* Which records: the selectors', or those named on stdin. */
+static void
+select_records(struct reg *reg, const struct sel *sel, struct picked *p)
+{
+	size_t i;
+
+	p->rec = xcalloc(reg->n, sizeof *p->rec);
+	p->live = xcalloc(reg->n, sizeof *p->live);
+	p->gone = xcalloc(reg->n, sizeof *p->gone);
+	if (sel->any) {
+		for (i = 0; i < reg->n; i++)
+			if (sel_match(sel, &reg->rec[i]))
+				pick(p, &reg->rec[i]);
+	} else {
+		from_stdin(reg, p);
+	}
+
+	/* The live ones are stopped; the dead are only forgotten. */
+	for (i = 0; i < p->n; i++) {
+		if (reg_live(reg, &p->rec[i]) == LIVE)
+			p->live[p->nlive++] = &p->rec[i];
+		else
+			p->rec[i].gone = 1;
+	}
+}
+
+/*
+ * Forget the gone, under the lock, in the file as it is now: a record
+ * still there with the same id, pid and token.  The lock is not held
+ * while waiting.  Each removed line is printed.
+ */
+static void
+forget(struct reg *reg, struct picked *p)
+{
+	struct rec *r, **out = xcalloc(p->n, sizeof *out);
+	size_t i, n = 0;
+
+	if (reg_lock(reg) == -1)
+		die_failed();
+	for (i = 0; i < p->n; i++)
+		if (p->rec[i].gone && (r = reg_find_same(reg, &p->rec[i]))) {
+			reg_remove(reg, r);
+			out[n++] = r;
+		}
+	if (reg_store(reg) == -1)
+		die_failed();
+	for (i = 0; i < n; i++)
+		rec_print(out[i]);
+	free(out);
 }
 
 int
@@ -66,10 +131,10 @@ main(int argc, char *argv[])
 	struct reap_opts o = REAP_DEFAULTS;
 	const char *ropt = NULL;
 	struct sel sel = { 0 };
-	struct rec **pick, **live, *r;
-	size_t i, n = 0, nlive = 0, left = 0;
-	struct reg reg, now;
-	int c, dry = 0, *gone;
+	struct picked p = { 0 };
+	size_t i, left = 0;
+	struct reg reg;
+	int c, dry = 0;
 
 	msg_init(argv[0]);
 	while ((c = opt_next(argc, argv, "hr:S:T:K:n" SEL_OPTS)) != -1) {
@@ -92,63 +157,32 @@ main(int argc, char *argv[])
 	}
 	opt_no_operands(argc, argv);
 
-	/* Which records: the selectors', or those named on stdin. */
-	reg_open(&reg, ropt, !dry);
+	/* Read, with no lock, and pick the records. */
+	if (reg_open(&reg, ropt, !dry) == -1)
+		die_failed();
 	reg.warned = !dry;	/* bad lines: said by reg_store() as moved */
-	reg_load(&reg);
-	pick = xcalloc(reg.n, sizeof *pick);
-	live = xcalloc(reg.n, sizeof *live);
-	gone = xcalloc(reg.n, sizeof *gone);
-	if (sel.any) {
-		for (i = 0; i < reg.n; i++)
-			if (sel_match(&sel, &reg.rec[i]))
-				pick[n++] = &reg.rec[i];
-	} else {
-		n = from_stdin(&reg, pick);
-	}
+	if (reg_load(&reg) == -1)
+		die_failed();
+	select_records(&reg, &sel, &p);
 
-	/* The live ones are stopped; the dead are only forgotten. */
-	for (i = 0; i < n; i++) {
-		if (reg_live(&reg, pick[i]) == LIVE)
-			live[nlive++] = pick[i];
-		else
-			pick[i]->gone = 1;
-	}
 	if (dry) {
-		for (i = 0; i < nlive; i++)
-			if (reap_refused(live[i]))
+		/* -n: what would be signalled, and nothing done. */
+		for (i = 0; i < p.nlive; i++)
+			if (reap_refused(p.live[i]))
 				left++;
 			else
-				rec_print(live[i]);
-		free(pick), free(live), free(gone);
-		reg_free(&reg);
-		return out_status(left > 0 ? PR_NO : PR_OK);
+				rec_print(p.live[i]);
+	} else {
+		/* Stop the live, then forget what is gone. */
+		if (p.nlive > 0)
+			left = reap(p.live, p.nlive, &o, p.gone);
+		for (i = 0; i < p.nlive; i++)
+			p.live[i]->gone = p.gone[i];
+		forget(&reg, &p);
 	}
-	if (nlive > 0)
-		left = reap(live, nlive, &o, gone);
-	for (i = 0; i < nlive; i++)
-		live[i]->gone = gone[i];
-
-	/*
-	 * Forget the gone, under the lock, in the file as it is now: a
-	 * record still there with the same id and pid.  The lock is not held
-	 * while waiting above.
-	 */
-	reg_open(&now, ropt, 1);
-	reg_lock(&now);
-	for (i = 0; i < n; i++)
-		if (pick[i]->gone && (r = reg_find(&now, pick[i]->f[F_ID])) &&
-		    r->pid == pick[i]->pid) {
-			reg_remove(&now, r);
-			pick[i] = r;
-		} else {
-			pick[i] = NULL;
-		}
-	reg_store(&now);
-	for (i = 0; i < n; i++)
-		if (pick[i] != NULL)
-			rec_print(pick[i]);
-	free(pick), free(live), free(gone);
-	reg_free(&reg), reg_free(&now);
+	for (i = 0; i < p.n; i++)
+		rec_release(&p.rec[i]);
+	free(p.rec), free(p.live), free(p.gone);
+	reg_free(&reg);
 	return out_status(left > 0 ? PR_NO : PR_OK);
 }

@@ -9,6 +9,10 @@
 
 const char *prog = "prreg";
 
+/* The last failure the library kept for its caller (fail()). */
+static char failbuf[1024];
+static int failst = PR_SYS;
+
 void
 msg_init(const char *argv0)
 {
@@ -20,24 +24,40 @@ msg_init(const char *argv0)
 	prog = s != NULL ? s + 1 : argv0;
 }
 
+/* "FMT...[: strerror(ERR)]" into BUF, cut to fit. */
+static void
+vfmt(char *buf, size_t size, int err, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, size, fmt, ap);
+
+	n = n < 0 ? 0 : (n >= (int)size ? (int)size - 1 : n);
+	if (err)
+		snprintf(buf + n, size - n, ": %s", strerror(err));
+}
+
 /* One write per message, so that lines of concurrent tools do not mix. */
 static void
-vmsg(int err, const char *fmt, va_list ap)
+put(const char *text)
 {
-	char buf[1024];
-	int n, m;
+	char buf[1024 + 264];
+	int n;
 
 	/* argv[0] may be anything (exec -a): a name past NAME_MAX is cut. */
-	n = snprintf(buf, sizeof buf, "%.255s: ", prog);
-	m = vsnprintf(buf + n, sizeof buf - n, fmt, ap);
-	n = m < 0 ? n : (n + m >= (int)sizeof buf ? (int)sizeof buf - 1 : n + m);
-	if (err)
-		n += snprintf(buf + n, sizeof buf - n, ": %s", strerror(err));
+	n = snprintf(buf, sizeof buf, "%.255s: %.1023s", prog, text);
 	if (n >= (int)sizeof buf - 1)
 		n = sizeof buf - 2;
 	buf[n++] = '\n';
 	fflush(stdout);
 	fwrite(buf, 1, n, stderr);
+}
+
+static void
+vmsg(int err, const char *fmt, va_list ap)
+{
+	char text[1024];
+
+	vfmt(text, sizeof text, err, fmt, ap);
+	put(text);
 }
 
 void
@@ -82,6 +102,55 @@ die_sys(int status, const char *fmt, ...)
 	vmsg(err, fmt, ap);
 	va_end(ap);
 	exit(status);
+}
+
+/* Keep "what: why" and STATUS for the caller; returns -1, errno kept. */
+int
+fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vfmt(failbuf, sizeof failbuf, 0, fmt, ap);
+	va_end(ap);
+	failst = status;
+	errno = e;
+	return -1;
+}
+
+int
+fail_sys(int status, const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vfmt(failbuf, sizeof failbuf, e, fmt, ap);
+	va_end(ap);
+	failst = status;
+	errno = e;
+	return -1;
+}
+
+int
+failed_status(void)
+{
+	return failst;
+}
+
+const char *
+failed_msg(void)
+{
+	return failbuf;
+}
+
+/* The failure the library kept, said, and its status. */
+void
+die_failed(void)
+{
+	put(failbuf[0] != '\0' ? failbuf : "internal error: no message");
+	exit(failst);
 }
 
 /*

@@ -7,8 +7,10 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "atomic.h"
 #include "msg.h"
 #include "pidfile.h"
+#include "regfile.h"
 
 static int
 blank(char c)
@@ -52,7 +54,7 @@ pidfile_parse(const char *buf, size_t len, pid_t *pid,
 	return 1;
 }
 
-/* 1 read, 0 no such file, -1 malformed; other errors end the program. */
+/* 1 read, 0 no such file, -1 malformed, -2 error (kept with fail()). */
 int
 pidfile_read(const char *path, pid_t *pid, char token[TOKEN_MAX + 1])
 {
@@ -65,15 +67,19 @@ pidfile_read(const char *path, pid_t *pid, char token[TOKEN_MAX + 1])
 	if (fd == -1) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
-		die_sys(PR_SYS, "%s: cannot open", path);
+		fail_sys(PR_SYS, "%s: cannot open", path);
+		return -2;
 	}
 	/* PID and token fit in far less: what is past them is ignored. */
 	while (len < sizeof buf) {
 		n = read(fd, buf + len, sizeof buf - len);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1)
-			die_sys(PR_SYS, "%s: cannot read", path);
+		if (n == -1) {
+			fail_sys(PR_SYS, "%s: cannot read", path);
+			close(fd);
+			return -2;
+		}
 		if (n == 0 || memchr(buf + len, '\n', (size_t)n) != NULL) {
 			len += (size_t)n;
 			break;
@@ -84,24 +90,24 @@ pidfile_read(const char *path, pid_t *pid, char token[TOKEN_MAX + 1])
 	return pidfile_parse(buf, len, pid, token) ? 1 : -1;
 }
 
-/* Atomically: a mkstemp file in the same directory, renamed over PATH. */
-void
+/* Atomically, as the registry is written (atomic.h), mode 0644. */
+int
 pidfile_write(const char *path, pid_t pid, const char *token)
 {
-	char tmp[4096], line[96];
-	int fd, n;
+	char dir[PATH_LEN], line[96];
+	const char *base;
+	struct atomic a;
+	int dirfd, n, rc;
 
-	if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
-		die(PR_USAGE, "%s: pid file path too long", path);
-	if ((fd = mkstemp(tmp)) == -1)
-		die_sys(PR_SYS, "%s: cannot create", tmp);
+	if (strlen(path) >= PATH_LEN)
+		return fail(PR_USAGE, "%s: pid file path too long", path);
+	path_split(path, dir, &base);
+	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return fail_sys(PR_SYS, "%s" TMP_SUFFIX ": cannot create", path);
 	n = snprintf(line, sizeof line, "%ld %s\n", (long)pid, token);
-	if (write(fd, line, (size_t)n) != n || fchmod(fd, 0644) == -1 ||
-	    close(fd) == -1 || rename(tmp, path) == -1) {
-		int e = errno;
-
-		unlink(tmp);
-		errno = e;
-		die_sys(PR_SYS, "%s: cannot write pid file", path);
-	}
+	rc = atomic_open(&a, dirfd, base, path, 0644) == -1 ||
+	    atomic_write(&a, line, (size_t)n) == -1 ||
+	    atomic_commit(&a, base) == -1 ? -1 : 0;
+	close(dirfd);
+	return rc;
 }

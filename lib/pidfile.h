@@ -14,6 +14,6 @@
 int pidfile_parse(const char *buf, size_t len, pid_t *pid,
     char token[TOKEN_MAX + 1]);
 int pidfile_read(const char *path, pid_t *pid, char token[TOKEN_MAX + 1]);
-void pidfile_write(const char *path, pid_t pid, const char *token);
+int pidfile_write(const char *path, pid_t pid, const char *token);
 
 #endif

@@ -1,21 +1,17 @@
 /* reap.c - signal recorded processes and wait for them to be gone. */
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "msg.h"
 #include "pidfd.h"
 #include "proc.h"
 #include "reap.h"
 #include "xalloc.h"
-
-#define SPIN_MIN_MS 1		/* first sleep when polling by hand */
-#define SPIN_MAX_MS 10		/* an exit is noticed within this */
 
 struct target {
 	struct rec *r;
@@ -25,15 +21,6 @@ struct target {
 	int moved;		/* r->pid has left r->pgid: said once */
 	int *gone;
 };
-
-static long long
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* Why R must never be signalled, or NULL. */
 const char *
@@ -154,7 +141,8 @@ wait_gone(struct target *t, size_t n, long long ns)
 	struct pollfd *pfd = xcalloc(n, sizeof *pfd);
 	size_t *map = xcalloc(n, sizeof *map), *ti = xcalloc(n, sizeof *ti);
 	pid_t *pg = xcalloc(n, sizeof *pg);
-	int *busy = xcalloc(n, sizeof *busy), spin = SPIN_MIN_MS, ms;
+	int *busy = xcalloc(n, sizeof *busy), ms;
+	struct backoff b = { 0 };
 	size_t i, np, left;
 
 	while ((left = update(t, n, pg, busy, ti)) > 0 &&
@@ -171,18 +159,12 @@ wait_gone(struct target *t, size_t n, long long ns)
 			} else
 				byhand = 1;
 		}
-		/* -T may be up to 10^9 s: more milliseconds than an int holds. */
-		ms = left_ns >= INT_MAX * 1000000LL ? INT_MAX :
-		    (int)((left_ns + 999999) / 1000000);
-		if (byhand && ms > spin)
-			ms = spin;
+		ms = ns_to_ms(byhand ? backoff_next(&b, left_ns) : left_ns);
 		if (poll(pfd, np, ms) > 0) {
 			for (i = 0; i < np; i++)
 				if (pfd[i].revents != 0)
 					t[map[i]].exited = 1;
-			spin = SPIN_MIN_MS;	/* look soon at its group */
-		} else if (byhand && spin < SPIN_MAX_MS) {
-			spin = spin * 2 > SPIN_MAX_MS ? SPIN_MAX_MS : spin * 2;
+			backoff_reset(&b);	/* look soon at its group */
 		}
 	}
 	free(pfd), free(map), free(ti), free(pg), free(busy);

@@ -10,8 +10,10 @@
 #ifndef PRREG_REAP_H
 #define PRREG_REAP_H
 
+#include <signal.h>
 #include <stddef.h>
 
+#include "clock.h"
 #include "record.h"
 
 struct reap_opts {
@@ -20,7 +22,7 @@ struct reap_opts {
 	long long kill_ns;	/* wait after SIGKILL (-K) */
 };
 
-#define REAP_DEFAULTS { 15, 5000000000LL, 1000000000LL }
+#define REAP_DEFAULTS { SIGTERM, 5 * NS_PER_S, 1 * NS_PER_S }
 
 const char *reap_refusal(const struct rec *r);
 int reap_refused(const struct rec *r);

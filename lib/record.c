@@ -1,9 +1,9 @@
 /* record.c - parse, check and format one registry line. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "record.h"
-#include "word.h"
 
 static const char *const field_names[NFIELDS] = {
 	"pid", "pgid", "type", "session", "started", "token", "id"
@@ -19,6 +19,12 @@ field_index(const char *name, size_t len)
 		    memcmp(field_names[i], name, len) == 0)
 			return i;
 	return -1;
+}
+
+const char *
+field_name(int i)
+{
+	return field_names[i];
 }
 
 /* The bytes each field may hold; its own check follows (field_ok()). */
@@ -49,12 +55,58 @@ field_ok(int i, const char *s, size_t n, struct rec *r)
 	}
 }
 
+/* KEY: 1 to 16 of a-z. */
+int
+attr_key_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > ATTR_KEY_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			return 0;
+	return 1;
+}
+
 /*
- * Split LINE (LEN bytes, no LF) in place into seven checked fields, in one
- * pass: each field is the run of bytes of its class, ended by a TAB (the
- * last by the line's end).  Returns 1 on success; 0 when the line is
- * malformed, and then the line is left as it was, to be quarantined
- * verbatim.
+ * Attributes, P to END: KEY=VALUE fields, one TAB between, no key twice,
+ * at most ATTR_MAX.  Returns 1 when they are all of their form.
+ */
+static int
+attrs_ok(const char *p, const char *end)
+{
+	const char *key[ATTR_MAX];
+	size_t klen[ATTR_MAX], n = 0, i, k, v;
+
+	for (;;) {
+		for (k = 0; p + k < end && p[k] >= 'a' && p[k] <= 'z'; k++)
+			;
+		if (n == ATTR_MAX || !attr_key_ok(p, k) || p + k == end ||
+		    p[k] != '=')
+			return 0;
+		for (i = 0; i < n; i++)
+			if (klen[i] == k && memcmp(key[i], p, k) == 0)
+				return 0;
+		key[n] = p, klen[n++] = k;
+		p += k + 1;
+		v = span_class(p, (size_t)(end - p), CL_WORD);
+		if (!word_ok(p, v))
+			return 0;
+		p += v;
+		if (p == end)
+			return 1;
+		if (*p++ != '\t')
+			return 0;
+	}
+}
+
+/*
+ * Split LINE (LEN bytes, no LF) in place into seven checked fields, and
+ * its attributes, in one pass: each field is the run of bytes of its
+ * class, ended by a TAB (the id by the line's end, or by the TAB before
+ * the attributes).  Returns 1 on success; 0 when the line is malformed,
+ * and then the line is left as it was, to be quarantined verbatim.
  */
 int
 rec_parse(char *line, size_t len, struct rec *r)
@@ -63,16 +115,23 @@ rec_parse(char *line, size_t len, struct rec *r)
 	size_t n;
 	int i;
 
+	r->attrs = NULL;
 	for (i = 0; i < NFIELDS; i++) {
 		n = span_class(p, (size_t)(end - p), field_class[i]);
 		cut[i] = p + n;
 		if (i < NFIELDS - 1 ? cut[i] == end || *cut[i] != '\t' :
-		    cut[i] != end)
+		    cut[i] != end && *cut[i] != '\t')
 			return 0;
 		if (!field_ok(i, p, n, r))
 			return 0;
 		r->f[i] = p;
 		p = cut[i] + 1;
+	}
+	if (cut[F_ID] != end) {
+		if (!attrs_ok(p, end))
+			return 0;
+		r->attrs = p;
+		*end = '\0';
 	}
 	for (i = 0; i < NFIELDS; i++)
 		*cut[i] = '\0';
@@ -81,18 +140,62 @@ rec_parse(char *line, size_t len, struct rec *r)
 	return 1;
 }
 
+/*
+ * Put back (SEP = 1) the separators of R's line that rec_parse() cut to
+ * NULs, or cut them again (SEP = 0): a record is written from the file's
+ * own bytes, and a duplicate goes whole where bad lines go.  The line must
+ * have been followed by a LF (or the spare byte) where it was parsed.
+ * Returns the end of its line.
+ */
+char *
+rec_sew(struct rec *r, int sep)
+{
+	char *last, *end;
+	int i;
+
+	for (i = 1; i < NFIELDS; i++)
+		((char *)r->f[i])[-1] = sep ? '\t' : '\0';
+	last = (char *)(r->attrs != NULL ? r->attrs : r->f[F_ID]);
+	if (r->attrs != NULL)
+		last[-1] = sep ? '\t' : '\0';
+	end = sep ? last + strlen(last) :
+	    memchr(last, '\n', ATTRS_LEN_MAX + WORD_MAX + 1);
+	*end = sep ? '\n' : '\0';
+	return end;
+}
+
+/* The value of attribute KEY of R (LEN bytes, not NUL-ended), or NULL. */
+const char *
+rec_attr(const struct rec *r, const char *key, size_t *len)
+{
+	size_t klen = strlen(key);
+	const char *p = r->attrs, *e;
+
+	while (p != NULL && *p != '\0') {
+		e = p + strcspn(p, "\t");
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			*len = (size_t)(e - p) - klen - 1;
+			return p + klen + 1;
+		}
+		p = *e == '\t' ? e + 1 : e;
+	}
+	return NULL;
+}
+
 /* The line, with its LF, into BUF; returns its length (or what it needs). */
 size_t
 rec_format(const struct rec *r, char *buf, size_t size)
 {
 	size_t n = 0, len;
-	int i;
+	int i, last = r->attrs != NULL ? NFIELDS : NFIELDS - 1;
 
-	for (i = 0; i < NFIELDS; i++) {
-		len = strlen(r->f[i]);
+	for (i = 0; i <= last; i++) {
+		const char *s = i < NFIELDS ? r->f[i] : r->attrs;
+
+		len = strlen(s);
 		if (n + len + 1 <= size) {
-			memcpy(buf + n, r->f[i], len);
-			buf[n + len] = i == NFIELDS - 1 ? '\n' : '\t';
+			memcpy(buf + n, s, len);
+			buf[n + len] = i == last ? '\n' : '\t';
 		}
 		n += len + 1;
 	}
@@ -112,13 +215,31 @@ rec_print(const struct rec *r)
 	fwrite(buf, 1, rec_format(r, buf, sizeof buf), stdout);
 }
 
-void
-rec_print_fields(const struct rec *r, const int *fields, size_t n)
+/*
+ * DST, a copy of SRC with a line of its own (from malloc): it outlives
+ * the registry SRC was read from.  rec_release() frees it.
+ */
+int
+rec_copy(struct rec *dst, const struct rec *src)
 {
-	size_t i;
+	size_t len = rec_format(src, NULL, 0);
+	char *line = malloc(len);
 
-	for (i = 0; i < n; i++) {
-		fputs(r->f[fields[i]], stdout);
-		putchar(i + 1 == n ? '\n' : '\t');
+	if (line == NULL)
+		return -1;
+	rec_format(src, line, len);
+	if (!rec_parse(line, len - 1, dst)) {
+		free(line);
+		dst->f[F_PID] = NULL;
+		return -1;
 	}
+	dst->line = src->line;
+	return 0;
+}
+
+void
+rec_release(struct rec *r)
+{
+	free((char *)r->f[F_PID]);	/* the start of its line */
+	r->f[F_PID] = NULL;
 }

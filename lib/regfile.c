@@ -13,11 +13,12 @@
 /* S_ISVTX is XSI, not POSIX; its value is the same everywhere. */
 #define MODE_STICKY 01000
 
-static void
+static int
 mkdir_0700(const char *dir)
 {
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-		die_sys(PR_SYS, "%s: cannot create directory", dir);
+		return fail_sys(PR_SYS, "%s: cannot create directory", dir);
+	return 0;
 }
 
 /*
@@ -25,7 +26,7 @@ mkdir_0700(const char *dir)
  * /run/prreg for root, /tmp/prreg-UID.  With MKDIRS, a missing directory
  * of a default location is made 0700 (writers; readers make nothing).
  */
-void
+int
 reg_locate(char path[PATH_LEN], const char *ropt, int mkdirs)
 {
 	const char *env = getenv("PRREG_FILE"), *xdg = getenv("XDG_RUNTIME_DIR");
@@ -36,95 +37,144 @@ reg_locate(char path[PATH_LEN], const char *ropt, int mkdirs)
 		const char *p = ropt != NULL ? ropt : env;
 
 		if (*p == '\0' || strlen(p) >= PATH_LEN - 16)
-			die(PR_USAGE, "%s: invalid registry path", ropt != NULL ?
-			    "-r" : "PRREG_FILE");
+			return fail(PR_USAGE, "%s: invalid registry path",
+			    ropt != NULL ? "-r" : "PRREG_FILE");
 		/* A bare name is in "./", so its directory is explicit. */
 		snprintf(path, PATH_LEN, "%s%s", strchr(p, '/') ? "" : "./", p);
-		return;
+		return 0;
 	}
 	if (xdg != NULL && *xdg != '\0') {
 		n = snprintf(dir, sizeof dir, "%s/prreg", xdg);
 		if (n >= PATH_LEN - 32)
-			die(PR_USAGE, "XDG_RUNTIME_DIR: path too long");
-		if (mkdirs)
-			mkdir_0700(xdg);
+			return fail(PR_USAGE, "XDG_RUNTIME_DIR: path too long");
+		if (mkdirs && mkdir_0700(xdg) == -1)
+			return -1;
 	} else if (geteuid() == 0) {
 		strcpy(dir, "/run/prreg");
 	} else {
 		snprintf(dir, sizeof dir, "/tmp/prreg-%lu",
 		    (unsigned long)geteuid());
 	}
-	if (mkdirs)
-		mkdir_0700(dir);
+	if (mkdirs && mkdir_0700(dir) == -1)
+		return -1;
 	snprintf(path, PATH_LEN, "%s/registry", dir);
+	return 0;
 }
 
-/*
- * The directory of PATH: owned by us or by root, and not writable by
- * group or others unless sticky (/tmp will do).  A missing one passes:
- * the registry then reads as empty, and a writer fails to create in it.
- */
+/* PATH's directory ("/" or "." when it has no other) and its last name. */
 void
-safe_dir(const char *path)
+path_split(const char *path, char dir[PATH_LEN], const char **base)
 {
-	char dir[PATH_LEN];
 	const char *slash = strrchr(path, '/');
-	struct stat st;
 
 	if (slash == NULL)
 		strcpy(dir, ".");
 	else if (slash == path)
 		strcpy(dir, "/");
 	else
-		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-	if (stat(dir, &st) == -1) {
-		if (errno == ENOENT)
-			return;
-		die_sys(PR_SYS, "%s", dir);
-	}
-	if (!S_ISDIR(st.st_mode))
-		die(PR_SYS, "%s: not a directory", dir);
-	if (st.st_uid != geteuid() && st.st_uid != 0)
-		die(PR_SYS, "%s: unsafe directory: owned by uid %lu, not %lu "
-		    "or root", dir, (unsigned long)st.st_uid,
+		snprintf(dir, PATH_LEN, "%.*s", (int)(slash - path), path);
+	*base = slash != NULL ? slash + 1 : path;
+}
+
+/* Whether ST, a directory, may hold our files; else a failure kept. */
+static int
+dir_safe(const char *dir, const struct stat *st)
+{
+	if (st->st_uid != geteuid() && st->st_uid != 0)
+		return fail(PR_SYS, "%s: unsafe directory: owned by uid %lu, "
+		    "not %lu or root", dir, (unsigned long)st->st_uid,
 		    (unsigned long)geteuid());
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & MODE_STICKY))
-		die(PR_SYS, "%s: unsafe directory: writable by group or "
-		    "others (mode %04o)", dir, (unsigned)st.st_mode & 07777);
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !(st->st_mode & MODE_STICKY))
+		return fail(PR_SYS, "%s: unsafe directory: writable by group "
+		    "or others (mode %04o)", dir, (unsigned)st->st_mode & 07777);
+	return 0;
 }
 
 /*
- * Open PATH with FLAGS (never following a symbolic link, never blocking on
- * a FIFO) and refuse what we cannot trust.  Returns the descriptor, or -1
- * when PATH does not exist and FLAGS do not create it.
+ * Open DIR, never through a symbolic link, and check it: owned by us or by
+ * root, not writable by group or others unless sticky (/tmp will do).
+ * Returns the descriptor; -1 and errno ENOENT when it does not exist (a
+ * reader then reads an empty registry); -1 otherwise with a failure kept.
  */
 int
-safe_open(const char *path, int flags)
+dir_open(const char *dir)
 {
 	struct stat st;
-	int fd;
+	int fd, e;
 
-	fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1) {
-		if (errno == ENOENT && !(flags & O_CREAT))
-			return -1;
-		if (errno == ELOOP)
-			die(PR_SYS, "%s: unsafe file: a symbolic link", path);
-		if (errno == EISDIR || errno == ENXIO)
-			die(PR_SYS, "%s: unsafe file: not a regular file", path);
-		die_sys(PR_SYS, "%s: cannot open", path);
+		e = errno;
+		if (e == ENOENT)
+			return fail_sys(PR_SYS, "%s: cannot open the registry's "
+			    "directory", dir);
+		/* The reason a user can act on, rather than EACCES. */
+		if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+			fail(PR_SYS, "%s: unsafe directory: a symbolic link",
+			    dir);
+		else if (e == ENOTDIR)
+			fail(PR_SYS, "%s: not a directory", dir);
+		else if (lstat(dir, &st) == -1 || dir_safe(dir, &st) == 0) {
+			errno = e;
+			fail_sys(PR_SYS, "%s", dir);
+		}
+		errno = e;
+		return -1;
 	}
 	if (fstat(fd, &st) == -1)
-		die_sys(PR_SYS, "%s: cannot stat", path);
-	if (!S_ISREG(st.st_mode))
-		die(PR_SYS, "%s: unsafe file: not a regular file", path);
-	if (st.st_uid != geteuid())
-		die(PR_SYS, "%s: unsafe file: owned by uid %lu, not %lu", path,
+		fail_sys(PR_SYS, "%s", dir);
+	else if (dir_safe(dir, &st) == 0)
+		return fd;
+	close(fd);
+	errno = EPERM;
+	return -1;
+}
+
+/*
+ * Open NAME in DIRFD with FLAGS (never following a symbolic link, never
+ * blocking on a FIFO) and refuse what we cannot trust; SHOWN names it in
+ * messages.  Returns the descriptor; -1 with errno ENOENT when it does not
+ * exist and FLAGS do not create it; -1 with a failure kept otherwise.
+ */
+int
+safe_openat(int dirfd, const char *name, const char *shown, int flags)
+{
+	struct stat st;
+	int fd, e;
+
+	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+	    0600);
+	if (fd == -1) {
+		e = errno;
+		if (e == ENOENT && !(flags & O_CREAT))
+			return -1;
+		if (e == ELOOP)
+			fail(PR_SYS, "%s: unsafe file: a symbolic link", shown);
+		else if (e == EISDIR || e == ENXIO)
+			fail(PR_SYS, "%s: unsafe file: not a regular file",
+			    shown);
+		else
+			fail_sys(PR_SYS, "%s: cannot open", shown);
+		errno = e == ENOENT ? EIO : e;
+		return -1;
+	}
+	if (fstat(fd, &st) == -1)
+		fail_sys(PR_SYS, "%s: cannot stat", shown);
+	else if (!S_ISREG(st.st_mode))
+		fail(PR_SYS, "%s: unsafe file: not a regular file", shown);
+	else if (st.st_uid != geteuid())
+		fail(PR_SYS, "%s: unsafe file: owned by uid %lu, not %lu", shown,
 		    (unsigned long)st.st_uid, (unsigned long)geteuid());
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		die(PR_SYS, "%s: unsafe file: writable by group or others "
-		    "(mode %04o)", path, (unsigned)st.st_mode & 07777);
-	/* Reads and writes below may block as usual. */
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	return fd;
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		fail(PR_SYS, "%s: unsafe file: writable by group or others "
+		    "(mode %04o)", shown, (unsigned)st.st_mode & 07777);
+	else {
+		/* Reads and writes below may block as usual. */
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		return fd;
+	}
+	close(fd);
+	errno = EPERM;
+	return -1;
 }

@@ -1,9 +1,14 @@
 /*
  * regfile.h - where the registry lives and whether its files may be
  * trusted (SPEC section 1): the location rules, the 0700 directory of the
- * default locations, and the safety checks that refuse, with exit status 3,
- * a symbolic link, a file that is not regular, owned by another user, or
+ * default locations, and the safety checks that refuse (PR_SYS) a
+ * symbolic link, a file that is not regular, owned by another user, or
  * writable by group or others, and a directory others could write.
+ *
+ * The directory is resolved once: dir_open() opens it without following
+ * a symbolic link and checks the descriptor, and every file in it is then
+ * opened relative to that descriptor (safe_openat()), so a path re-pointed
+ * meanwhile changes nothing.  Failures are kept with fail() (msg.h).
  */
 #ifndef PRREG_REGFILE_H
 #define PRREG_REGFILE_H
@@ -12,8 +17,9 @@
 
 #define PATH_LEN 4096
 
-void reg_locate(char path[PATH_LEN], const char *ropt, int mkdirs);
-int safe_open(const char *path, int flags);
-void safe_dir(const char *path);
+int reg_locate(char path[PATH_LEN], const char *ropt, int mkdirs);
+void path_split(const char *path, char dir[PATH_LEN], const char **base);
+int dir_open(const char *dir);
+int safe_openat(int dirfd, const char *name, const char *shown, int flags);
 
 #endif

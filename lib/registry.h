@@ -1,18 +1,26 @@
 /*
- * registry.h - the registry file of prreg(5) in memory.
+ * registry.h - the registry file of prreg(5) in memory, and its jobs, one
+ * file each:
  *
- * reg_open() finds the file and checks where it lives; reg_load() reads it
- * with no lock (a reader sees the old file or the new one, whole);
- * reg_lock() takes the exclusive fcntl lock on FILE.lock and (re)loads, for
- * a read-modify-write that reg_store() ends: new content to a mkstemp file
- * in the same directory, renamed over FILE, malformed lines appended to
- * FILE.corrupt first.  Records are removed by setting their gone flag.
+ *   regindex.c  the index of records by id (open addressing)
+ *   regparse.c  the file's bytes into records and bad lines (the fuzzer's)
+ *   regload.c   open, read with no lock, lock for a read-modify-write
+ *   regstore.c  the write protocol: quarantine, temp file, rename
+ *   regedit.c   find, add and remove records; their liveness
+ *
+ * reg_open() finds the file and opens its directory once; reg_load()
+ * reads it with no lock (a reader sees the old file or the new one,
+ * whole); reg_lock() takes the exclusive fcntl lock on FILE.lock and
+ * (re)loads, for a read-modify-write that reg_store() ends.  Records are
+ * removed by setting their gone flag.  Every function that can fail
+ * returns -1 with the failure kept (msg.h): the tool decides.
  */
 #ifndef PRREG_REGISTRY_H
 #define PRREG_REGISTRY_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "proc.h"
 #include "record.h"
@@ -26,9 +34,14 @@ struct badline {
 };
 
 struct reg {
-	char path[PATH_LEN];
+	char path[PATH_LEN];	/* FILE, as messages name it */
+	char dir[PATH_LEN];	/* its directory */
+	const char *base;	/* its name in dir (in path) */
+	int dirfd;		/* the directory, opened once; -1 if none */
 	int lockfd;		/* -1 unless locked */
 	int fd;			/* FILE, opened by reg_hold(), or -1 */
+	dev_t dev;		/* FILE as loaded (ino 0: there was none) */
+	ino_t ino;
 	char *buf;		/* the file's bytes, parsed in place */
 	struct rec *rec;
 	size_t n, cap;
@@ -43,16 +56,33 @@ struct reg {
 	char *owned;		/* storage of records added by reg_add */
 };
 
-void reg_open(struct reg *r, const char *ropt, int writer);
-void reg_load(struct reg *r);
-void reg_parse_buf(struct reg *r, char *buf, size_t len);	/* no file */
-void reg_lock(struct reg *r);
-void reg_hold(struct reg *r);	/* lock, open: reg_load() to follow */
+/* regindex.c */
+int idx_build(struct reg *r, size_t want);
+uint32_t *idx_slot(struct reg *r, const char *id);
+
+/* regparse.c */
+int reg_parse_buf(struct reg *r, char *buf, size_t len);
+void reg_clear(struct reg *r);
+
+/* regload.c */
+int reg_open(struct reg *r, const char *ropt, int writer);
+int reg_load(struct reg *r);
+int reg_hold(struct reg *r);
+int reg_lock(struct reg *r);
 void reg_unlock(struct reg *r);
-void reg_store(struct reg *r);
-void reg_write(struct reg *r, int fd, const char *path);	/* no rename */
 void reg_free(struct reg *r);
+int same_file(const struct reg *r, int fd, const char *name);
+int reg_still_held(struct reg *r);
+
+/* regstore.c */
+int reg_store(struct reg *r);
+int reg_write(struct reg *r, int fd, const char *path);
+int reg_writable(struct reg *r);
+int quarantine_recover(struct reg *r);
+
+/* regedit.c */
 struct rec *reg_find(struct reg *r, const char *id);
+struct rec *reg_find_same(struct reg *r, const struct rec *like);
 struct rec *reg_add(struct reg *r, const struct rec *rec);
 void reg_remove(struct reg *r, struct rec *rec);
 enum live reg_live(const struct reg *r, const struct rec *rec);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "atomic.h"
 #include "msg.h"
 #include "spawn.h"
 
@@ -42,6 +43,7 @@ child(char *const argv[], const char *const unset[], int fd,
 		for (; *unset != NULL; unset++)
 			unsetenv(*unset);
 		sigaction(SIGCHLD, chld, NULL);
+		xfsz_restore();
 		sigprocmask(SIG_SETMASK, mask, NULL);
 		execvp(argv[0], argv);
 	}
@@ -79,11 +81,16 @@ spawn_start(char *const argv[], const char *const unset[], int *fd)
 	pid_t pid;
 
 	if (!registered && atexit(cancel_pending) != 0)
-		die(PR_SYS, "cannot register an exit handler");
+		return fail(PR_SYS, "cannot register an exit handler");
 	registered = 1;
-	if (pipe(p) == -1 || fcntl(p[0], F_SETFD, FD_CLOEXEC) == -1 ||
-	    fcntl(p[1], F_SETFD, FD_CLOEXEC) == -1)
-		die_sys(PR_SYS, "cannot make a pipe");
+	if (pipe(p) == -1)
+		return fail_sys(PR_SYS, "cannot make a pipe");
+	if (fcntl(p[0], F_SETFD, FD_CLOEXEC) == -1 ||
+	    fcntl(p[1], F_SETFD, FD_CLOEXEC) == -1) {
+		fail_sys(PR_SYS, "cannot make a pipe");
+		close(p[0]), close(p[1]);
+		return -1;
+	}
 	/* We wait for our child; the command gets SIGCHLD as it was. */
 	memset(&dfl, 0, sizeof dfl);
 	dfl.sa_handler = SIG_DFL;
@@ -93,8 +100,13 @@ spawn_start(char *const argv[], const char *const unset[], int *fd)
 	sigprocmask(SIG_BLOCK, &set, &mask);
 	fflush(NULL);
 
-	if ((pid = fork()) == -1)
-		die_sys(PR_SYS, "cannot fork");
+	if ((pid = fork()) == -1) {
+		fail_sys(PR_SYS, "cannot fork");
+		sigprocmask(SIG_SETMASK, &mask, NULL);
+		sigaction(SIGCHLD, &chld, NULL);
+		close(p[0]), close(p[1]);
+		return -1;
+	}
 	if (pid == 0)
 		child(argv, unset, p[1], &mask, &chld);
 	pending = pid;
@@ -103,8 +115,12 @@ spawn_start(char *const argv[], const char *const unset[], int *fd)
 	return pid;
 }
 
-/* Return once PID, from spawn_start(), has executed ARGV; else exit. */
-void
+/*
+ * Whether PID, from spawn_start(), has executed ARGV: 0 once it has; -1
+ * when it could not (kept: 127 not found, 126 not executable, as shells
+ * say it, or 3), and then the child has been collected.
+ */
+int
 spawn_confirm(pid_t pid, int fd, char *const argv[])
 {
 	ssize_t n;
@@ -114,30 +130,30 @@ spawn_confirm(pid_t pid, int fd, char *const argv[])
 		;
 	close(fd);
 	if (n == 0)
-		return;		/* EOF: the exec closed the pipe */
+		return 0;	/* EOF: the exec closed the pipe */
 
 	pending = 0;
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 		;
 	if (n != sizeof e)
-		die_sys(PR_SYS, "%s: cannot learn whether it was executed",
-		    argv[0]);
+		return fail_sys(PR_SYS, "%s: cannot learn whether it was "
+		    "executed", argv[0]);
 	errno = e[1];
 	if (e[0] == AT_SETSID)
-		die_sys(PR_SYS, "%s: cannot start a session", argv[0]);
-	/* As shells say it: 127 not found, 126 found but not executable. */
-	die_sys(errno == ENOENT ? PR_NOTFOUND : PR_NOEXEC,
+		return fail_sys(PR_SYS, "%s: cannot start a session", argv[0]);
+	return fail_sys(errno == ENOENT ? PR_NOTFOUND : PR_NOEXEC,
 	    "%s: cannot execute", argv[0]);
 }
 
-/* spawn_start() and spawn_confirm() at once. */
+/* spawn_start() and spawn_confirm() at once: the pid, or -1. */
 pid_t
 spawn(char *const argv[], const char *const unset[])
 {
 	int fd;
 	pid_t pid = spawn_start(argv, unset, &fd);
 
-	spawn_confirm(pid, fd, argv);
+	if (pid == -1 || spawn_confirm(pid, fd, argv) == -1)
+		return -1;
 	return pid;
 }
 
@@ -193,23 +209,30 @@ spawn_wait(pid_t pid)
 	memset(&si, 0, sizeof si);
 	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1)
 		if (errno != EINTR)
-			die_sys(PR_SYS, "cannot wait for %ld", (long)pid);
+			return fail_sys(PR_SYS, "cannot wait for %ld",
+			    (long)pid);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
-			die_sys(PR_SYS, "cannot wait for %ld", (long)pid);
+			return fail_sys(PR_SYS, "cannot wait for %ld",
+			    (long)pid);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Undo spawn(): kill the group it started, and reap the child. */
+/*
+ * Undo spawn(): kill the child and the group it leads.  Both: the child
+ * may not have called setsid() yet (then there is no group, and it would
+ * exec and run on).  It is not waited for: a child to be stopped is never
+ * waited for, so nothing can make us wait while it runs.  Not collected,
+ * its pid and group id cannot be given to another process meanwhile.
+ */
 void
 spawn_cancel(pid_t pid)
 {
 	if (pid == pending)
 		pending = 0;
+	kill(pid, SIGKILL);
 	kill(-pid, SIGKILL);
-	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-		;
 }
 
 /*

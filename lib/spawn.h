@@ -4,8 +4,8 @@
  * spawn() forks a child that leads a new session (pgid = sid = its pid),
  * drops names from its environment and execs the command, looked up on
  * PATH as execvp(3) does.  A close-on-exec pipe from the child tells
- * whether the exec happened: a failure is seen, never guessed, and ends
- * the program with 127 (not found) or 126 (not executable).
+ * whether the exec happened: a failure is seen, never guessed, and kept
+ * (msg.h) with status 127 (not found) or 126 (not executable).
  * spawn_start() and spawn_confirm() are its two halves, for work to be
  * done while the child execs.  Until spawn_keep() says the command is
  * recorded, HUP, INT, TERM, QUIT, USR1 and USR2 are held off, and an exit
@@ -22,7 +22,7 @@
 
 pid_t spawn(char *const argv[], const char *const unset[]);
 pid_t spawn_start(char *const argv[], const char *const unset[], int *fd);
-void spawn_confirm(pid_t pid, int fd, char *const argv[]);
+int spawn_confirm(pid_t pid, int fd, char *const argv[]);
 void spawn_keep(int hold);
 int spawn_wait(pid_t pid);
 void spawn_cancel(pid_t pid);

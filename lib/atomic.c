@@ -1,0 +1,147 @@
+/* atomic.c - a temporary file beside the target, renamed over it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "atomic.h"
+#include "clock.h"
+#include "msg.h"
+
+/* write(2) until all of BUF is written; -1 and errno on failure. */
+int
+write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		p += n, len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * NAME.tmp.XXXXXX in DIRFD, created exclusively (never through a link)
+ * with MODE, as mkstemp(3) would, but relative to the directory opened
+ * once.
+ */
+int
+atomic_open(struct atomic *a, int dirfd, const char *name, const char *shown,
+    mode_t mode)
+{
+	static const char chars[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	size_t len = strlen(name), i;
+	int tries;
+
+	a->dirfd = dirfd;
+	a->fd = -1;
+	a->shown = shown;
+	if (len + sizeof TMP_SUFFIX > sizeof a->tmp) {
+		errno = ENAMETOOLONG;
+		return fail_sys(PR_SYS, "%s" TMP_SUFFIX ": cannot create",
+		    shown);
+	}
+	for (tries = 0; tries < 100; tries++) {
+		unsigned long long r = jitter_seed();
+
+		memcpy(a->tmp, name, len);
+		memcpy(a->tmp + len, TMP_SUFFIX, sizeof TMP_SUFFIX);
+		for (i = len + sizeof TMP_SUFFIX - 7; a->tmp[i] != '\0'; i++)
+			a->tmp[i] = chars[r % 62], r /= 62;
+		a->fd = openat(dirfd, a->tmp, O_RDWR | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, mode);
+		if (a->fd != -1) {
+			/* The umask must not take bits the caller asked for. */
+			if (fchmod(a->fd, mode) == 0)
+				return 0;
+			atomic_abort(a);
+			return fail_sys(PR_SYS, "%s" TMP_SUFFIX ": cannot create",
+			    shown);
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	return fail_sys(PR_SYS, "%s" TMP_SUFFIX ": cannot create", shown);
+}
+
+int
+atomic_write(struct atomic *a, const void *buf, size_t len)
+{
+	if (write_all(a->fd, buf, len) == -1) {
+		int e = errno;
+
+		atomic_abort(a);
+		errno = e;
+		return fail_sys(PR_SYS, "%s: cannot write", a->shown);
+	}
+	return 0;
+}
+
+/* Rename the temporary file over NAME; on failure, remove it. */
+int
+atomic_commit(struct atomic *a, const char *name)
+{
+	int fd = a->fd;
+
+	a->fd = -1;
+	if (close(fd) == -1 || renameat(a->dirfd, a->tmp, a->dirfd, name) == -1) {
+		int e = errno;
+
+		unlinkat(a->dirfd, a->tmp, 0);
+		errno = e;
+		return fail_sys(PR_SYS, "%s: cannot replace", a->shown);
+	}
+	return 0;
+}
+
+/* Give up: the temporary file goes, NAME is left as it was. */
+void
+atomic_abort(struct atomic *a)
+{
+	int e = errno;
+
+	if (a->fd != -1) {
+		close(a->fd);
+		a->fd = -1;
+		unlinkat(a->dirfd, a->tmp, 0);
+	}
+	errno = e;
+}
+
+/*
+ * A file size limit (ulimit -f) must make a write fail with EFBIG, so the
+ * writer can undo what it did, not kill it half-way with SIGXFSZ.  The
+ * disposition it had is given back to a command about to be executed.
+ */
+static struct sigaction xfsz_was;
+static int xfsz_set;
+
+void
+xfsz_ignore(void)
+{
+	struct sigaction ign;
+
+	if (xfsz_set)
+		return;
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	xfsz_set = sigaction(SIGXFSZ, &ign, &xfsz_was) == 0;
+}
+
+void
+xfsz_restore(void)
+{
+	if (xfsz_set)
+		sigaction(SIGXFSZ, &xfsz_was, NULL);
+}

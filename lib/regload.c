@@ -1,0 +1,244 @@
+/* regload.c - find, read and lock the registry. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "atomic.h"
+#include "msg.h"
+#include "registry.h"
+
+/*
+ * Find the registry (a writer makes the default directory) and open its
+ * directory once.  A missing directory is an empty registry to a reader,
+ * and a failure to a writer.
+ */
+int
+reg_open(struct reg *r, const char *ropt, int writer)
+{
+	memset(r, 0, sizeof *r);
+	r->dirfd = r->lockfd = r->fd = -1;
+	if (writer)
+		xfsz_ignore();
+	if (reg_locate(r->path, ropt, writer) == -1)
+		return -1;
+	path_split(r->path, r->dir, &r->base);
+	r->dirfd = dir_open(r->dir);
+	if (r->dirfd == -1 && (writer || errno != ENOENT))
+		return -1;
+	return 0;
+}
+
+/* FD's bytes, whole, into a buffer from malloc with one spare byte. */
+static int
+read_whole(struct reg *r, int fd, char **bufp, size_t *lenp)
+{
+	size_t len = 0, size;
+	struct stat st;
+	char *buf, *nb;
+	ssize_t n;
+
+	if (fstat(fd, &st) == -1)
+		return fail_sys(PR_SYS, "%s: cannot stat", r->path);
+	r->dev = st.st_dev, r->ino = st.st_ino;
+	size = (size_t)st.st_size + 1;
+	if ((buf = malloc(size + 1)) == NULL)
+		return fail_sys(PR_SYS, "%s: cannot read", r->path);
+	for (;;) {
+		if (len == size) {
+			if ((nb = realloc(buf, size * 2 + 1)) == NULL) {
+				free(buf);
+				return fail_sys(PR_SYS, "%s: cannot read",
+				    r->path);
+			}
+			buf = nb, size *= 2;
+		}
+		n = read(fd, buf + len, size - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			free(buf);
+			return fail_sys(PR_SYS, "%s: cannot read", r->path);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	*bufp = buf, *lenp = len;
+	return 0;
+}
+
+/*
+ * Read the file (the one reg_hold() opened, or opened now) and parse it.
+ * No file is no record.
+ */
+int
+reg_load(struct reg *r)
+{
+	size_t len = 0;
+	char *buf = NULL;
+	int fd, rc;
+
+	reg_clear(r);
+	r->dev = 0, r->ino = 0;
+	fd = r->fd;
+	r->fd = -1;
+	if (fd == -1 && r->dirfd != -1 &&
+	    (fd = safe_openat(r->dirfd, r->base, r->path, O_RDONLY)) == -1 &&
+	    errno != ENOENT)
+		return -1;
+	if (fd == -1)
+		return idx_build(r, 0);		/* no file: no records */
+	rc = read_whole(r, fd, &buf, &len);
+	close(fd);
+	if (rc == -1)
+		return -1;
+	if (reg_parse_buf(r, buf, len) == -1)
+		return -1;
+	r->dirty = 0;
+	r->warned = 1;
+	return 0;
+}
+
+/* Whether FD is still the file NAME of R's directory (not replaced). */
+int
+same_file(const struct reg *r, int fd, const char *name)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 &&
+	    fstatat(r->dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*
+ * The exclusive lock on FILE.lock.  A lock file removed or replaced while
+ * we waited (a /tmp cleaner, an admin's rm) locks nothing that the next
+ * writer would see: after F_SETLKW, the locked descriptor must still be
+ * FILE.lock, else we lock the one there now.
+ */
+static int
+lock_file(struct reg *r)
+{
+	char name[PATH_LEN], shown[PATH_LEN + 8];
+	struct flock fl;
+
+	snprintf(name, sizeof name, "%s.lock", r->base);
+	snprintf(shown, sizeof shown, "%s.lock", r->path);
+	for (;;) {
+		r->lockfd = safe_openat(r->dirfd, name, shown, O_RDWR | O_CREAT);
+		if (r->lockfd == -1)
+			return -1;
+		memset(&fl, 0, sizeof fl);
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		while (fcntl(r->lockfd, F_SETLKW, &fl) == -1)
+			if (errno != EINTR) {
+				fail_sys(PR_SYS, "%s: cannot lock", shown);
+				reg_unlock(r);
+				return -1;
+			}
+		if (same_file(r, r->lockfd, name))
+			return 0;
+		close(r->lockfd);
+		r->lockfd = -1;
+	}
+}
+
+/*
+ * The lock, and FILE opened (and so checked), for reg_load() to read: an
+ * unsafe file is refused before anything is done.  A quarantine that a
+ * writer killed half-way left is undone first.
+ */
+int
+reg_hold(struct reg *r)
+{
+	if (r->dirfd == -1)
+		return fail(PR_SYS, "%s: no registry directory", r->dir);
+	if (lock_file(r) == -1)
+		return -1;
+	if (quarantine_recover(r) == -1) {
+		reg_unlock(r);
+		return -1;
+	}
+	r->fd = safe_openat(r->dirfd, r->base, r->path, O_RDONLY);
+	if (r->fd == -1 && errno != ENOENT) {
+		reg_unlock(r);
+		return -1;
+	}
+	return 0;
+}
+
+int
+reg_lock(struct reg *r)
+{
+	if (reg_hold(r) == -1)
+		return -1;
+	if (reg_load(r) == -1) {
+		reg_unlock(r);
+		return -1;
+	}
+	return 0;
+}
+
+/* Closing the descriptor drops the lock; the lock file is never unlinked. */
+void
+reg_unlock(struct reg *r)
+{
+	if (r->fd != -1)
+		close(r->fd);
+	if (r->lockfd != -1)
+		close(r->lockfd);
+	r->lockfd = r->fd = -1;
+}
+
+void
+reg_free(struct reg *r)
+{
+	reg_unlock(r);
+	reg_clear(r);
+	while (r->owned != NULL) {
+		char *next = *(char **)r->owned;
+
+		free(r->owned);
+		r->owned = next;
+	}
+	if (r->dirfd != -1)
+		close(r->dirfd);
+	r->dirfd = -1;
+}
+
+/*
+ * Right before a writer commits: is its lock still FILE.lock, and FILE
+ * still the file it loaded?  A lock file removed while we held it lets a
+ * newcomer lock a new one: we take that one too (waiting for the
+ * newcomer), and then FILE must be as we read it, or our write would undo
+ * the newcomer's: a failure then, never a silent loss.
+ */
+int
+reg_still_held(struct reg *r)
+{
+	char name[PATH_LEN];
+	struct stat st;
+	int changed;
+
+	snprintf(name, sizeof name, "%s.lock", r->base);
+	while (!same_file(r, r->lockfd, name)) {
+		close(r->lockfd);
+		r->lockfd = -1;
+		if (lock_file(r) == -1)
+			return -1;
+	}
+	if (fstatat(r->dirfd, r->base, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		changed = errno != ENOENT || r->ino != 0;
+	else
+		changed = st.st_dev != r->dev || st.st_ino != r->ino;
+	if (changed)
+		return fail(PR_SYS, "%s: replaced by another writer while "
+		    "locked (was %s.lock removed?); nothing written", r->path,
+		    r->path);
+	return 0;
+}
