@@ -98,7 +98,7 @@ main(int argc, char *argv[])
 	idx = xcalloc(reg.n, sizeof *idx);
 	for (i = 0; i < reg.n; i++)
 		if (sel_match(&sel, &reg.rec[i]) && (want == -1 ||
-		    want == (reg_live(&reg, &reg.rec[i]) == LIVE)))
+		    want == reg_may_live(&reg, &reg.rec[i])))
 			idx[n++] = i;
 	base = reg.rec;
 	/* prspawn appends in start order: sort only a file that is not. */

@@ -1,6 +1,4 @@
 /* prpidcheck - is this process (still) alive?  See prpidcheck(1). */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -11,21 +9,34 @@
 #include "xalloc.h"
 
 #define USAGE \
-	"usage: prpidcheck [-v] [-t TOKEN] PID...\n" \
-	"       prpidcheck [-v] -f PIDFILE\n" \
-	"       prpidcheck -T PID\n"
+	"usage: prpidcheck [-r FILE] [-v] [-t TOKEN] PID...\n" \
+	"       prpidcheck [-r FILE] [-v] -f PIDFILE\n" \
+	"       prpidcheck [-r FILE] -T PID\n"
 
 static int verbose;
 
-/* One PID by the liveness rule; with -v, its verdict on stdout. */
-static int
+/*
+ * One PID by the liveness rule; with -v, its verdict on stdout.  A PID
+ * whose token cannot be read is neither: said on stderr.
+ */
+static enum live
 check(pid_t pid, const char *token)
 {
 	enum live l = pid_live(pid, token);
 
 	if (verbose)
 		printf("%ld %s\n", (long)pid, live_name(l));
-	return l == LIVE;
+	if (l == UNKNOWN)
+		warnx_("%ld: cannot read its start token to compare (is /proc "
+		    "mounted?)", (long)pid);
+	return l;
+}
+
+/* All live: 0; any not: 1; else any that could not be told: 3. */
+static int
+verdict(int no, int unknown)
+{
+	return out_status(no ? PR_NO : unknown ? PR_SYS : PR_OK);
 }
 
 int
@@ -33,9 +44,9 @@ main(int argc, char *argv[])
 {
 	const char *token = NULL, *pidfile = NULL, *tpid = NULL, *ropt;
 	char ftoken[TOKEN_MAX + 1];
-	struct pstat ps;
+	int c, i, no = 0, unknown = 0;
+	enum live l;
 	pid_t *pids, pid;
-	int c, i, all = 1;
 
 	msg_init(argv[0]);
 	/* Every tool takes -r; this one needs no registry. */
@@ -58,21 +69,27 @@ main(int argc, char *argv[])
 		}
 	}
 	argv += optind, argc -= optind;
-	if ((pidfile != NULL) + (tpid != NULL) + (argc > 0) != 1)
-		die(PR_USAGE, "want PID operands, -f PIDFILE or -T PID "
+	if ((pidfile != NULL) + (tpid != NULL) + (argc > 0) == 0)
+		die(PR_USAGE, "no PID: want PID operands, -f PIDFILE or -T PID "
 		    "(-h for usage)");
-	if ((token != NULL && argc == 0) || (tpid != NULL && verbose))
-		die(PR_USAGE, "%s: only with PID operands (-h for usage)",
-		    token != NULL ? "-t" : "-v");
+	if ((pidfile != NULL) + (tpid != NULL) + (argc > 0) > 1)
+		die(PR_USAGE, "%s exclude each other (-h for usage)",
+		    tpid == NULL ? "PID operands and -f" : pidfile == NULL ?
+		    "PID operands and -T" : "-f and -T");
+	if (token != NULL && argc == 0)
+		die(PR_USAGE, "-t and -%c exclude each other: a token is "
+		    "compared with PID operands (-h for usage)",
+		    pidfile != NULL ? 'f' : 'T');
+	if (tpid != NULL && verbose)
+		die(PR_USAGE, "-v and -T exclude each other: -T prints a token, "
+		    "not a verdict (-h for usage)");
 
 	/* -T: the start token of a process, for scripts to keep. */
 	if (tpid != NULL) {
 		pid = arg_pid('T', tpid);
-		if (kill(pid, 0) == -1 && errno != EPERM)
+		if (!proc_token(pid, ftoken))
 			return PR_NO;
-		if (!proc_stat(pid, &ps))
-			return PR_NO;
-		printf("%s\n", ps.token);
+		printf("%s\n", ftoken);
 		return out_status(PR_OK);
 	}
 
@@ -87,16 +104,19 @@ main(int argc, char *argv[])
 			die(PR_USAGE, "%s: malformed pid file: want PID or "
 			    "PID TOKEN on the first line", pidfile);
 		}
-		return out_status(check(pid, ftoken[0] != '\0' ? ftoken : NULL) ?
-		    PR_OK : PR_NO);
+		l = check(pid, ftoken[0] != '\0' ? ftoken : NULL);
+		return verdict(l != LIVE && l != UNKNOWN, l == UNKNOWN);
 	}
 
 	/* PID...: all are checked before any is looked at. */
 	pids = xcalloc(argc, sizeof *pids);
 	for (i = 0; i < argc; i++)
 		pids[i] = arg_pid(0, argv[i]);
-	for (i = 0; i < argc; i++)
-		all &= check(pids[i], token);
+	for (i = 0; i < argc; i++) {
+		l = check(pids[i], token);
+		no |= l != LIVE && l != UNKNOWN;
+		unknown |= l == UNKNOWN;
+	}
 	free(pids);
-	return out_status(all ? PR_OK : PR_NO);
+	return verdict(no, unknown);
 }

@@ -46,7 +46,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < reg.n; i++) {
 		struct rec *r = &reg.rec[i];
 
-		if (sel_match(&sel, r) && (all || reg_live(&reg, r) != LIVE)) {
+		if (sel_match(&sel, r) && (all || !reg_may_live(&reg, r))) {
 			out[n++] = r;
 			if (!dry)
 				reg_remove(&reg, r);

@@ -93,7 +93,7 @@ select_records(struct reg *reg, const struct sel *sel, struct picked *p)
 
 	/* The live ones are stopped; the dead are only forgotten. */
 	for (i = 0; i < p->n; i++) {
-		if (reg_live(reg, &p->rec[i]) == LIVE)
+		if (reg_may_live(reg, &p->rec[i]))
 			p->live[p->nlive++] = &p->rec[i];
 		else
 			p->rec[i].gone = 1;

@@ -1,13 +1,18 @@
 /* prspawn - start a command detached, and record it.  See prspawn(1). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "arg.h"
+#include "cgroup.h"
+#include "live.h"
 #include "msg.h"
 #include "pidfile.h"
+#include "reap.h"
+#include "reaper.h"
 #include "registry.h"
 #include "slot.h"
 #include "spawn.h"
@@ -15,22 +20,37 @@
 
 #define USAGE \
 	"usage: prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-m MAX] " \
-	"[-W SECS] [-C CAP]\n" \
-	"               [-x] [-u NAME]... [-E] [-P PIDFILE] [-p] [-w] " \
-	"-- COMMAND [ARG...]\n" \
+	"[-W SECS]\n" \
+	"               [-C CAP] [-x] [-c] [-u NAME]... [-E] [-o FILE] " \
+	"[-d DIR]\n" \
+	"               [-P PIDFILE] [-p] [-w] [--] COMMAND [ARG...]\n" \
 	"       prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-p] -A PID\n"
 
 #define LIMIT_MAX 100000	/* -m and -C */
-#define WAIT_DEFAULT_NS (60 * 1000000000LL)	/* -W */
+#define WAIT_DEFAULT_NS (60 * NS_PER_S)	/* -W */
 
 struct args {
 	struct slot s;
-	const char *ropt, *pidfile, *id;
-	const char **unset;
-	char *const *cmd;
-	int print, fg;
+	struct spawn_opts o;
+	const char *ropt, *pidfile, *id, *out, *dir;
+	int print, fg, cgroup;
 	pid_t adopt;
+	char cg[PATH_LEN];	/* -c: the cgroup made for the command */
+	char attrs[PATH_LEN + 16];
 };
+
+/* -o FILE, -d DIR: opened now, so a bad one is refused before a start. */
+static int
+open_arg(int opt, const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0600);
+
+	if (fd == -1)
+		die_sys(errno == ENOENT || errno == ENOTDIR || errno == EISDIR ||
+		    errno == ELOOP || errno == ENAMETOOLONG ? PR_USAGE : PR_SYS,
+		    "-%c: %s: cannot open", opt, arg_shown(path));
+	return fd;
+}
 
 /* Options, and what can be checked of them before anything starts. */
 static void
@@ -38,12 +58,15 @@ options(int argc, char *argv[], struct args *a)
 {
 	size_t nunset = 0;
 	int c, spawnopt = 0, drop = 0;
+	const char **unset = xcalloc(argc + 1, sizeof *unset);
 
 	a->s.type = "proc", a->s.session = "-";
 	a->s.wait_ns = WAIT_DEFAULT_NS;
-	a->unset = xcalloc(argc + 1, sizeof *a->unset);
-	while ((c = opt_next(argc, argv, "hr:s:t:i:m:W:C:xu:EP:pwA:")) != -1) {
-		if (strchr("mWCxuEPw", c) != NULL)
+	a->o.cgfd = a->o.dirfd = a->o.outfd = a->o.notify = -1;
+	a->o.unset = unset;
+	while ((c = opt_next(argc, argv, "hr:s:t:i:m:W:C:xu:EP:pwA:co:d:")) !=
+	    -1) {
+		if (strchr("mWCxuEPwcod", c) != NULL)
 			spawnopt = c;
 		if (opt_common(c, USAGE, &a->ropt))
 			continue;
@@ -69,8 +92,11 @@ options(int argc, char *argv[], struct args *a)
 		case 'x':
 			a->s.stop = 1;
 			break;
+		case 'c':
+			a->cgroup = 1;
+			break;
 		case 'u':
-			a->unset[nunset++] = arg_envname(c, optarg);
+			unset[nunset++] = arg_envname(c, optarg);
 			break;
 		case 'E':
 			drop = 1;
@@ -78,6 +104,12 @@ options(int argc, char *argv[], struct args *a)
 		case 'P':
 			if (*(a->pidfile = optarg) == '\0')
 				die(PR_USAGE, "-P: empty path");
+			break;
+		case 'o':
+		case 'd':
+			if (*optarg == '\0')
+				die(PR_USAGE, "-%c: empty path", c);
+			*(c == 'o' ? &a->out : &a->dir) = optarg;
 			break;
 		case 'p':
 			a->print = 1;
@@ -90,20 +122,59 @@ options(int argc, char *argv[], struct args *a)
 			break;
 		}
 	}
-	a->cmd = argv + optind;
+	a->o.argv = argv + optind;
 	if (a->adopt != 0 && spawnopt != 0)
 		die(PR_USAGE, "-A and -%c exclude each other (-h for usage)",
 		    spawnopt);
 	if (a->adopt != 0 && optind < argc)
 		die(PR_USAGE, "-A takes no COMMAND (-h for usage)");
 	if (a->adopt == 0 && optind == argc)
-		die(PR_USAGE, "no COMMAND (-h for usage)");
+		die(PR_USAGE, "no COMMAND: want -- COMMAND [ARG...] (-h for "
+		    "usage)");
 	if (a->id == NULL && strlen(a->s.type) + strlen(a->s.session) + 12 >
 	    WORD_MAX)
 		die(PR_USAGE, "-t, -s: the id TYPE:SESSION:PID would be longer "
 		    "than %d bytes; give -i", WORD_MAX);
 	if (drop)
 		args_drop_empty(argv + optind);
+	if (a->out != NULL)
+		a->o.outfd = open_arg('o', a->out, O_WRONLY | O_APPEND |
+		    O_CREAT);
+	if (a->dir != NULL)
+		a->o.dirfd = open_arg('d', a->dir, O_RDONLY | O_DIRECTORY);
+	a->o.mark = 1;
+}
+
+/* -c: a cgroup of the command's own, made before anything starts. */
+static void
+make_cgroup(struct args *a)
+{
+	char root[PATH_LEN];
+
+	if (cg_root(root) == -1 || cg_make(root, a->cg) == -1)
+		die_failed();
+	if ((a->o.cgfd = cg_procs_fd(a->cg)) == -1) {
+		cg_remove(a->cg);
+		die_failed();
+	}
+	snprintf(a->attrs, sizeof a->attrs, CG_ATTR "=%s", a->cg);
+}
+
+/* Undo a start that cannot be recorded, then say why and end. */
+static void
+abandon(const struct args *a, pid_t pid)
+{
+	int i;
+
+	if (pid > 0 && a->adopt == 0)
+		spawn_cancel(pid);
+	/* Its cgroup empties once the SIGKILL is taken: then it goes. */
+	for (i = 0; a->cg[0] != '\0' && i < 100 && cg_populated(a->cg) == 1;
+	    i++)
+		sleep_ns(10 * NS_PER_MS);
+	if (a->cg[0] != '\0')
+		rmdir(a->cg);
+	die_failed();
 }
 
 /*
@@ -116,39 +187,11 @@ id_free(struct reg *reg, const char *id, pid_t fresh)
 {
 	struct rec *r = reg_find(reg, id);
 
-	if (r != NULL && r->pid != fresh && reg_live(reg, r) == LIVE)
+	if (r != NULL && r->pid != fresh && reg_may_live(reg, r))
 		return 0;
 	if (r != NULL)
 		reg_remove(reg, r);
 	return 1;
-}
-
-/* Add the record of PID, as the registry will hold it; NULL on failure. */
-static struct rec *
-record(struct reg *reg, pid_t pid, pid_t pgid, const struct slot *s,
-    const char *id)
-{
-	char spid[16], spgid[16], stamp[STAMP_LEN + 1];
-	struct pstat ps;
-	struct rec r;
-
-	snprintf(spid, sizeof spid, "%ld", (long)pid);
-	if (pgid > 0)
-		snprintf(spgid, sizeof spgid, "%ld", (long)pgid);
-	else
-		strcpy(spgid, "-");
-	stamp_now(stamp);
-	memset(&r, 0, sizeof r);
-	r.pid = pid;
-	r.pgid = pgid > 0 ? pgid : 0;
-	r.f[F_PID] = spid;
-	r.f[F_PGID] = spgid;
-	r.f[F_TYPE] = s->type;
-	r.f[F_SESSION] = s->session;
-	r.f[F_STARTED] = stamp;
-	r.f[F_TOKEN] = proc_stat(pid, &ps) ? ps.token : "-";
-	r.f[F_ID] = id;
-	return reg_add(reg, &r);
 }
 
 /* The lock (and a slot), then the command started: its pid. */
@@ -164,16 +207,14 @@ start(struct reg *reg, struct args *a)
 		 * from a smaller process to fork, and read the registry while
 		 * the command execs.  The lock is held from before the start.
 		 */
-		if (reg_hold(reg) == -1 ||
-		    (pid = spawn_start((char *const *)a->cmd, a->unset, &fd)) ==
-		    -1)
-			die_failed();
-		if (reg_load(reg) == -1) {
-			spawn_cancel(pid);
-			die_failed();
-		}
-		if (spawn_confirm(pid, fd, (char *const *)a->cmd) == -1)
-			die_failed();
+		if (reg_hold(reg) == -1)
+			abandon(a, 0);
+		if ((pid = spawn_start(&a->o, &fd)) == -1)
+			abandon(a, 0);
+		if (reg_load(reg) == -1)
+			abandon(a, pid);
+		if (spawn_confirm(pid, fd, &a->o) == -1)
+			abandon(a, 0);
 		return pid;
 	}
 
@@ -187,50 +228,72 @@ start(struct reg *reg, struct args *a)
 	case SLOT_TIMEOUT:
 		die(PR_NOSLOT, "-m: no slot: %lu live of type %s, max %lu, "
 		    "after %lld.%03lld s; nothing started", a->s.live,
-		    a->s.type, a->s.max, a->s.wait_ns / 1000000000LL,
-		    a->s.wait_ns / 1000000 % 1000);
+		    a->s.type, a->s.max, a->s.wait_ns / NS_PER_S,
+		    a->s.wait_ns / NS_PER_MS % 1000);
 	case SLOT_STUCK:
 		die(PR_NO, "-x: %lu of type %s in session %s not stopped; "
 		    "nothing started", a->s.left, a->s.type, a->s.session);
 	default:
-		die_failed();
+		abandon(a, 0);
 	}
 	if (a->id != NULL && !id_free(reg, a->id, 0))
 		die(PR_NO, "%s: id held by a live process", a->id);
-	if ((pid = spawn((char *const *)a->cmd, a->unset)) == -1)
-		die_failed();
+	if ((pid = spawn(&a->o)) == -1)
+		abandon(a, 0);
 	return pid;
 }
 
-/* -A: a process that runs already, if it is live; the lock is taken. */
+/*
+ * -A: a process that runs already.  Its token is read before the wait
+ * for the lock, and checked again under it: a process that ended
+ * meanwhile is not recorded (its pid may be another's by then).  Its
+ * group is recorded only when it leads it: a record never names a group
+ * it does not own.
+ */
 static pid_t
-adopt(struct reg *reg, pid_t pid, pid_t *pgid, const char *id)
+adopt(struct reg *reg, struct args *a, char token[TOKEN_MAX + 1],
+    pid_t *pgid)
 {
+	pid_t pid = a->adopt;
 	enum live l = pid_live(pid, NULL);
 
-	if (l == LIVE && (*pgid = getpgid(pid)) == -1 && errno == ESRCH)
-		l = DEAD;
+	if (l == LIVE && !proc_token(pid, token))
+		die(PR_SYS, "-A: %ld: cannot read its start token (is /proc "
+		    "mounted?); not recorded", (long)pid);
+	if (l == LIVE && reg_lock(reg) == -1)
+		die_failed();
+	if (l == LIVE)
+		l = pid_live(pid, token);
 	if (l != LIVE)
 		die(PR_NO, "-A: %ld: not a live process (%s)", (long)pid,
 		    live_name(l));
-	if (reg_lock(reg) == -1)
-		die_failed();
-	if (id != NULL && !id_free(reg, id, 0))
-		die(PR_NO, "%s: id held by a live process", id);
+	*pgid = getpgid(pid) == pid ? pid : 0;
+	if (a->id != NULL && !id_free(reg, a->id, 0))
+		die(PR_NO, "%s: id held by a live process", a->id);
 	return pid;
 }
 
-/* -w: stay with it, then forget it (and its pid file, if ours). */
+/*
+ * -w: stay with it.  As a subreaper, orphans of its descendants are ours
+ * and collected.  When it exits, what is left of its processes is
+ * stopped as prreap would (while it is an unreaped zombie, its group's
+ * id is still its own), then it is forgotten, with its pid file if ours.
+ */
 static int
-foreground(struct reg *reg, pid_t pid, const struct rec *rec,
-    const char *pidfile)
+foreground(struct reg *reg, pid_t pid, struct rec *rec, const char *pidfile,
+    int reaper)
 {
+	struct reap_opts o = REAP_DEFAULTS;
 	char token[TOKEN_MAX + 1];
 	struct rec *r;
 	pid_t ppid;
-	int status;
+	int status, gone;
 
-	if ((status = spawn_wait(pid)) == -1)
+	if (spawn_wait(pid, reaper) == -1)
+		die_failed();
+	if (rec_live(rec) == LIVE)
+		reap(&rec, 1, &o, &gone);
+	if ((status = spawn_status(pid, reaper)) == -1)
 		die_failed();
 	if (reg_lock(reg) == -1)
 		die_failed();
@@ -247,12 +310,13 @@ foreground(struct reg *reg, pid_t pid, const struct rec *rec,
 int
 main(int argc, char *argv[])
 {
+	char defid[WORD_MAX + 1], token[TOKEN_MAX + 1], started[STAMP_LEN + 1];
+	struct rec nr, *r, mine;
+	struct recbuf b;
 	struct args a;
-	char defid[WORD_MAX + 1];
-	struct rec *r, mine;
 	struct reg reg;
 	pid_t pid, pgid = 0;
-	int status;
+	int status, reaper = 0;
 
 	msg_init(argv[0]);
 	memset(&a, 0, sizeof a);
@@ -260,12 +324,22 @@ main(int argc, char *argv[])
 	options(argc, argv, &a);
 	if (reg_open(&reg, a.ropt, 1) == -1)
 		die_failed();
+	if (a.cgroup)
+		make_cgroup(&a);
+	if (a.fg)
+		reaper = subreaper() == 0;
 
 	/* Lock, and start the command (or take the one to adopt). */
 	if (a.adopt != 0) {
-		pid = adopt(&reg, a.adopt, &pgid, a.id);
+		pid = adopt(&reg, &a, token, &pgid);
 	} else {
 		pid = pgid = start(&reg, &a);
+		if (!proc_token(pid, token)) {
+			fail(PR_SYS, "%ld: cannot read its start token (is "
+			    "/proc mounted?); the command is stopped",
+			    (long)pid);
+			abandon(&a, pid);
+		}
 	}
 
 	/* The default id names the pid: free only now it is known. */
@@ -274,34 +348,35 @@ main(int argc, char *argv[])
 		    a.s.session, (long)pid);
 		a.id = defid;
 		if (!id_free(&reg, a.id, a.adopt != 0 ? 0 : pid)) {
-			if (a.adopt == 0)
-				spawn_cancel(pid);
-			die(PR_NO, "%s: id held by a live process", a.id);
+			fail(PR_NO, "%s: id held by a live process", a.id);
+			abandon(&a, pid);
 		}
 	}
 
 	/* Record it, then tell: what is printed is what the file holds. */
-	if ((r = record(&reg, pid, pgid, &a.s, a.id)) == NULL ||
-	    rec_copy(&mine, r) == -1 || reg_store(&reg) == -1) {
-		if (a.adopt == 0)
-			spawn_cancel(pid);
-		if (r != NULL && mine.f[F_PID] == NULL)
-			die(PR_SYS, "out of memory");
-		die_failed();
+	rec_build(&nr, &b, pid, pgid, a.s.type, a.s.session,
+	    a.adopt != 0 && proc_started(pid, started) ? started : NULL, token,
+	    a.id, a.attrs[0] != '\0' ? a.attrs : NULL);
+	if ((r = reg_add(&reg, &nr)) == NULL)
+		abandon(&a, pid);
+	if (rec_copy(&mine, r) == -1) {
+		fail(PR_SYS, "out of memory");
+		abandon(&a, pid);
 	}
+	if (reg_store(&reg) == -1)
+		abandon(&a, pid);
 	if (a.adopt == 0)
 		spawn_keep(a.fg);
-	if (a.pidfile != NULL &&
-	    pidfile_write(a.pidfile, pid, mine.f[F_TOKEN]) == -1)
+	if (a.pidfile != NULL && pidfile_write(a.pidfile, pid, token) == -1)
 		die_failed();
 	if (a.print)
 		rec_print(&mine);
 	status = out_status(PR_OK);
 
 	if (a.fg)
-		status = foreground(&reg, pid, &mine, a.pidfile);
+		status = foreground(&reg, pid, &mine, a.pidfile, reaper);
 	rec_release(&mine);
 	reg_free(&reg);
-	free(a.unset);
+	free((void *)a.o.unset);
 	return status;
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -21,13 +22,19 @@ opt_next(int argc, char *const argv[], const char *opts)
 	c = getopt(argc, argv, spec);
 	if (c == '?') {
 		char o[2] = { (char)optopt, '\0' };
+		const char *arg = optind < argc ? argv[optind] : "";
 
+		/* A long option (--help) is named whole, as it was given. */
+		if (optopt == '-' && strncmp(arg, "--", 2) == 0)
+			die(PR_USAGE, "%s: unknown option: options are one "
+			    "letter (-h for usage)", arg_shown(arg));
 		/* Any byte may follow '-': a newline would split the line. */
 		die(PR_USAGE, "-%s: unknown option (-h for usage)",
 		    arg_shown(o));
 	}
 	if (c == ':')
-		die(PR_USAGE, "-%c: option requires an argument", optopt);
+		die(PR_USAGE, "-%c: option requires an argument (-h for usage)",
+		    optopt);
 	return c;
 }
 
@@ -166,16 +173,31 @@ static const struct {
 	{ "VTALRM", SIGVTALRM }, { "PROF", SIGPROF }, { "SYS", SIGSYS },
 };
 
-/* A signal: a name (TERM or SIGTERM) or a number; 0 means "none". */
+/* SIG's name without "SIG" (TERM), or NULL when it has none here. */
+const char *
+sig_name(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof signames / sizeof signames[0]; i++)
+		if (signames[i].sig == sig)
+			return signames[i].name;
+	return NULL;
+}
+
+/*
+ * A signal: a name in any case, with or without SIG (TERM, sigterm,
+ * Term), or a number; 0 means "none".
+ */
 int
 arg_signal(int opt, const char *v)
 {
-	const char *name = strncmp(v, "SIG", 3) == 0 ? v + 3 : v;
+	const char *name = strncasecmp(v, "SIG", 3) == 0 ? v + 3 : v;
 	unsigned long n;
 	size_t i;
 
 	for (i = 0; i < sizeof signames / sizeof signames[0]; i++)
-		if (strcmp(name, signames[i].name) == 0)
+		if (strcasecmp(name, signames[i].name) == 0)
 			return signames[i].sig;
 	/* Only numbers the system knows as signals. */
 	if (ulong_parse(v, 64, &n) &&

@@ -24,5 +24,6 @@ unsigned long arg_count(int opt, const char *v, unsigned long min,
     unsigned long max);
 long long arg_secs(int opt, const char *v);
 int arg_signal(int opt, const char *v);
+const char *sig_name(int sig);
 
 #endif

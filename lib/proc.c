@@ -1,57 +1,223 @@
-/* proc.c - process state, start token and liveness (SPEC section 2). */
+/* proc.c - process state, start token and liveness (SPEC 2 and 4.5). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
-#include <dirent.h>
 
+#include "clock.h"
+#include "pidfd.h"
 #include "proc.h"
 #include "sysread.h"
-
-/*
- * LIVE: kill(pid, 0) succeeds or fails with EPERM, the process is not a
- * zombie, and the token is "-", unreadable now, or equal.
- */
-enum live
-pid_live(pid_t pid, const char *token)
-{
-	struct pstat ps;
-
-	if (pid <= 0)
-		return DEAD;
-	if (kill(pid, 0) == -1 && errno != EPERM)
-		return DEAD;
-	/*
-	 * Nothing more can be learnt: it exists, unless it was reaped since
-	 * kill() (ps takes milliseconds; a late PID 1 reaps zombies then).
-	 */
-	if (!proc_stat(pid, &ps))
-		return kill(pid, 0) == -1 && errno == ESRCH ? DEAD : LIVE;
-	if (ps.state == 'Z')
-		return ZOMBIE;
-	if (token != NULL && strcmp(token, "-") != 0 &&
-	    strcmp(token, ps.token) != 0)
-		return REUSED;
-	return LIVE;
-}
 
 const char *
 live_name(enum live l)
 {
 	static const char *const names[] = { "live", "dead", "zombie",
-	    "reused" };
+	    "reused", "unknown" };
 
 	return names[l];
+}
+
+/* A zombie is a whole thread group gone: a leader that called
+ * pthread_exit() shows Z while its other threads run. */
+static int
+zombie(const struct pstat *ps)
+{
+	return ps->state == 'Z' && ps->threads <= 1;
+}
+
+/*
+ * What is left to say of PID when its state could not be read: it was
+ * reaped meanwhile (dead), or it exists and we cannot tell.  With no
+ * token to compare, existing is live (SPEC 2).  A token that cannot be
+ * compared is not proven ours (UNKNOWN), except that a process /proc
+ * hides from us (hidepid) while kill() says it is another user's is not
+ * the one we recorded: ours ran as us, and /proc shows us our own.
+ */
+static enum live
+unreadable(pid_t pid, const char *token, int eperm)
+{
+	if (kill(pid, 0) == -1 && errno == ESRCH)
+		return DEAD;
+	if (token == NULL || strcmp(token, "-") == 0)
+		return LIVE;
+	if (eperm && proc_here() && !token_is_pidfs(token))
+		return REUSED;
+	return UNKNOWN;
+}
+
+/* PID's state and start-time token, compared with TOKEN (old form). */
+static enum live
+by_stat(pid_t pid, const char *token)
+{
+	struct pstat ps;
+	int eperm;
+
+	if (kill(pid, 0) == -1 && errno != EPERM)
+		return DEAD;
+	eperm = errno == EPERM;
+	if (!proc_stat(pid, &ps))
+		return unreadable(pid, token, eperm);
+	if (zombie(&ps))
+		return ZOMBIE;
+	if (token != NULL && strcmp(token, "-") != 0 &&
+	    (token_is_pidfs(token) || strcmp(token, ps.token) != 0))
+		return token_is_pidfs(token) ? UNKNOWN : REUSED;
+	return LIVE;
+}
+
+/*
+ * The verdict on the process that the pidfd FD (of PID) pins: its token
+ * is read through FD (pidfs), or from /proc/PID/stat read before FD is
+ * asked whether its process has exited, so the stat read was of FD's
+ * process and not of a later one with its PID.
+ */
+enum live
+pidfd_live(int fd, pid_t pid, const char *token)
+{
+	char have[TOKEN_MAX + 1];
+	struct pstat ps;
+	int old, ok = 0, ex;
+
+	if (token != NULL && strcmp(token, "-") == 0)
+		token = NULL;
+	old = token != NULL && !token_is_pidfs(token);
+	if (token_is_pidfs(token)) {
+		if (!pfd_token(fd, have))
+			return UNKNOWN;
+		if (strcmp(have, token) != 0)
+			return REUSED;
+	} else if (old) {
+		ok = proc_stat(pid, &ps);
+	}
+	ex = pfd_exited(fd);
+	if (old && ok && ex == 0 && strcmp(token, ps.token) != 0)
+		return REUSED;
+	if (ex != 0)
+		return ex == 1 ? ZOMBIE : UNKNOWN;
+	if (old && !ok)
+		return unreadable(pid, token, kill(pid, 0) == -1 &&
+		    errno == EPERM);
+	return LIVE;
+}
+
+/*
+ * LIVE: the process exists (kill(pid, 0) succeeds or fails with EPERM),
+ * is not a zombie, and its token is TOKEN ("-" or NULL: any).
+ */
+enum live
+pid_live(pid_t pid, const char *token)
+{
+	enum live l;
+	int fd;
+
+	if (pid <= 0)
+		return DEAD;
+	if ((fd = pfd_open(pid)) != -1) {
+		l = pidfd_live(fd, pid, token);
+		close(fd);
+		return l;
+	}
+	if (errno == ESRCH)
+		return DEAD;
+	return by_stat(pid, token);	/* no pidfds, or PID is a thread */
+}
+
+/*
+ * The token a record of FD's process (PID) gets: exact where it can be.
+ * A start time read from /proc/PID/stat is FD's process's when that has
+ * not exited since, or is the zombie still holding PID.
+ */
+int
+proc_token_fd(int fd, pid_t pid, char token[TOKEN_MAX + 1])
+{
+	struct pstat ps;
+
+	if (fd != -1 && pfd_token(fd, token))
+		return 1;
+	if (!proc_stat(pid, &ps))
+		return 0;
+	strcpy(token, ps.token);
+	return fd == -1 || pfd_exited(fd) == 0 || ps.state == 'Z';
+}
+
+/* PID's token now; 0 when there is none to be had (gone, no /proc). */
+int
+proc_token(pid_t pid, char token[TOKEN_MAX + 1])
+{
+	int fd = pfd_open(pid), ok;
+
+	if (fd == -1 && errno == ESRCH)
+		return 0;
+	ok = proc_token_fd(fd, pid, token);
+	if (fd != -1)
+		close(fd);
+	return ok;
 }
 
 #ifndef PRREG_NO_PROCFS
 
 /*
- * /proc/PID/stat: "pid (comm) state ppid pgrp ... starttime(22) ...".
- * comm may hold ')' and blanks, so fields are counted after the LAST ')'.
+ * When PID started, as a stamp: its start time (field 22 of
+ * /proc/PID/stat, clock ticks after boot) after the time the system
+ * booted (the realtime clock less the boot-time clock).  0 when it
+ * cannot be read.
+ */
+int
+proc_started(pid_t pid, char stamp[STAMP_LEN + 1])
+{
+	struct timespec real, boot;
+	unsigned long long ticks;
+	long long ns, hz = sysconf(_SC_CLK_TCK);
+	struct pstat ps;
+
+	if (!proc_stat(pid, &ps) || hz <= 0 ||
+	    clock_gettime(CLOCK_REALTIME, &real) == -1 ||
+	    clock_gettime(CLOCK_BOOTTIME, &boot) == -1)
+		return 0;
+	ticks = strtoull(ps.token, NULL, 10);
+	ns = (real.tv_sec - boot.tv_sec) * NS_PER_S +
+	    (real.tv_nsec - boot.tv_nsec) +
+	    (long long)(ticks / (unsigned long long)hz) * NS_PER_S +
+	    (long long)(ticks % (unsigned long long)hz) * NS_PER_S / hz;
+	if (ns < 0)
+		return 0;
+	stamp_fmt((unsigned long long)(ns / NS_PER_S), (long)(ns % NS_PER_S),
+	    stamp);
+	return 1;
+}
+
+/* /proc, opened once: each process's files are read relative to it. */
+int
+proc_dirfd(void)
+{
+	static int fd = -2;
+
+	if (fd == -2)
+		fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd;
+}
+
+/* Whether procfs is mounted on /proc (an empty directory is not). */
+int
+proc_here(void)
+{
+	static int here = -1;
+
+	if (here == -1)
+		here = proc_dirfd() != -1 &&
+		    faccessat(proc_dirfd(), "self/stat", R_OK, 0) == 0;
+	return here;
+}
+
+/*
+ * /proc/PID/stat: "pid (comm) state ppid pgrp ... num_threads(20) ...
+ * starttime(22) ...".  comm may hold ')' and blanks, so fields are
+ * counted after the LAST ')'.
  */
 static int
 proc_stat_parse(const char *buf, size_t len, struct pstat *ps)
@@ -68,10 +234,13 @@ proc_stat_parse(const char *buf, size_t len, struct pstat *ps)
 	p += 2;			/* past ") ": field 3, the state */
 	ps->state = *p;
 	ps->pgrp = 0;
+	ps->threads = 0;
 	ps->token[0] = '\0';
 	for (field = 3; field < 22; field++) {
 		if (field == 5)
 			ps->pgrp = (pid_t)strtol(p, NULL, 10);
+		if (field == 20)
+			ps->threads = (int)strtol(p, NULL, 10);
 		while (p < end && *p != ' ')
 			p++;
 		if (p++ >= end)
@@ -90,8 +259,10 @@ proc_stat(pid_t pid, struct pstat *ps)
 	char path[40], buf[1024];
 	ssize_t n;
 
-	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-	n = read_small(path, buf, sizeof buf);
+	if (proc_dirfd() == -1)
+		return 0;
+	snprintf(path, sizeof path, "%ld/stat", (long)pid);
+	n = read_at(proc_dirfd(), path, buf, sizeof buf);
 	return n > 0 && proc_stat_parse(buf, (size_t)n, ps);
 }
 
@@ -112,45 +283,41 @@ boot_id(void)
 	return id;
 }
 
-/* Which of the groups PGID[0..N) still have a member that is not a zombie. */
-size_t
-groups_busy(const pid_t *pgid, int *busy, size_t n)
-{
-	struct pstat ps;
-	struct dirent *de;
-	size_t i, left = 0, nbusy = 0;
-	DIR *d;
-
-	for (i = 0; i < n; i++) {
-		/* ESRCH: no member at all, not even a zombie. */
-		busy[i] = 0;
-		left += busy[i] = !(kill(-pgid[i], 0) == -1 && errno == ESRCH);
-	}
-	if (left == 0 || (d = opendir("/proc")) == NULL)
-		return left;
-	for (i = 0; i < n; i++)
-		busy[i] = 0;
-	while ((de = readdir(d)) != NULL && nbusy < left) {
-		pid_t pid;
-
-		if (!pid_parse(de->d_name, strlen(de->d_name), &pid) ||
-		    !proc_stat(pid, &ps) || ps.state == 'Z')
-			continue;
-		for (i = 0; i < n; i++)
-			if (ps.pgrp == pgid[i] && !busy[i])
-				busy[i] = 1, nbusy++;
-	}
-	closedir(d);
-	return nbusy;
-}
-
 #else /* PRREG_NO_PROCFS */
 
 static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
+/* When PID started: ps's start time (UTC, since ps runs with TZ=UTC0). */
+int
+proc_started(pid_t pid, char stamp[STAMP_LEN + 1])
+{
+	struct pstat ps;
+	const char *t = ps.token;
+
+	if (!proc_stat(pid, &ps) || strlen(ps.token) != 15)
+		return 0;
+	snprintf(stamp, STAMP_LEN + 1, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s.000Z",
+	    t, t + 4, t + 6, t + 9, t + 11, t + 13);
+	return stamp_ok(stamp, STAMP_LEN);
+}
+
+int
+proc_dirfd(void)
+{
+	return -1;
+}
+
+/* ps(1) is how this build learns about processes: it is always here. */
+int
+proc_here(void)
+{
+	return 1;
+}
+
 /*
- * ps -o stat= -o lstart=: "S    Thu Nov 26 21:37:31 2026".  The start
- * time becomes the token 20261126T213731.
+ * ps -o stat= -o lstart=: "Sl   Thu Nov 26 21:37:31 2026".  The start
+ * time becomes the token 20261126T213731; an 'l' in the state says the
+ * process has threads.
  */
 int
 proc_stat(pid_t pid, struct pstat *ps)
@@ -169,6 +336,7 @@ proc_stat(pid_t pid, struct pstat *ps)
 	    stat, mon, &day, &hh, &mm, &ss, &year, &pgrp) != 8)
 		return 0;
 	ps->state = stat[0];
+	ps->threads = strchr(stat, 'l') != NULL ? 2 : 1;
 	m = strstr(months, mon);
 	if (m == NULL || (m - months) % 3 != 0)
 		return 0;
@@ -182,36 +350,6 @@ const char *
 boot_id(void)
 {
 	return "-";
-}
-
-/*
- * Without procfs: a group with no member at all fails kill(-pgid, 0) with
- * ESRCH; for the others, ps -A tells whether every member is a zombie.
- */
-size_t
-groups_busy(const pid_t *pgid, int *busy, size_t n)
-{
-	char *const argv[] = { "ps", "-A", "-o", "pgid=", "-o", "stat=", NULL };
-	static char buf[1 << 20];
-	size_t i, left = 0, nbusy = 0;
-	char *p, state;
-	long pg;
-	int used;
-
-	for (i = 0; i < n; i++)
-		left += busy[i] = !(kill(-pgid[i], 0) == -1 && errno == ESRCH);
-	if (left == 0 || run_read(argv, buf, sizeof buf) <= 0)
-		return left;
-	for (i = 0; i < n; i++)
-		busy[i] = 0;
-	for (p = buf; sscanf(p, " %ld %c%n", &pg, &state, &used) == 2; ) {
-		p += used;
-		p += strcspn(p, "\n");
-		for (i = 0; i < n; i++)
-			if (pg == pgid[i] && state != 'Z' && !busy[i])
-				busy[i] = 1, nbusy++;
-	}
-	return nbusy;
 }
 
 #endif

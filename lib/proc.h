@@ -1,9 +1,19 @@
 /*
- * proc.h - what the system says about a process: its state, process group
- * and start token, the boot id, and the liveness rule of SPEC section 2.
+ * proc.h - what the system says about one process: its state, process
+ * group and start token, the boot id, and the liveness rule of SPEC
+ * section 2 with the fail-safe verdict of section 4.5.
  *
- * On Linux these read /proc.  Built with -DPRREG_NO_PROCFS they ask
- * ps(1) instead (run with LC_ALL=C), the path a system without procfs takes.
+ * A start token is of one of two forms.  Where the kernel has pidfs
+ * (Linux 6.9+) it is exact: "pidfs:" and the inode of a pidfd of the
+ * process (pidfd.h).  Else it is the start time: field 22 of
+ * /proc/PID/stat, or, built with -DPRREG_NO_PROCFS (the path of a
+ * system without procfs), the start time ps(1) gives.  Tokens of the
+ * start-time form stay valid where the kernel has pidfs.
+ *
+ * UNKNOWN: the process exists, but its token or state cannot be read now
+ * (no /proc mounted, an old-form token and no way to read it): it is not
+ * proven the one recorded.  It counts as live (a record is never
+ * forgotten while its process may live), and is never signalled.
  */
 #ifndef PRREG_PROC_H
 #define PRREG_PROC_H
@@ -13,18 +23,24 @@
 
 #include "word.h"
 
-enum live { LIVE, DEAD, ZOMBIE, REUSED };
+enum live { LIVE, DEAD, ZOMBIE, REUSED, UNKNOWN };
 
 struct pstat {
 	char state;			/* 'Z' for a zombie */
+	int threads;			/* 0 when not known */
 	pid_t pgrp;
-	char token[TOKEN_MAX + 1];
+	char token[TOKEN_MAX + 1];	/* the start-time form */
 };
 
 int proc_stat(pid_t pid, struct pstat *ps);
+int proc_token(pid_t pid, char token[TOKEN_MAX + 1]);
+int proc_token_fd(int fd, pid_t pid, char token[TOKEN_MAX + 1]);
+int proc_started(pid_t pid, char stamp[STAMP_LEN + 1]);
 enum live pid_live(pid_t pid, const char *token);
+enum live pidfd_live(int fd, pid_t pid, const char *token);
+int proc_here(void);
+int proc_dirfd(void);
 const char *live_name(enum live l);
 const char *boot_id(void);
-size_t groups_busy(const pid_t *pgid, int *busy, size_t n);
 
 #endif

@@ -1,25 +1,49 @@
-/* reap.c - signal recorded processes and wait for them to be gone. */
+/* reap.c - signal all processes of records and wait for them to be gone. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "arg.h"
+#include "cgroup.h"
 #include "clock.h"
+#include "live.h"
+#include "mark.h"
 #include "msg.h"
 #include "pidfd.h"
 #include "proc.h"
 #include "reap.h"
+#include "scan.h"
 #include "xalloc.h"
 
+/* One process of a record, pinned by its pidfd (-1: the portable path). */
+struct member {
+	pid_t pid;
+	pid_t pgrp;		/* when it was found */
+	int fd;
+	int exited;
+};
+
+/* How a process found by a scan is checked again through its pidfd. */
+enum why { BY_GROUP, BY_MARK, BY_CGROUP };
+
 struct target {
-	struct rec *r;
-	int fd;			/* pidfd of r->pid, or -1 */
-	int exited;		/* the pidfd said r->pid has exited */
-	int ours;		/* r->pid was checked against its token */
-	int moved;		/* r->pid has left r->pgid: said once */
+	const struct rec *r;
 	int *gone;
+	int stuck;		/* refused, unproven, not permitted: left */
+	int lead;		/* m[0] is the recorded pid, claimed live */
+	int zlead;		/* the recorded pid is our zombie */
+	int marked, cgrouped, cgev;
+	char mark[MARK_MAX];
+	char cg[PATH_LEN];
+	struct member *m;
+	size_t nm, cap;
+	int sig;		/* the last signal sent, for newcomers */
+	int killed;		/* SIGKILL was needed */
+	size_t told;		/* processes the first signal was for (-v) */
 };
 
 /* Why R must never be signalled, or NULL. */
@@ -46,168 +70,467 @@ reap_refused(const struct rec *r)
 	return why != NULL;
 }
 
+/* T is not to be signalled (any more): said once, FMT with PID and pgid. */
+static void
+stuck(struct target *t, const char *fmt, long pid)
+{
+	char why[256];
+
+	if (t->stuck++)
+		return;
+	snprintf(why, sizeof why, fmt, pid, (long)t->r->pgid);
+	warnx_("%s: %s", t->r->f[F_ID], why);
+}
+
+static struct member *
+add(struct target *t, pid_t pid, pid_t pgrp, int fd)
+{
+	struct member *m;
+	size_t i;
+
+	for (i = 0; i < t->nm; i++)
+		if (t->m[i].pid == pid)
+			return NULL;
+	if (t->nm == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 4;
+		t->m = xrealloc(t->m, t->cap * sizeof *t->m);
+	}
+	m = &t->m[t->nm++];
+	m->pid = pid, m->pgrp = pgrp, m->fd = fd, m->exited = 0;
+	return m;
+}
+
 /*
- * Make T ours, with no window for PID reuse: check the token, open a
- * pidfd, check the token again.  From then on the pidfd cannot reach a
- * stranger.  Returns 0 when the process is not (or no longer) the one
- * recorded: gone, a zombie, or a stranger with its PID.
+ * Claim the recorded pid: a pidfd of it, checked against the token
+ * through the pidfd (pidfd_live()), so it cannot reach a stranger that
+ * got the pid later.  A token that cannot be read is no proof: such a
+ * record is never signalled.
  */
-static int
+static void
 claim(struct target *t)
 {
-	const char *tok = t->r->f[F_TOKEN];
-
-	if (pid_live(t->r->pid, tok) != LIVE)
-		return 0;
-	t->fd = pfd_open(t->r->pid);
-	if (t->fd != -1 && pid_live(t->r->pid, tok) != LIVE) {
-		close(t->fd);
-		t->fd = -1;
-		return 0;
-	}
-	return t->ours = 1;
-}
-
-static void
-signal_target(struct target *t, int sig)
-{
 	const struct rec *r = t->r;
-	int busy;
+	enum live l;
+	int fd = pfd_open(r->pid);
 
-	/* Through the pidfd: pinned to our process (or the group it leads). */
-	if (t->fd != -1 && r->pgid == 0 && pfd_signal(t->fd, sig, 0) == 0)
-		return;
-	if (t->fd != -1 && r->pgid == r->pid && pfd_signal(t->fd, sig, 1) == 0)
-		return;
-
-	/* Elsewhere: the token checked immediately before kill(). */
-	if (pid_live(r->pid, r->f[F_TOKEN]) == LIVE) {
-		if (r->pgid == 0)
-			kill(r->pid, sig);
-		else if (getpgid(r->pid) == r->pgid)
-			kill(-r->pgid, sig);
-		else if (!t->moved++)
-			/* The group is no longer provably the one recorded. */
-			warnx_("%s: not signalled: pid %ld has left process "
-			    "group %ld", r->f[F_ID], (long)r->pid,
-			    (long)r->pgid);
+	if (fd != -1)
+		l = pidfd_live(fd, r->pid, r->f[F_TOKEN]);
+	else
+		l = errno == ESRCH ? DEAD : pid_live(r->pid, r->f[F_TOKEN]);
+	if (l == UNKNOWN) {
+		stuck(t, "not signalled: cannot read the start token of pid "
+		    "%ld (is /proc mounted?)", (long)r->pid);
+	} else if (l == LIVE && r->pgid != 0 && getpgid(r->pid) != r->pgid) {
+		/* The group is no longer provably the one recorded. */
+		stuck(t, "not signalled: pid %ld has left process group %ld",
+		    (long)r->pid);
+	} else if (l == LIVE) {
+		add(t, r->pid, r->pgid, fd);
+		t->lead = 1;
 		return;
 	}
-
-	/*
-	 * Our recorded process has exited but members of its group remain.
-	 * While any member lives the group's id cannot be given to another.
-	 */
-	if (t->ours && r->pgid != 0 && groups_busy(&r->pgid, &busy, 1) > 0)
-		kill(-r->pgid, sig);
+	/* A zombie of ours still holds its pid, and so its group's id. */
+	t->zlead = l == ZOMBIE && strcmp(r->f[F_TOKEN], "-") != 0 &&
+	    r->pgid == r->pid;
+	if (fd != -1)
+		close(fd);
 }
 
-/* Mark what is gone; returns how many targets are left. */
-static size_t
-update(struct target *t, size_t n, pid_t *pg, int *busy, size_t *ti)
-{
-	size_t i, ng = 0, left = 0;
+static void send(struct target *t, struct member *m, int sig);
 
-	for (i = 0; i < n; i++) {
-		if (*t[i].gone)
-			continue;
-		if (t[i].fd != -1 && !t[i].exited)
-			left++;		/* alive: the pidfd would say */
-		else if (t[i].r->pgid == 0)
-			left += !(*t[i].gone =
-			    pid_live(t[i].r->pid, t[i].r->f[F_TOKEN]) != LIVE);
-		else
-			pg[ng] = t[i].r->pgid, ti[ng++] = i;
+/*
+ * PID, found by a scan, becomes a member of T once its pidfd shows it is
+ * still what the scan said (in the group, carrying the marker, in the
+ * cgroup): the check reads /proc/PID before the pidfd is asked whether
+ * its process has exited, so what was read was not a later process's.
+ * One in our own process group makes T one never to be signalled.
+ */
+static void
+adopt(struct target *t, pid_t pid, enum why why)
+{
+	char mark[MARK_MAX];
+	struct pstat ps;
+	struct member *m;
+	int fd, ok;
+
+	if (pid == getpid() || t->stuck || (fd = pfd_open(pid)) == -1)
+		return;
+	ok = proc_stat(pid, &ps);
+	if (ok && why == BY_GROUP)
+		ok = ps.pgrp == t->r->pgid;
+	else if (ok && why == BY_MARK)
+		ok = mark_read(pid, mark) && strcmp(mark, t->mark) == 0;
+	else if (ok)
+		ok = cg_contains(t->cg, pid);
+	if (!ok || pfd_exited(fd) != 0 || (m = add(t, pid, ps.pgrp, fd)) ==
+	    NULL) {
+		close(fd);
+		return;
 	}
-	/* One scan of the process table for all groups whose leader left. */
-	if (ng > 0) {
-		groups_busy(pg, busy, ng);
-		for (i = 0; i < ng; i++)
-			left += !(*t[ti[i]].gone = !busy[i]);
-	}
-	return left;
+	if (ps.pgrp == getpgrp())
+		stuck(t, "refusing to signal: pid %ld, one of its processes, "
+		    "is in this process's own process group", (long)pid);
+	else if (t->sig != 0)
+		send(t, m, t->sig);	/* what the others got */
 }
 
 /*
- * Wait up to NS for every target to be gone: poll() on the pidfds of
- * those whose process lives, and sleeps of 1 ms doubling to 10 ms while
- * some must be looked at by hand (groups whose leader has exited, or no
- * pidfd).  Returns how many are left.
+ * The group is T's own while its recorded pid is ours (live, or a zombie
+ * holding the group's id) or a member of ours is in it.
  */
-static size_t
-wait_gone(struct target *t, size_t n, long long ns)
+static int
+group_proven(const struct target *t)
 {
-	long long deadline = now_ns() + ns, left_ns;
-	struct pollfd *pfd = xcalloc(n, sizeof *pfd);
-	size_t *map = xcalloc(n, sizeof *map), *ti = xcalloc(n, sizeof *ti);
-	pid_t *pg = xcalloc(n, sizeof *pg);
-	int *busy = xcalloc(n, sizeof *busy), ms;
-	struct backoff b = { 0 };
-	size_t i, np, left;
+	size_t i;
 
-	while ((left = update(t, n, pg, busy, ti)) > 0 &&
-	    (left_ns = deadline - now_ns()) > 0) {
-		int byhand = 0;
+	if (t->lead || t->zlead)
+		return 1;
+	for (i = 0; i < t->nm; i++)
+		if (!t->m[i].exited && t->m[i].pgrp == t->r->pgid)
+			return 1;
+	return 0;
+}
 
-		for (i = 0, np = 0; i < n; i++) {
-			if (*t[i].gone)
-				continue;
-			if (t[i].fd != -1 && !t[i].exited) {
-				pfd[np].fd = t[i].fd;
-				pfd[np].events = POLLIN;
-				map[np++] = i;
-			} else
-				byhand = 1;
-		}
-		ms = ns_to_ms(byhand ? backoff_next(&b, left_ns) : left_ns);
-		if (poll(pfd, np, ms) > 0) {
-			for (i = 0; i < np; i++)
-				if (pfd[i].revents != 0)
-					t[map[i]].exited = 1;
-			backoff_reset(&b);	/* look soon at its group */
+/*
+ * Find T's processes beyond its pid: what carries its marker, what is in
+ * its cgroup, the members of its group (once proven its own).  One scan
+ * S serves all targets.
+ */
+static void
+gather(struct target *t, const struct scan *s)
+{
+	struct pent **run;
+	pid_t pids[4096];
+	size_t i, n;
+
+	if (t->marked && s->done)
+		for (i = 0, n = scan_marked(s, t->mark, &run); i < n; i++)
+			if (!run[i]->zombie)
+				adopt(t, run[i]->pid, BY_MARK);
+	if (t->cgrouped) {
+		n = cg_pids(t->cg, pids, sizeof pids / sizeof pids[0]);
+		for (i = 0; i < n && i < sizeof pids / sizeof pids[0]; i++)
+			adopt(t, pids[i], BY_CGROUP);
+	}
+	if (t->r->pgid != 0 && s->done && group_proven(t))
+		for (i = 0, n = scan_group(s, t->r->pgid, &run); i < n; i++)
+			if (!run[i]->zombie)
+				adopt(t, run[i]->pid, BY_GROUP);
+}
+
+/* What a signal's failure says: not permitted is said, once. */
+static void
+sent(struct target *t, int rc, pid_t pid)
+{
+	if (rc == -1 && errno == EPERM)
+		stuck(t, "cannot signal pid %ld: Operation not permitted",
+		    (long)pid);
+}
+
+/*
+ * SIG to one member: through its pidfd, or, on the portable path, right
+ * after the token of the recorded pid is checked.
+ */
+static void
+send(struct target *t, struct member *m, int sig)
+{
+	if (m->exited || t->stuck)
+		return;
+	if (m->fd != -1)
+		sent(t, pfd_signal(m->fd, sig, 0), m->pid);
+	else if (pid_live(m->pid, t->r->f[F_TOKEN]) == LIVE)
+		sent(t, kill(m->pid, sig), m->pid);
+	else
+		m->exited = 1;
+}
+
+/*
+ * SIG to T's whole group at once, while its recorded pid is ours, live
+ * and in it: through the leader's pidfd (Linux 6.9: the group flag), or
+ * by kill(-pgid) right after the token and group are checked.  Returns
+ * whether it was sent.
+ */
+static int
+group_signal(struct target *t, int sig)
+{
+	const struct rec *r = t->r;
+	struct member *m = &t->m[0];
+
+	if (!t->lead || m->exited || r->pgid == 0)
+		return 0;
+	if (m->fd != -1 && r->pgid == r->pid) {
+		if (pfd_signal(m->fd, sig, 1) == 0)
+			return 1;
+		if (errno != EINVAL) {
+			sent(t, -1, r->pid);
+			return 0;
 		}
 	}
-	free(pfd), free(map), free(ti), free(pg), free(busy);
+	if ((m->fd != -1 ? pidfd_live(m->fd, r->pid, r->f[F_TOKEN]) :
+	    pid_live(r->pid, r->f[F_TOKEN])) != LIVE ||
+	    getpgid(r->pid) != r->pgid)
+		return 0;
+	if (kill(-r->pgid, sig) == -1) {
+		sent(t, -1, r->pid);
+		return 0;
+	}
+	return 1;
+}
+
+/* Whether some member of T's group, not a zombie, is left (by hand). */
+static int
+group_busy(const struct target *t, struct scan *s)
+{
+	struct pent **run;
+	size_t i, n;
+
+	if (t->r->pgid == 0 || kill(-t->r->pgid, 0) == -1 ||
+	    scan_run(s, 0) == -1)
+		return 0;
+	for (i = 0, n = scan_group(s, t->r->pgid, &run); i < n; i++)
+		if (!run[i]->zombie)
+			return 1;
+	return 0;
+}
+
+/*
+ * SIG, then CONT (that a stopped process may act on it; not after KILL),
+ * to every process of T, each once: what the group signal reached is not
+ * signalled again.
+ */
+static void
+signal_target(struct target *t, int sig, struct scan *s)
+{
+	size_t i;
+	int pass, g, cur;
+
+	t->sig = sig;
+	if (sig == SIGKILL && t->cgrouped && cg_kill(t->cg) == 0)
+		return;		/* the whole cgroup at once */
+	for (pass = 0; pass < 2; pass++) {
+		cur = pass == 0 ? sig : SIGCONT;
+		if (pass == 1 && (sig == SIGKILL || sig == SIGCONT))
+			break;
+		g = group_signal(t, cur);
+		for (i = 0; i < t->nm; i++)
+			if (!(g && (t->m[i].pgrp == t->r->pgid ||
+			    (i == 0 && t->lead))))
+				send(t, &t->m[i], cur);
+		/*
+		 * The portable path knows no members: once the recorded
+		 * process has exited, what is left of its group (proven
+		 * ours while it lived) is signalled by its id.
+		 */
+		if (t->lead && t->m[0].fd == -1 && !g && t->m[0].exited &&
+		    group_busy(t, s))
+			sent(t, kill(-t->r->pgid, cur), t->r->pid);
+	}
+}
+
+static int
+members_live(const struct target *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nm; i++)
+		if (!t->m[i].exited)
+			return 1;
+	return 0;
+}
+
+/* On the portable path, members are looked at by hand. */
+static int
+by_hand(const struct target *t)
+{
+	return t->nm > 0 && t->m[0].fd == -1;
+}
+
+/*
+ * Which targets have processes left.  Once all the known processes of a
+ * target have exited, one scan (for all such targets) looks for ones it
+ * had not seen (a fork just before the signal); a cgroup must be empty.
+ */
+static size_t
+update(struct target *t, size_t n, struct scan *s, int *byhand)
+{
+	size_t i, left = 0;
+	int need = 0;
+
+	*byhand = 0;
+	for (i = 0; i < n; i++)
+		if (!*t[i].gone && !t[i].stuck && !by_hand(&t[i]) &&
+		    !members_live(&t[i]) && pfd_here())
+			need = 1;
+	if (need && scan_run(s, 1) == -1)
+		scan_free(s);
+	for (i = 0; i < n; i++) {
+		if (*t[i].gone || t[i].stuck)
+			continue;
+		if (by_hand(&t[i])) {
+			*byhand = 1;
+			send(&t[i], &t[i].m[0], 0);	/* exited yet? */
+			*t[i].gone = t[i].m[0].exited && !group_busy(&t[i], s);
+		} else {
+			if (!members_live(&t[i]))
+				gather(&t[i], s);
+			*t[i].gone = !members_live(&t[i]) && !(t[i].cgrouped &&
+			    cg_populated(t[i].cg) != 0);
+		}
+		left += !*t[i].gone;
+	}
 	return left;
+}
+
+/* The pidfds of T's running processes, and its cgroup.events, to poll. */
+static void
+watch(struct target *t, struct pollfd **pfd, struct member ***map,
+    size_t *np, size_t *cap)
+{
+	size_t i;
+
+	for (i = 0; i <= t->nm; i++) {
+		int fd = i < t->nm ? (t->m[i].exited ? -1 : t->m[i].fd) :
+		    (t->cgrouped ? t->cgev : -1);
+
+		if (fd == -1)
+			continue;
+		if (*np == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*pfd = xrealloc(*pfd, *cap * sizeof **pfd);
+			*map = xrealloc(*map, *cap * sizeof **map);
+		}
+		(*pfd)[*np].fd = fd;
+		(*pfd)[*np].events = i < t->nm ? POLLIN : POLLPRI;
+		(*map)[(*np)++] = i < t->nm ? &t->m[i] : NULL;
+	}
+}
+
+/*
+ * Wait up to NS for every target to be gone, asleep in poll(2) on the
+ * pidfds of their processes and on the cgroup.events of their cgroups: an
+ * exit wakes it in the kernel.  On the portable path it looks by hand,
+ * 1 ms doubling to 10 ms apart.  Returns how many have processes left.
+ */
+static size_t
+wait_gone(struct target *t, size_t n, long long ns, struct scan *s)
+{
+	long long deadline = now_ns() + ns, left_ns;
+	struct pollfd *pfd = NULL;
+	struct member **map = NULL;
+	struct backoff b = { 0 };
+	size_t i, np, cap = 0, left;
+	int byhand;
+
+	while ((left = update(t, n, s, &byhand)) > 0 &&
+	    (left_ns = deadline - now_ns()) > 0) {
+		for (i = 0, np = 0; i < n; i++)
+			if (!*t[i].gone && !t[i].stuck)
+				watch(&t[i], &pfd, &map, &np, &cap);
+		if (poll(pfd, np, ns_to_ms(byhand ? backoff_next(&b, left_ns) :
+		    left_ns)) > 0)
+			for (i = 0; i < np; i++)
+				if (pfd[i].revents != 0 && map[i] != NULL)
+					map[i]->exited = 1;
+	}
+	free(pfd), free(map);
+	return left;
+}
+
+/* What -v says of T, once it is done with. */
+static void
+say(const struct target *t, int first, long long t0, long long killed_at)
+{
+	const char *name = sig_name(first);
+	char sig[32], k[64] = "";
+
+	if (t->stuck)
+		return;		/* it said why, once */
+	if (first == 0)
+		snprintf(sig, sizeof sig, "no signal sent");
+	else if (name != NULL)
+		snprintf(sig, sizeof sig, "%s sent", name);
+	else
+		snprintf(sig, sizeof sig, "signal %d sent", first);
+	if (t->killed)
+		snprintf(k, sizeof k, "; KILL after %lld ms",
+		    (killed_at - t0) / NS_PER_MS);
+	warnx_("%s: %s to %lu process%s%s; %s after %lld ms", t->r->f[F_ID],
+	    sig, (unsigned long)t->told, t->told == 1 ? "" : "es", k,
+	    *t->gone ? "gone" : "still there", (now_ns() - t0) / NS_PER_MS);
 }
 
 /*
  * Stop the LIVE records RECS[0..N): O->sig, wait O->term_ns, SIGKILL what
  * is left, wait O->kill_ns.  GONE[i] tells which are gone; returns how
- * many are not (refused ones included).
+ * many are not (refused ones included).  An empty cgroup of a record is
+ * removed.
  */
 size_t
 reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 {
 	struct target *t = xcalloc(n, sizeof *t);
-	size_t i, left;
+	long long t0 = now_ns(), killed_at = 0;
+	struct scan s;
+	size_t i, j, left;
+	int need = 0, env = 0;
 
+	memset(&s, 0, sizeof s);
 	for (i = 0; i < n; i++) {
 		t[i].r = recs[i];
-		t[i].fd = -1;
 		t[i].gone = &gone[i];
+		t[i].cgev = -1;
 		gone[i] = 0;
 		if (reap_refused(recs[i])) {
-			gone[i] = -1;	/* out of the waiting below */
-		} else if (!claim(&t[i])) {
-			gone[i] = 1;	/* not ours any more: never signalled */
-		} else if (o->sig != 0) {
-			signal_target(&t[i], o->sig);
+			t[i].stuck = 1;
+			continue;
 		}
+		claim(&t[i]);
+		t[i].marked = mark_of(recs[i]->pid, recs[i]->f[F_TOKEN],
+		    t[i].mark);
+		if ((t[i].cgrouped = rec_cgroup(recs[i], t[i].cg)))
+			t[i].cgev = cg_events_fd(t[i].cg);
+		env |= t[i].marked;
+		need |= t[i].marked || (t[i].r->pgid != 0 &&
+		    kill(-t[i].r->pgid, 0) == 0);
 	}
-	left = wait_gone(t, n, o->term_ns);
+
+	/* Everything that is theirs, found before the first signal. */
+	if (need && pfd_here() && scan_run(&s, env) == -1)
+		scan_free(&s);
+	for (i = 0; i < n; i++) {
+		if (t[i].stuck)
+			continue;
+		gather(&t[i], &s);
+		t[i].told = t[i].nm;
+		if (o->sig != 0)
+			signal_target(&t[i], o->sig, &s);
+	}
+	left = wait_gone(t, n, o->term_ns, &s);
 	if (left > 0) {
+		killed_at = now_ns();
 		for (i = 0; i < n; i++)
-			if (gone[i] == 0)
-				signal_target(&t[i], SIGKILL);
-		left = wait_gone(t, n, o->kill_ns);
+			if (!gone[i] && !t[i].stuck) {
+				t[i].killed = 1;
+				signal_target(&t[i], SIGKILL, &s);
+			}
+		left = wait_gone(t, n, o->kill_ns, &s);
 	}
 	for (i = 0; i < n; i++) {
-		if (t[i].fd != -1)
-			close(t[i].fd);
-		if (gone[i] == -1)
+		if (gone[i] && t[i].cgrouped && cg_remove(t[i].cg) == -1)
+			warnx_("%s", failed_msg());
+		if (o->verbose)
+			say(&t[i], o->sig, t0, killed_at);
+		for (j = 0; j < t[i].nm; j++)
+			if (t[i].m[j].fd != -1)
+				close(t[i].m[j].fd);
+		if (t[i].cgev != -1)
+			close(t[i].cgev);
+		free(t[i].m);
+		if (t[i].stuck)
 			gone[i] = 0, left++;
 	}
+	scan_free(&s);
+	live_forget();
 	free(t);
 	return left;
 }

@@ -1,11 +1,17 @@
 /*
  * reap.h - stop recorded processes: SIG, wait, SIGKILL, wait (prreap(1),
- * and prspawn -x).  A target is a record's process group when its pgid is
- * set, else its pid.  It is gone when its pid is not LIVE (section 2) or,
- * for a group, when no member but zombies is left.
+ * prspawn -x and the end of prspawn -w).  What a record stops is all of
+ * its processes (live.h): its pid, its process group, what carries its
+ * marker, its cgroup.  Each is signalled through a pidfd opened and
+ * checked (token, group, marker or cgroup read again through it) before
+ * the signal, so a reused pid is never hit; where there are no pidfds,
+ * the token is checked immediately before kill().  After any signal but
+ * KILL and CONT, CONT follows, so that a stopped process can act on it.
+ * A record is gone when none of its processes is left but zombies.
  *
- * Never signalled: pid or pgid 0 or 1, our own pid or process group, or a
- * process whose start token does not match the record (a reused PID).
+ * Never signalled: pid or pgid 0 or 1, our own pid or process group, a
+ * process whose start token does not match the record (a reused PID), a
+ * record whose token cannot be read now (UNKNOWN: not proven ours).
  */
 #ifndef PRREG_REAP_H
 #define PRREG_REAP_H
@@ -20,9 +26,10 @@ struct reap_opts {
 	int sig;		/* first signal; 0: send nothing first */
 	long long term_ns;	/* wait after it (-T) */
 	long long kill_ns;	/* wait after SIGKILL (-K) */
+	int verbose;		/* -v: a line per record on stderr */
 };
 
-#define REAP_DEFAULTS { SIGTERM, 5 * NS_PER_S, 1 * NS_PER_S }
+#define REAP_DEFAULTS { SIGTERM, 5 * NS_PER_S, 1 * NS_PER_S, 0 }
 
 const char *reap_refusal(const struct rec *r);
 int reap_refused(const struct rec *r);

@@ -243,3 +243,34 @@ rec_release(struct rec *r)
 	free((char *)r->f[F_PID]);	/* the start of its line */
 	r->f[F_PID] = NULL;
 }
+
+/*
+ * R, a new record of these fields, its numbers as text in B.  ATTRS is
+ * "K=V[<TAB>K=V...]" or NULL; STARTED NULL is now.
+ */
+void
+rec_build(struct rec *r, struct recbuf *b, pid_t pid, pid_t pgid,
+    const char *type, const char *session, const char *started,
+    const char *token, const char *id, const char *attrs)
+{
+	snprintf(b->pid, sizeof b->pid, "%ld", (long)pid);
+	if (pgid > 0)
+		snprintf(b->pgid, sizeof b->pgid, "%ld", (long)pgid);
+	else
+		strcpy(b->pgid, "-");
+	if (started == NULL)
+		stamp_now(b->stamp);
+	else
+		snprintf(b->stamp, sizeof b->stamp, "%s", started);
+	memset(r, 0, sizeof *r);
+	r->pid = pid;
+	r->pgid = pgid > 0 ? pgid : 0;
+	r->f[F_PID] = b->pid;
+	r->f[F_PGID] = b->pgid;
+	r->f[F_TYPE] = type;
+	r->f[F_SESSION] = session;
+	r->f[F_STARTED] = b->stamp;
+	r->f[F_TOKEN] = token;
+	r->f[F_ID] = id;
+	r->attrs = attrs;
+}

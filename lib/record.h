@@ -34,7 +34,15 @@ struct rec {
 	int gone;		/* to be left out when the file is written */
 };
 
+/* The text of a new record's numbers and time (rec_build()). */
+struct recbuf {
+	char pid[16], pgid[16], stamp[STAMP_LEN + 1];
+};
+
 int rec_parse(char *line, size_t len, struct rec *r);
+void rec_build(struct rec *r, struct recbuf *b, pid_t pid, pid_t pgid,
+    const char *type, const char *session, const char *started,
+    const char *token, const char *id, const char *attrs);
 char *rec_sew(struct rec *r, int sep);
 int field_index(const char *name, size_t len);
 const char *field_name(int i);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "live.h"
 #include "msg.h"
 #include "registry.h"
 
@@ -92,10 +93,23 @@ nomem:
 	return NULL;
 }
 
+/* The liveness of REC, all of its processes (live.h). */
 enum live
 reg_live(const struct reg *r, const struct rec *rec)
 {
-	return r->otherboot ? DEAD : pid_live(rec->pid, rec->f[F_TOKEN]);
+	return r->otherboot ? DEAD : rec_live(rec);
+}
+
+/*
+ * Whether REC may still have a process: live, or not proven dead (its
+ * token cannot be read).  Such a record holds its slot and is kept.
+ */
+int
+reg_may_live(const struct reg *r, const struct rec *rec)
+{
+	enum live l = reg_live(r, rec);
+
+	return l == LIVE || l == UNKNOWN;
 }
 
 size_t
@@ -105,7 +119,7 @@ reg_count_live(const struct reg *r, const char *type)
 
 	for (i = 0; i < r->n; i++)
 		if (!r->rec[i].gone && strcmp(r->rec[i].f[F_TYPE], type) == 0 &&
-		    reg_live(r, &r->rec[i]) == LIVE)
+		    reg_may_live(r, &r->rec[i]))
 			n++;
 	return n;
 }

@@ -86,6 +86,7 @@ struct rec *reg_find_same(struct reg *r, const struct rec *like);
 struct rec *reg_add(struct reg *r, const struct rec *rec);
 void reg_remove(struct reg *r, struct rec *rec);
 enum live reg_live(const struct reg *r, const struct rec *rec);
+int reg_may_live(const struct reg *r, const struct rec *rec);
 size_t reg_count_live(const struct reg *r, const char *type);
 
 #endif

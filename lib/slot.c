@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "live.h"
 #include "msg.h"
 #include "reap.h"
 #include "slot.h"
@@ -31,7 +32,7 @@ stop_kind(struct reg *r, struct slot *s)
 		p = &r->rec[i];
 		if (!p->gone && strcmp(p->f[F_TYPE], s->type) == 0 &&
 		    strcmp(p->f[F_SESSION], s->session) == 0 &&
-		    reg_live(r, p) == LIVE) {
+		    reg_may_live(r, p)) {
 			if (rec_copy(&copy[n], p) == -1)
 				goto nomem;
 			live[n] = &copy[n];
@@ -69,6 +70,7 @@ slot_take(struct reg *r, struct slot *s)
 	long n = 0;
 
 	for (;;) {
+		live_forget();	/* a count looks at the processes anew */
 		if (reg_lock(r) == -1)
 			return SLOT_ERR;
 		s->left = 0;

@@ -9,15 +9,17 @@
 #include <sys/wait.h>
 
 #include "atomic.h"
+#include "mark.h"
 #include "msg.h"
 #include "spawn.h"
 
 /* What the child was doing when it failed, sent with errno on the pipe. */
-enum { AT_SETSID = 1, AT_EXEC };
+enum { AT_SETSID = 1, AT_CGROUP, AT_CHDIR, AT_STDIO, AT_MARK, AT_EXEC };
 
 static const int fwd_sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1,
     SIGUSR2 };
 #define NFWD (sizeof fwd_sigs / sizeof fwd_sigs[0])
+#define FD_HIGH 64		/* the child's own descriptors go above this */
 
 static volatile pid_t fwd_pgid;
 
@@ -31,22 +33,55 @@ fwd_set(sigset_t *set)
 		sigaddset(set, fwd_sigs[i]);
 }
 
+/* Stdio for -o: stdin from /dev/null, stdout and stderr to OUT. */
+static int
+stdio_to(int out)
+{
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (null == -1 || dup2(null, 0) == -1 || dup2(out, 1) == -1 ||
+	    dup2(out, 2) == -1)
+		return -1;
+	close(null);
+	return 0;
+}
+
+/*
+ * In the child: each step, in order; the first that fails is reported on
+ * FD, the close-on-exec pipe, and nothing of the command runs.  The
+ * cgroup comes first: nothing the child does after can be outside it.
+ */
 static void
-child(char *const argv[], const char *const unset[], int fd,
-    const sigset_t *mask, const struct sigaction *chld)
+child(const struct spawn_opts *o, int fd, const sigset_t *mask,
+    const struct sigaction *chld)
 {
 	int e[2] = { AT_SETSID, 0 };
+	const char *const *u;
 	ssize_t n;
 
-	if (setsid() != -1) {
-		e[0] = AT_EXEC;
-		for (; *unset != NULL; unset++)
-			unsetenv(*unset);
-		sigaction(SIGCHLD, chld, NULL);
-		xfsz_restore();
-		sigprocmask(SIG_SETMASK, mask, NULL);
-		execvp(argv[0], argv);
-	}
+	if (setsid() == -1)
+		goto fail;
+	e[0] = AT_CGROUP;
+	if (o->cgfd != -1 && write(o->cgfd, "0", 1) != 1)
+		goto fail;
+	e[0] = AT_CHDIR;
+	if (o->dirfd != -1 && fchdir(o->dirfd) == -1)
+		goto fail;
+	e[0] = AT_STDIO;
+	if ((o->outfd != -1 && stdio_to(o->outfd) == -1) ||
+	    (o->notify != -1 && dup2(o->notifyfd, o->notify) == -1))
+		goto fail;
+	for (u = o->unset; u != NULL && *u != NULL; u++)
+		unsetenv(*u);
+	e[0] = AT_MARK;
+	if (o->mark && mark_self() == -1)
+		goto fail;
+	e[0] = AT_EXEC;
+	sigaction(SIGCHLD, chld, NULL);
+	xfsz_restore();
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	execvp(o->argv[0], o->argv);
+fail:
 	e[1] = errno;
 	n = write(fd, e, sizeof e);
 	(void)n;
@@ -64,20 +99,19 @@ cancel_pending(void)
 }
 
 /*
- * Start ARGV in a session of its own, without the names UNSET in its
- * environment, and return its pid at once; *FD is to be given to
- * spawn_confirm(), which says whether it was executed.  The signals
- * spawn_wait() forwards stay blocked in the caller until spawn_keep().
- * The child is not waited for: it stays ours, a zombie at worst, so its
- * start token can still be read.
+ * Start O's command in a session of its own and return its pid at once;
+ * *FD is to be given to spawn_confirm(), which says whether it was
+ * executed.  The signals spawn_wait() forwards stay blocked in the caller
+ * until spawn_keep().  The child is not waited for: it stays ours, a
+ * zombie at worst, so its start token can still be read.
  */
 pid_t
-spawn_start(char *const argv[], const char *const unset[], int *fd)
+spawn_start(const struct spawn_opts *o, int *fd)
 {
 	static int registered;
 	struct sigaction dfl, chld;
 	sigset_t set, mask;
-	int p[2];
+	int p[2], hi;
 	pid_t pid;
 
 	if (!registered && atexit(cancel_pending) != 0)
@@ -85,12 +119,15 @@ spawn_start(char *const argv[], const char *const unset[], int *fd)
 	registered = 1;
 	if (pipe(p) == -1)
 		return fail_sys(PR_SYS, "cannot make a pipe");
-	if (fcntl(p[0], F_SETFD, FD_CLOEXEC) == -1 ||
-	    fcntl(p[1], F_SETFD, FD_CLOEXEC) == -1) {
+	/* Above the descriptor -N names, which the child's dup2() takes. */
+	if ((hi = fcntl(p[1], F_DUPFD_CLOEXEC, FD_HIGH)) == -1 ||
+	    fcntl(p[0], F_SETFD, FD_CLOEXEC) == -1) {
 		fail_sys(PR_SYS, "cannot make a pipe");
 		close(p[0]), close(p[1]);
 		return -1;
 	}
+	close(p[1]);
+	p[1] = hi;
 	/* We wait for our child; the command gets SIGCHLD as it was. */
 	memset(&dfl, 0, sizeof dfl);
 	dfl.sa_handler = SIG_DFL;
@@ -108,7 +145,7 @@ spawn_start(char *const argv[], const char *const unset[], int *fd)
 		return -1;
 	}
 	if (pid == 0)
-		child(argv, unset, p[1], &mask, &chld);
+		child(o, p[1], &mask, &chld);
 	pending = pid;
 	close(p[1]);
 	*fd = p[0];
@@ -116,13 +153,19 @@ spawn_start(char *const argv[], const char *const unset[], int *fd)
 }
 
 /*
- * Whether PID, from spawn_start(), has executed ARGV: 0 once it has; -1
- * when it could not (kept: 127 not found, 126 not executable, as shells
- * say it, or 3), and then the child has been collected.
+ * Whether PID, from spawn_start(), has executed its command: 0 once it
+ * has; -1 when it could not (kept: 127 not found, 126 not executable, as
+ * shells say it, or 3), and then the child has been collected.
  */
 int
-spawn_confirm(pid_t pid, int fd, char *const argv[])
+spawn_confirm(pid_t pid, int fd, const struct spawn_opts *o)
 {
+	static const char *const what[] = { "", "cannot start a session",
+	    "cannot join its cgroup", "cannot change to its directory",
+	    "cannot redirect its output",
+	    ("cannot read its start token for its marker (is /proc "
+	    "mounted?)"), "cannot execute" };
+	const char *cmd = o->argv[0];
 	ssize_t n;
 	int e[2];
 
@@ -135,24 +178,24 @@ spawn_confirm(pid_t pid, int fd, char *const argv[])
 	pending = 0;
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 		;
-	if (n != sizeof e)
+	if (n != sizeof e || e[0] < AT_SETSID || e[0] > AT_EXEC)
 		return fail_sys(PR_SYS, "%s: cannot learn whether it was "
-		    "executed", argv[0]);
+		    "executed", cmd);
 	errno = e[1];
-	if (e[0] == AT_SETSID)
-		return fail_sys(PR_SYS, "%s: cannot start a session", argv[0]);
+	if (e[0] != AT_EXEC)
+		return fail_sys(PR_SYS, "%s: %s", cmd, what[e[0]]);
 	return fail_sys(errno == ENOENT ? PR_NOTFOUND : PR_NOEXEC,
-	    "%s: cannot execute", argv[0]);
+	    "%s: cannot execute", cmd);
 }
 
 /* spawn_start() and spawn_confirm() at once: the pid, or -1. */
 pid_t
-spawn(char *const argv[], const char *const unset[])
+spawn(const struct spawn_opts *o)
 {
 	int fd;
-	pid_t pid = spawn_start(argv, unset, &fd);
+	pid_t pid = spawn_start(o, &fd);
 
-	if (pid == -1 || spawn_confirm(pid, fd, argv) == -1)
+	if (pid == -1 || spawn_confirm(pid, fd, o) == -1)
 		return -1;
 	return pid;
 }
@@ -182,19 +225,21 @@ forward(int sig)
 }
 
 /*
- * Forward the signals to PID's group until PID exits; return its status
- * as a shell would (128+N for signal N).  PID is reaped only once the
- * signals are blocked again: until then its pid, and so its group's id,
- * cannot be given to another process, and a signal reaches no stranger.
+ * Forward the signals to PID's group until PID exits.  With REAPER (we
+ * are a subreaper, or PID 1), every other child, an orphan reparented to
+ * us, is collected as it exits, so that none stays a zombie.  PID itself
+ * is not collected: spawn_status() does that, once what is left of its
+ * processes has been seen to (until then its pid, and so its group's id,
+ * cannot be given to another process, and a signal reaches no stranger).
+ * The signals are blocked again on return.
  */
 int
-spawn_wait(pid_t pid)
+spawn_wait(pid_t pid, int reaper)
 {
 	struct sigaction sa;
 	siginfo_t si;
 	sigset_t set;
 	size_t i;
-	int st;
 
 	fwd_pgid = pid;
 	memset(&sa, 0, sizeof sa);
@@ -206,16 +251,40 @@ spawn_wait(pid_t pid)
 	fwd_set(&set);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 
-	memset(&si, 0, sizeof si);
-	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1)
-		if (errno != EINTR)
+	for (;;) {
+		memset(&si, 0, sizeof si);
+		if (waitid(reaper ? P_ALL : P_PID, (id_t)pid, &si,
+		    WEXITED | WNOWAIT) == -1) {
+			if (errno == EINTR)
+				continue;
+			sigprocmask(SIG_BLOCK, &set, NULL);
 			return fail_sys(PR_SYS, "cannot wait for %ld",
 			    (long)pid);
+		}
+		if (si.si_pid == pid)
+			break;
+		while (waitpid(si.si_pid, NULL, 0) == -1 && errno == EINTR)
+			;	/* an orphan of ours */
+	}
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	return 0;
+}
+
+/*
+ * Collect PID, after spawn_wait(), and with REAPER every other child
+ * that has exited; PID's status as a shell says it (128+N for signal N).
+ */
+int
+spawn_status(pid_t pid, int reaper)
+{
+	int st;
+
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
 			return fail_sys(PR_SYS, "cannot wait for %ld",
 			    (long)pid);
+	while (reaper && waitpid(-1, NULL, WNOHANG) > 0)
+		;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 

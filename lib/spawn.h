@@ -2,17 +2,19 @@
  * spawn.h - start a command as prspawn(1) does, and stay with it.
  *
  * spawn() forks a child that leads a new session (pgid = sid = its pid),
- * drops names from its environment and execs the command, looked up on
- * PATH as execvp(3) does.  A close-on-exec pipe from the child tells
- * whether the exec happened: a failure is seen, never guessed, and kept
- * (msg.h) with status 127 (not found) or 126 (not executable).
+ * joins its cgroup (-c) before anything else, changes to its directory
+ * (-d), takes its output file (-o), drops names from its environment,
+ * gets its marker (mark.h) and execs the command, looked up on PATH as
+ * execvp(3) does.  A close-on-exec pipe from the child tells whether the
+ * exec happened: a failure is seen, never guessed, and kept (msg.h) with
+ * status 127 (not found), 126 (not executable) or 3.
  * spawn_start() and spawn_confirm() are its two halves, for work to be
  * done while the child execs.  Until spawn_keep() says the command is
  * recorded, HUP, INT, TERM, QUIT, USR1 and USR2 are held off, and an exit
  * of the program stops the command (spawn_cancel()): nothing is left
  * running unrecorded.
  * spawn_wait() forwards those signals to the command's group until the
- * command exits (prspawn -w).
+ * command exits (prspawn -w), reaping every other child meanwhile.
  * args_drop_empty() is prspawn -E.
  */
 #ifndef PRREG_SPAWN_H
@@ -20,11 +22,23 @@
 
 #include <sys/types.h>
 
-pid_t spawn(char *const argv[], const char *const unset[]);
-pid_t spawn_start(char *const argv[], const char *const unset[], int *fd);
-int spawn_confirm(pid_t pid, int fd, char *const argv[]);
+struct spawn_opts {
+	char *const *argv;
+	const char *const *unset;	/* NULL-ended */
+	int cgfd;		/* -c: the cgroup's cgroup.procs, or -1 */
+	int dirfd;		/* -d: the directory, or -1 */
+	int outfd;		/* -o: the output file, or -1 */
+	int notify;		/* -N: the descriptor number, or -1 */
+	int notifyfd;		/* ... and the pipe's end it is given */
+	int mark;		/* give the command its marker */
+};
+
+pid_t spawn(const struct spawn_opts *o);
+pid_t spawn_start(const struct spawn_opts *o, int *fd);
+int spawn_confirm(pid_t pid, int fd, const struct spawn_opts *o);
 void spawn_keep(int hold);
-int spawn_wait(pid_t pid);
+int spawn_wait(pid_t pid, int reaper);
+int spawn_status(pid_t pid, int reaper);
 void spawn_cancel(pid_t pid);
 void args_drop_empty(char *argv[]);
 

@@ -31,13 +31,25 @@ read_fd(int fd, char *buf, size_t size)
 ssize_t
 read_small(const char *path, char *buf, size_t size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return read_at(AT_FDCWD, path, buf, size);
+}
+
+/*
+ * PATH relative to DIRFD, in one read(2): a procfs file comes whole in
+ * one read when BUF can hold it.  NUL-terminated.
+ */
+ssize_t
+read_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd == -1)
 		return -1;
-	n = read_fd(fd, buf, size);
+	while ((n = read(fd, buf, size - 1)) == -1 && errno == EINTR)
+		;
 	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
 	return n;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 ssize_t read_small(const char *path, char *buf, size_t size);
+ssize_t read_at(int dirfd, const char *path, char *buf, size_t size);
 ssize_t run_read(char *const argv[], char *buf, size_t size);
 
 #endif

@@ -55,7 +55,8 @@ spawn() {
 	spawn
 	[ -z "$(cat "$T/err")" ]
 	[ "$(cut -f 2-4 "$T/out")" = "$(printf '%s\tproc\te' "$P")" ]
-	[[ "$(cut -f 6 "$T/out")" =~ ^[0-9]+$ ]]
+	# The exact token where the kernel has pidfs, else the start time.
+	[[ "$(cut -f 6 "$T/out")" =~ ^(pidfs:[0-9]+|[0-9]+)$ ]]
 	[ "$(reg_lines)" = "$LINE" ]
 	kill -0 "$P"
 	no_ps

@@ -138,3 +138,31 @@ until_true() {
 	echo "never true: $*" >&2
 	return 1
 }
+
+# helper NAME: the test helper t/helpers/NAME.c, built once per run with
+# ${CC:-cc}; prints its path.  Fails (so a test can skip) without a compiler.
+helper() {
+	local bin=$BATS_RUN_TMPDIR/helper-$1
+	if [ ! -x "$bin" ]; then
+		${CC:-cc} -O2 -o "$bin.$$" "$BATS_TEST_DIRNAME/helpers/$1.c" \
+		    -lpthread 2>/dev/null && mv "$bin.$$" "$bin" || return 1
+	fi
+	echo "$bin"
+}
+
+# token_of PID: the start token prreg gives PID, worked out here: pidfs:INO
+# where the kernel has pidfs, else field 22 of /proc/PID/stat, else (the
+# no-procfs build) ps's start time.
+token_of() {
+	local h ino
+	if noprocfs; then
+		TZ=UTC0 date -d "$(LC_ALL=C TZ=UTC0 ps -o lstart= -p "$1")" +%Y%m%dT%H%M%S
+		return
+	fi
+	h=$(helper pidfs_ino) || return 1
+	if ino=$("$h" "$1"); then
+		echo "pidfs:$ino"
+	else
+		[ $? -eq 2 ] && sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20
+	fi
+}

@@ -45,7 +45,7 @@ WANTWORD='want 1 to 255 of A-Z a-z 0-9 . _ : @ % + = , / -'
 	for o in r s t p i o; do
 		run -2 --separate-stderr prlist -"$o"
 		[ "$output" = "" ]
-		[ "$stderr" = "prlist: -$o: option requires an argument" ]
+		[ "$stderr" = "prlist: -$o: option requires an argument (-h for usage)" ]
 	done
 }
 

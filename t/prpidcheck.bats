@@ -9,9 +9,9 @@ load helper
 bats_require_minimum_version 1.5.0
 
 NOPID=2147483647
-USAGE='usage: prpidcheck [-v] [-t TOKEN] PID...
-       prpidcheck [-v] -f PIDFILE
-       prpidcheck -T PID'
+USAGE='usage: prpidcheck [-r FILE] [-v] [-t TOKEN] PID...
+       prpidcheck [-r FILE] [-v] -f PIDFILE
+       prpidcheck [-r FILE] -T PID'
 WANTPID='invalid pid: want 1 to 2147483647'
 WANTFILE='malformed pid file: want PID or PID TOKEN on the first line'
 
@@ -42,25 +42,37 @@ stat_token() {
 	for o in r t f T; do
 		run -2 --separate-stderr prpidcheck -"$o"
 		[ "$output" = "" ]
-		[ "$stderr" = "prpidcheck: -$o: option requires an argument" ]
+		[ "$stderr" = "prpidcheck: -$o: option requires an argument (-h for usage)" ]
 	done
 }
 
-@test "exactly one of PID operands, -f or -T; -t and -v only with PIDs" {
+@test "exactly one of PID operands, -f or -T; -t only with PIDs, -v not with -T" {
 	start_sleep
 	echo "$P" >"$T/pid"
-	want='prpidcheck: want PID operands, -f PIDFILE or -T PID (-h for usage)'
-	for args in "" "-v" "-f $T/pid $P" "-T $P $P" "-f $T/pid -T $P"; do
+	want='prpidcheck: no PID: want PID operands, -f PIDFILE or -T PID (-h for usage)'
+	for args in "" "-v"; do
 		run -2 --separate-stderr prpidcheck $args
 		[ "$output" = "" ]
 		[ "$stderr" = "$want" ]
 	done
+	while IFS=: read -r args what; do
+		run -2 --separate-stderr prpidcheck $args
+		[ "$output" = "" ]
+		[ "$stderr" = "prpidcheck: $what exclude each other (-h for usage)" ]
+	done <<-EOF
+	-f $T/pid $P:PID operands and -f
+	-T $P $P:PID operands and -T
+	-f $T/pid -T $P:-f and -T
+	EOF
 	run -2 --separate-stderr prpidcheck -t "$TOK" -f "$T/pid"
 	[ "$output" = "" ]
-	[ "$stderr" = "prpidcheck: -t: only with PID operands (-h for usage)" ]
+	[ "$stderr" = "prpidcheck: -t and -f exclude each other: a token is compared with PID operands (-h for usage)" ]
 	run -2 --separate-stderr prpidcheck -v -T "$P"
 	[ "$output" = "" ]
-	[ "$stderr" = "prpidcheck: -v: only with PID operands (-h for usage)" ]
+	[ "$stderr" = "prpidcheck: -v and -T exclude each other: -T prints a token, not a verdict (-h for usage)" ]
+	# -v with -f is a verdict: it works.
+	run -0 --separate-stderr prpidcheck -v -f "$T/pid"
+	[ "$output" = "$P live" ]
 }
 
 @test "-r FILE is taken and ignored: no registry is needed" {
@@ -178,16 +190,17 @@ $B live" ]
 	strace -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
 	# LeakSanitizer cannot work under ptrace: a sanitized build runs without.
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
-	calls=kill,tkill,tgkill,pidfd_send_signal,rt_sigqueueinfo
+	calls=kill,tkill,tgkill,pidfd_send_signal,rt_sigqueueinfo,pidfd_open
 	for v in 0 -1 abc 99999999999 2147483648 ' 5' 0x10 1e3 -0; do
 		run -2 strace -f -qq -e signal=none -o "$T/trace" -e trace=$calls \
 		    prpidcheck -- "$v"
 		[ ! -s "$T/trace" ]
 	done
-	# The trace does show a kill(PID, 0) when there is one.
+	# The trace does show the look at a valid PID: a pidfd of it, or
+	# kill(PID, 0) where there are no pidfds.
 	run -1 strace -f -qq -e signal=none -o "$T/trace" -e trace=$calls \
 	    prpidcheck "$NOPID"
-	grep -q "kill($NOPID, 0)" "$T/trace"
+	grep -qE "^[0-9]+ +(kill\($NOPID, 0\)|pidfd_open\($NOPID, )" "$T/trace"
 }
 
 @test "2147483647 is a valid PID that is not live: exit 1" {
@@ -198,16 +211,30 @@ $B live" ]
 
 # --- -T ----------------------------------------------------------------------
 
-@test "-T PID prints its start token: field 22 of /proc/PID/stat" {
+@test "-T PID prints its start token: pidfs:INODE where the kernel has pidfs, else field 22 of /proc/PID/stat" {
 	if noprocfs; then skip "the no-procfs build takes the token from ps"; fi
 	start_sleep
+	want=$(token_of "$P") || skip "no C compiler for the test's helper"
 	run -0 --separate-stderr prpidcheck -T "$P"
-	[ "$output" = "$(stat_token "$P")" ]
+	[ "$output" = "$want" ]
 	[ "$stderr" = "" ]
 	[ "$output" = "$TOK" ]
 }
 
-@test "-T counts fields after the last ')' of a command name holding ') '" {
+@test "a token of the start-time form (field 22) stays valid: it is compared with the start time" {
+	if noprocfs; then skip "the no-procfs build takes the token from ps"; fi
+	start_sleep
+	old=$(stat_token "$P")
+	run -0 --separate-stderr prpidcheck -v -t "$old" "$P"
+	[ "$output" = "$P live" ]
+	run -1 --separate-stderr prpidcheck -v -t "$((old + 1))" "$P"
+	[ "$output" = "$P reused" ]
+	printf '%s %s\n' "$P" "$old" >"$T/pid"
+	run -0 --separate-stderr prpidcheck -v -f "$T/pid"
+	[ "$output" = "$P live" ]
+}
+
+@test "a start-time token is counted after the last ')' of a command name holding ') '" {
 	if noprocfs; then skip "the no-procfs build takes the token from ps"; fi
 	mkdir "$T/bin"
 	cp "$(command -v sleep)" "$T/bin/a) 1 2 ) b"
@@ -217,11 +244,11 @@ $B live" ]
 	while [ "$(cut -d' ' -f2- "/proc/$P/stat" | cut -c1-3)" != "(a)" ]; do
 		sleep 0.01
 	done
-	run -0 --separate-stderr prpidcheck -T "$P"
-	[ "$output" = "$(stat_token "$P")" ]
-	[ "$stderr" = "" ]
-	run -0 prpidcheck -v -t "$output" "$P"
+	tok=$(stat_token "$P")
+	run -0 prpidcheck -v -t "$tok" "$P"
 	[ "$output" = "$P live" ]
+	run -1 prpidcheck -v -t "$((tok + 1))" "$P"
+	[ "$output" = "$P reused" ]
 }
 
 @test "-T PID, no procfs: the start time from ps -o lstart= as YYYYMMDDTHHMMSS" {

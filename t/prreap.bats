@@ -333,8 +333,9 @@ ms_since() {
 	[ "$(reg_lines)" = "" ]
 }
 
-@test "-S takes names, SIG names and numbers" {
+@test "-S takes names in any case, with or without SIG, and numbers" {
 	for spec in TERM:143 SIGTERM:143 HUP:129 SIGHUP:129 KILL:137 USR1:138 \
+	    term:143 sigterm:143 Term:143 SigHup:129 usr2:140 \
 	    1:129 9:137 15:143; do
 		start_sleep
 		{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
@@ -498,7 +499,7 @@ prreap: pg1: refusing to signal: pid or process group 0 or 1" ]
 	start_sleep
 	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
 	cp "$REG" "$T/before"
-	for sig in FOO 99 -1 65 '' TERM2 sigterm ' 15'; do
+	for sig in FOO 99 -1 65 '' TERM2 SIGSIGTERM ' 15'; do
 		run --separate-stderr prreap -S "$sig" -i a
 		[ "$status" -eq 2 ]
 		[ "$output" = "" ]

@@ -6,6 +6,11 @@
 # Nothing here signals a process the test did not start.
 
 load helper
+
+PRSPAWN_USAGE='usage: prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-m MAX] [-W SECS]
+               [-C CAP] [-x] [-c] [-u NAME]... [-E] [-o FILE] [-d DIR]
+               [-P PIDFILE] [-p] [-w] [--] COMMAND [ARG...]
+       prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-p] -A PID'
 bats_require_minimum_version 1.5.0
 
 STAMP='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$'
@@ -566,16 +571,52 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 
 # --- -A -------------------------------------------------------------------
 
-@test "-A records a running process with its pgid; -p prints it" {
-	start_sleep
-	G=$(ps -o pgid= -p "$P" | tr -d ' ')
+@test "-A records a running process that leads its group with its pgid; -p prints it" {
+	setsid sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	P=$!
+	track "$P"
+	until_true test "$(ps -o pgid= -p "$P" | tr -d ' ')" = "$P"
+	TOK=$(prpidcheck -T "$P")
 	run --separate-stderr prspawn -A "$P" -t adopted -s 7 -p
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	[ "$output" = "$(reg_lines)" ]
-	[ "$(reg_lines | cut -f 1-4,6,7)" = "$P${TAB}$G${TAB}adopted${TAB}7${TAB}$TOK${TAB}adopted:7:$P" ]
+	[ "$(reg_lines | cut -f 1-4,6,7)" = "$P${TAB}$P${TAB}adopted${TAB}7${TAB}$TOK${TAB}adopted:7:$P" ]
 	[[ $(field 5) =~ $STAMP ]]
 	alive "$P"
+}
+
+@test "-A of a process that does not lead its group records pgid -: its group is not its own" {
+	# A background job of this shell is in the shell's group (no job
+	# control): a record naming that group would make prreap kill the
+	# script and every bystander in it.
+	start_sleep
+	G=$(ps -o pgid= -p "$P" | tr -d ' ')
+	[ "$G" != "$P" ]
+	run -0 --separate-stderr prspawn -A "$P" -i bg -p
+	line=$output
+	[ "$(field 2 "$line")" = "-" ]
+	run -0 --separate-stderr prreap -i bg
+	[ "$output" = "$line" ]
+	[ "$stderr" = "" ]
+	ended "$P"; [ "$ST" -eq 143 ]
+	# The shell that started it, in group G, is untouched: we are here.
+	kill -0 "$$"
+}
+
+@test "-A records the process's own start time, not the time it was recorded" {
+	start_sleep
+	sleep 1.2
+	before=$(date -u +%Y-%m-%dT%H:%M:%S)
+	run -0 --separate-stderr prspawn -A "$P" -i old -p
+	started=$(field 5 "$output")
+	[[ $started =~ $STAMP ]]
+	# Over a second before the -A, and the second ps says it started.
+	[[ ${started:0:19} < $before ]]
+	want=$(TZ=UTC0 date -d "$(LC_ALL=C TZ=UTC0 ps -o lstart= -p "$P")" +%Y-%m-%dT%H:%M:%S)
+	# ps counts from a boot time in whole seconds: a second apart at most.
+	delta=$(( $(date -d "${started:0:19}Z" +%s) - $(date -d "${want}Z" +%s) ))
+	[ "$delta" -ge -1 ] && [ "$delta" -le 1 ]
 }
 
 @test "-A on a dead or zombie pid: exit 1, a message, no record" {
@@ -628,10 +669,10 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 @test "no COMMAND is a usage error: exit 2" {
 	run --separate-stderr prspawn
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "prspawn: no COMMAND (-h for usage)" ]
+	[ "$stderr" = "prspawn: no COMMAND: want -- COMMAND [ARG...] (-h for usage)" ]
 	run --separate-stderr prspawn -s 1 --
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "prspawn: no COMMAND (-h for usage)" ]
+	[ "$stderr" = "prspawn: no COMMAND: want -- COMMAND [ARG...] (-h for usage)" ]
 	[ ! -e "$REG" ]
 }
 
@@ -676,14 +717,14 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	[ "$stderr" = "prspawn: -Z: unknown option (-h for usage)" ]
 	run --separate-stderr prspawn -m
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "prspawn: -m: option requires an argument" ]
+	[ "$stderr" = "prspawn: -m: option requires an argument (-h for usage)" ]
 }
 
 @test "-h prints usage on stdout, exit 0" {
 	run --separate-stderr prspawn -h
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
-	[ "${lines[0]}" = "usage: prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-m MAX] [-W SECS] [-C CAP]" ]
-	[ "${lines[1]}" = "               [-x] [-u NAME]... [-E] [-P PIDFILE] [-p] [-w] -- COMMAND [ARG...]" ]
-	[ "${lines[2]}" = "       prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-p] -A PID" ]
+	[ "$output" = "$PRSPAWN_USAGE" ]
+	# Each line fits a terminal of 80 columns.
+	[ "$(printf '%s\n' "$output" | awk 'length > 79' | wc -l)" -eq 0 ]
 }

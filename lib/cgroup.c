@@ -1,0 +1,265 @@
+/* cgroup.c - a cgroup v2 of a record's own: make, join, look, kill, remove. */
+#define _DEFAULT_SOURCE		/* statfs(2) */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "cgroup.h"
+#include "clock.h"
+#include "msg.h"
+#include "sysread.h"
+#include "word.h"
+
+#define CG_PREFIX "prreg-"
+
+#if defined(__linux__) && !defined(PRREG_NO_PROCFS)
+#include <sys/vfs.h>
+
+#define CGROUP2_MAGIC 0x63677270	/* "cgrp" */
+
+static int
+is_cgroup2(const char *path)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 &&
+	    (unsigned long)sf.f_type == CGROUP2_MAGIC;
+}
+
+/*
+ * The mount point of the first cgroup2 file system in mountinfo, whose
+ * lines are "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS... - FSTYPE SRC ...",
+ * the mount point with \NNN for blanks (such a point is no WORD, and is
+ * refused by the caller).
+ */
+static int
+cg_mount(char mnt[PATH_LEN])
+{
+	static char buf[1 << 16];
+	char *line, *next, *dash, point[PATH_LEN];
+
+	if (read_small("/proc/self/mountinfo", buf, sizeof buf) <= 0)
+		return fail_sys(PR_SYS, "-c: /proc/self/mountinfo: cannot "
+		    "read");
+	for (line = buf; *line != '\0'; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next == '\n')
+			*next++ = '\0';
+		if ((dash = strstr(line, " - cgroup2 ")) == NULL ||
+		    sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
+			continue;
+		snprintf(mnt, PATH_LEN, "%s", point);
+		return 0;
+	}
+	errno = ENOENT;
+	return fail(PR_SYS, "-c: no cgroup2 file system is mounted "
+	    "(/proc/self/mountinfo); set PRREG_CGROUP");
+}
+
+int
+cg_root(char root[PATH_LEN])
+{
+	const char *env = getenv("PRREG_CGROUP");
+	char mnt[PATH_LEN];
+
+	if (env != NULL && *env != '\0') {
+		if (strlen(env) >= PATH_LEN - 64 || env[0] != '/')
+			return fail(PR_USAGE, "PRREG_CGROUP: want the absolute "
+			    "path of a cgroup v2 directory");
+		snprintf(root, PATH_LEN, "%s", env);
+	} else if (geteuid() == 0) {
+		if (cg_mount(mnt) == -1)
+			return -1;
+		if (snprintf(root, PATH_LEN, "%s/prreg", mnt) >= PATH_LEN)
+			return fail(PR_SYS, "-c: %s: path too long", mnt);
+		if (mkdir(root, 0755) == -1 && errno != EEXIST)
+			return fail_sys(PR_SYS, "-c: %s: cannot create", root);
+	} else {
+		return fail(PR_SYS, "-c: no cgroup to make one in: set "
+		    "PRREG_CGROUP to a cgroup v2 directory delegated to uid %lu",
+		    (unsigned long)geteuid());
+	}
+	if (!word_ok(root, strlen(root)))
+		return fail(PR_SYS, "-c: %s: a cgroup path must be a WORD of "
+		    "prreg(5)", root);
+	if (!is_cgroup2(root))
+		return fail(PR_SYS, "-c: %s: not a cgroup v2 directory", root);
+	return 0;
+}
+
+/* A new cgroup under ROOT, prreg-PID-STAMP: never one that exists. */
+int
+cg_make(const char *root, char path[PATH_LEN])
+{
+	int tries;
+
+	for (tries = 0; tries < 10; tries++) {
+		if (snprintf(path, PATH_LEN, "%s/" CG_PREFIX "%ld-%llx", root,
+		    (long)getpid(), (unsigned long long)now_ns()) >= PATH_LEN)
+			return fail(PR_SYS, "-c: %s: path too long", root);
+		if (mkdir(path, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	return fail_sys(PR_SYS, "-c: %s: cannot create", path);
+}
+
+/* FILE of the cgroup PATH, opened with FLAGS. */
+static int
+cg_open(const char *path, const char *file, int flags)
+{
+	char p[PATH_LEN + 32];
+
+	snprintf(p, sizeof p, "%s/%s", path, file);
+	return open(p, flags | O_CLOEXEC);
+}
+
+/* cgroup.procs, open for the child to write itself into before exec. */
+int
+cg_procs_fd(const char *path)
+{
+	int fd = cg_open(path, "cgroup.procs", O_WRONLY);
+
+	if (fd == -1)
+		return fail_sys(PR_SYS, "-c: %s/cgroup.procs: cannot open",
+		    path);
+	return fd;
+}
+
+/* A name cg_make() makes: prreg-DIGITS-HEX. */
+static int
+our_name(const char *path)
+{
+	const char *b = strrchr(path, '/'), *p;
+
+	if (b == NULL || strncmp(++b, CG_PREFIX, sizeof CG_PREFIX - 1) != 0)
+		return 0;
+	p = b + sizeof CG_PREFIX - 1;
+	if (*p < '1' || *p > '9')
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p++ != '-' || *p == '\0')
+		return 0;
+	return strspn(p, "0123456789abcdef") == strlen(p);
+}
+
+int
+cg_ours(const char *path)
+{
+	struct stat st;
+
+	return path[0] == '/' && our_name(path) && lstat(path, &st) == 0 &&
+	    S_ISDIR(st.st_mode) && st.st_uid == geteuid() && is_cgroup2(path);
+}
+
+/* 1 when a process lives in PATH or below, 0 when not, -1 unreadable. */
+int
+cg_populated(const char *path)
+{
+	char p[PATH_LEN + 32], buf[256], *v;
+
+	snprintf(p, sizeof p, "%s/cgroup.events", path);
+	if (read_small(p, buf, sizeof buf) <= 0)
+		return errno == ENOENT ? 0 : -1;
+	if ((v = strstr(buf, "populated ")) == NULL)
+		return -1;
+	return v[10] == '1';
+}
+
+/* cgroup.events, to poll(2) for POLLPRI: it changes when emptied. */
+int
+cg_events_fd(const char *path)
+{
+	return cg_open(path, "cgroup.events", O_RDONLY);
+}
+
+/* The pids in PATH (not below), at most MAX into PIDS; how many there are. */
+size_t
+cg_pids(const char *path, pid_t *pids, size_t max)
+{
+	char p[PATH_LEN + 32], line[32];
+	size_t n = 0;
+	pid_t pid;
+	FILE *f;
+
+	snprintf(p, sizeof p, "%s/cgroup.procs", path);
+	if ((f = fopen(p, "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!pid_parse(line, strlen(line), &pid))
+			continue;
+		if (n < max)
+			pids[n] = pid;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* SIGKILL to all of PATH at once (cgroup.kill, Linux 5.14); -1 without. */
+int
+cg_kill(const char *path)
+{
+	int fd = cg_open(path, "cgroup.kill", O_WRONLY), rc;
+
+	if (fd == -1)
+		return -1;
+	rc = write(fd, "1", 1) == 1 ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
+/* The empty cgroup goes; one that is gone already is no error. */
+int
+cg_remove(const char *path)
+{
+	if (rmdir(path) == -1 && errno != ENOENT)
+		return fail_sys(PR_SYS, "%s: cannot remove", path);
+	return 0;
+}
+
+/* Whether PID's cgroup (/proc/PID/cgroup, "0::/REL") is PATH. */
+int
+cg_contains(const char *path, pid_t pid)
+{
+	static char mnt[PATH_LEN];
+	char p[64], buf[PATH_LEN], *rel;
+	size_t len;
+
+	if (mnt[0] == '\0' && cg_mount(mnt) == -1)
+		return 0;
+	snprintf(p, sizeof p, "/proc/%ld/cgroup", (long)pid);
+	if (read_small(p, buf, sizeof buf) <= 0 ||
+	    (rel = strstr(buf, "0::")) == NULL)
+		return 0;
+	rel += 3;
+	rel[strcspn(rel, "\n")] = '\0';
+	len = strlen(mnt);
+	return strncmp(path, mnt, len) == 0 && strcmp(path + len, rel) == 0;
+}
+
+#else
+
+int cg_root(char root[PATH_LEN]) { (void)root; errno = ENOSYS;
+	return fail(PR_SYS, "-c: no cgroup v2 on this system"); }
+int cg_make(const char *root, char path[PATH_LEN]) { (void)root;
+	(void)path; errno = ENOSYS; return -1; }
+int cg_procs_fd(const char *path) { (void)path; errno = ENOSYS; return -1; }
+int cg_ours(const char *path) { (void)path; return 0; }
+int cg_populated(const char *path) { (void)path; return -1; }
+int cg_events_fd(const char *path) { (void)path; errno = ENOSYS; return -1; }
+size_t cg_pids(const char *path, pid_t *pids, size_t max) { (void)path;
+	(void)pids; (void)max; return 0; }
+int cg_kill(const char *path) { (void)path; errno = ENOSYS; return -1; }
+int cg_remove(const char *path) { (void)path; return 0; }
+int cg_contains(const char *path, pid_t pid) { (void)path; (void)pid;
+	return 0; }
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * live.h - the liveness of a record (SPEC 4.2): a record is LIVE while
+ * any of its processes is.  Its processes are its pid; the members of its
+ * process group, while that group is proven its own (its leader is ours,
+ * or a zombie of ours still holding the group's id, or a member carries
+ * its marker); every process that carries its marker (mark.h); and every
+ * process in its cgroup (cgroup.h).  One scan of the process table serves
+ * a whole run, made only when some record's pid alone is not live.
+ */
+#ifndef PRREG_LIVE_H
+#define PRREG_LIVE_H
+
+#include "proc.h"
+#include "record.h"
+#include "regfile.h"
+#include "scan.h"
+
+enum live rec_live(const struct rec *r);
+struct scan *live_scan(void);
+void live_forget(void);
+int rec_cgroup(const struct rec *r, char path[PATH_LEN]);
+
+#endif

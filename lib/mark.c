@@ -1,0 +1,109 @@
+/* mark.c - PRREG_MARK: set it in a command, find it in a process. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mark.h"
+#include "proc.h"
+
+/* The marker of the start of PID with TOKEN; 0 when TOKEN is none. */
+int
+mark_of(pid_t pid, const char *token, char mark[MARK_MAX])
+{
+	if (token == NULL || strcmp(token, "-") == 0)
+		return 0;
+	snprintf(mark, MARK_MAX, "%ld:%s", (long)pid, token);
+	return 1;
+}
+
+/*
+ * In the child, before it execs the command: its own marker, from its
+ * own token (the one prspawn then records for it).  -1 when there is no
+ * token to be had.  Built without procfs, no marker is given.
+ */
+int
+mark_self(void)
+{
+#ifndef PRREG_NO_PROCFS
+	char token[TOKEN_MAX + 1], mark[MARK_MAX];
+
+	if (!proc_token(getpid(), token) || !mark_of(getpid(), token, mark))
+		return -1;
+	return setenv(MARK_VAR, mark, 1);
+#else
+	return 0;	/* no /proc/PID/environ to read it from */
+#endif
+}
+
+#ifndef PRREG_NO_PROCFS
+
+/* VAR=VALUE, LEN bytes at P: our marker?  Then into MARK. */
+static int
+is_mark(const char *p, size_t len, char mark[MARK_MAX])
+{
+	static const char var[] = MARK_VAR "=";
+	size_t vlen = sizeof var - 1;
+
+	if (len <= vlen || len - vlen >= MARK_MAX || memcmp(p, var, vlen) != 0)
+		return 0;
+	memcpy(mark, p + vlen, len - vlen);
+	mark[len - vlen] = '\0';
+	return 1;
+}
+
+/*
+ * The marker PID carries, from /proc/PID/environ (NUL-separated
+ * VAR=VALUE): 1 with MARK, 0 when it carries none or its environment
+ * cannot be read (another user's).  Read in pieces; a variable longer
+ * than half the buffer cannot be ours, and is skipped to its NUL.
+ */
+int
+mark_read(pid_t pid, char mark[MARK_MAX])
+{
+	char path[40], buf[8192], *p, *e;
+	size_t have = 0, tail;
+	int fd, skip = 0, found = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%ld/environ", (long)pid);
+	if (proc_dirfd() == -1 ||
+	    (fd = openat(proc_dirfd(), path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	while (!found) {
+		while ((n = read(fd, buf + have, sizeof buf - have)) == -1 &&
+		    errno == EINTR)
+			;
+		if (n <= 0) {
+			found = !skip && have > 0 && is_mark(buf, have, mark);
+			break;
+		}
+		have += (size_t)n;
+		for (p = buf; !found &&
+		    (e = memchr(p, '\0', have - (size_t)(p - buf))) != NULL;
+		    p = e + 1) {
+			found = !skip && is_mark(p, (size_t)(e - p), mark);
+			skip = 0;
+		}
+		tail = have - (size_t)(p - buf);
+		if (tail > sizeof buf / 2)
+			skip = 1, tail = 0;
+		memmove(buf, p, tail);
+		have = tail;
+	}
+	close(fd);
+	return found;
+}
+
+#else
+
+int
+mark_read(pid_t pid, char mark[MARK_MAX])
+{
+	(void)pid, (void)mark;
+	return 0;
+}
+
+#endif

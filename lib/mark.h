@@ -1,0 +1,24 @@
+/*
+ * mark.h - the environment marker of SPEC 4.2: every command prspawn
+ * starts gets PRREG_MARK=PID:TOKEN (its own pid and start token, so
+ * unique to that start) in its environment, and what it starts inherits
+ * it.  A process that carries the marker of a record is one of the
+ * record's processes, wherever it went (a daemon that double-forked and
+ * called setsid).  Read from /proc/PID/environ; built without procfs
+ * there is no marker to read.
+ */
+#ifndef PRREG_MARK_H
+#define PRREG_MARK_H
+
+#include <sys/types.h>
+
+#include "word.h"
+
+#define MARK_VAR "PRREG_MARK"
+#define MARK_MAX (20 + 1 + TOKEN_MAX + 1)	/* "PID:TOKEN" */
+
+int mark_of(pid_t pid, const char *token, char mark[MARK_MAX]);
+int mark_self(void);
+int mark_read(pid_t pid, char mark[MARK_MAX]);
+
+#endif
