@@ -1,4 +1,5 @@
 /* prlist - show records of the registry.  See prlist(1). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +11,20 @@
 #include "xalloc.h"
 
 #define USAGE "usage: prlist [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
-	"[-i ID] [-l | -d] [-o FIELD[,FIELD...]]\n"
+	"[-i ID] [-l | -d]\n" \
+	"              [-o FIELD[,FIELD...]] [-H]\n"
+
+#define NF_MAX 64		/* fields -o may name */
+#define F_STATE NFIELDS		/* -o state: computed, not stored */
+
+/* A column of -o: a field, the state, or an attribute's key. */
+struct col {
+	int field;		/* F_PID ... F_ID, F_STATE, or -1: attribute */
+	char key[ATTR_KEY_MAX + 1];
+};
 
 static const struct rec *base;
+static enum live *state;	/* of each record, when -l, -d or -o state */
 static char obuf[1 << 16];
 
 /* Oldest started first; ties keep file order.  Stamps sort as text. */
@@ -26,54 +38,113 @@ by_started(const void *a, const void *b)
 	return c != 0 ? c : (x > y) - (x < y);
 }
 
-static void
-print_fields(const struct rec *r, const int *fields, size_t n)
+/* -o LIST: field names, "state", and attribute keys (a-z, 1 to 16). */
+static size_t
+parse_cols(const char *list, struct col *cols)
 {
-	size_t i;
+	const char *p = list, *comma;
+	char name[72];
+	size_t n = 0, len;
 
-	for (i = 0; i < n; i++) {
-		fputs(r->f[fields[i]], stdout);
-		putchar(i + 1 == n ? '\n' : '\t');
+	for (;; p = comma + 1) {
+		comma = p + strcspn(p, ",");
+		len = (size_t)(comma - p);
+		if (n == NF_MAX)
+			die(PR_USAGE, "-o: more than %d fields", NF_MAX);
+		cols[n].field = field_index(p, len);
+		if (len == 5 && memcmp(p, "state", 5) == 0)
+			cols[n].field = F_STATE;
+		if (cols[n].field < 0 && !attr_key_ok(p, len)) {
+			/* Enough of it for arg_shown() to cut with "...". */
+			snprintf(name, sizeof name, "%.*s", (int)len, p);
+			die(PR_USAGE, "-o: unknown field '%s': want pid, pgid, "
+			    "type, session, started, token, id, state or an "
+			    "attribute's key (a-z)", arg_shown(name));
+		}
+		snprintf(cols[n].key, sizeof cols[n].key, "%.*s", (int)len, p);
+		n++;
+		if (*comma == '\0')
+			return n;
 	}
 }
 
-static size_t
-parse_fields(const char *list, int *fields)
+/* The text of column C of R ("-" for an attribute it does not have). */
+static const char *
+cell(const struct reg *reg, const struct rec *r, const struct col *c,
+    size_t *len)
 {
-	size_t n = 0;
-	const char *p = list, *comma;
-	char name[72];
+	const char *v;
 
-	for (;;) {
-		comma = strchr(p, ',');
-		if (comma == NULL)
-			comma = p + strlen(p);
-		if (n == 64)
-			die(PR_USAGE, "-o: more than 64 fields");
-		if ((fields[n++] = field_index(p, comma - p)) < 0) {
-			/* Enough of it for arg_shown() to cut with "...". */
-			snprintf(name, sizeof name, "%.*s", (int)(comma - p), p);
-			die(PR_USAGE, "-o: unknown field '%s': want pid, pgid, "
-			    "type, session, started, token or id",
-			    arg_shown(name));
+	if (c->field == F_STATE)
+		v = live_name(state[r - reg->rec]);
+	else if (c->field >= 0)
+		v = r->f[c->field];
+	else if ((v = rec_attr(r, c->key, len)) != NULL)
+		return v;
+	else
+		v = "-";
+	*len = strlen(v);
+	return v;
+}
+
+/*
+ * Print the records IDX[0..N) of REG: whole lines, or the columns COLS
+ * TAB-separated; with HEAD, a header line and columns padded to line up,
+ * for a person at a terminal (a script keeps the TABs).
+ */
+static void
+print(const struct reg *reg, const size_t *idx, size_t n,
+    const struct col *cols, size_t nc, int head)
+{
+	size_t w[NF_MAX] = { 0 }, i, j, len;
+	const char *v;
+	int k;
+
+	if (!head && nc == 0) {
+		for (i = 0; i < n; i++)
+			rec_print(&reg->rec[idx[i]]);
+		return;
+	}
+	for (j = 0; head && j < nc; j++) {
+		w[j] = strlen(cols[j].key);
+		for (i = 0; i < n; i++) {
+			cell(reg, &reg->rec[idx[i]], &cols[j], &len);
+			w[j] = len > w[j] ? len : w[j];
 		}
-		if (*comma == '\0')
-			return n;
-		p = comma + 1;
+	}
+	for (i = head ? 0 : 1; i <= n; i++) {
+		for (j = 0; j < nc; j++) {
+			if (i == 0) {
+				for (k = 0; cols[j].key[k] != '\0'; k++)
+					putchar(toupper((unsigned char)
+					    cols[j].key[k]));
+				len = (size_t)k;
+			} else {
+				v = cell(reg, &reg->rec[idx[i - 1]], &cols[j],
+				    &len);
+				fwrite(v, 1, len, stdout);
+			}
+			if (j + 1 < nc && head)
+				printf("%*s", (int)(w[j] - len + 2), "");
+			else if (j + 1 < nc)
+				putchar('\t');
+		}
+		putchar('\n');
 	}
 }
 
 int
 main(int argc, char *argv[])
 {
+	struct col cols[NF_MAX];
 	const char *ropt = NULL;
 	struct sel sel = { 0 };
-	int c, want = -1, fields[64];
-	size_t i, n = 0, nf = 0, *idx;
+	int c, want = -1, head = 0, stated = 0;
+	size_t i, n = 0, nc = 0, *idx;
 	struct reg reg;
 
 	msg_init(argv[0]);
-	while ((c = opt_next(argc, argv, "hr:ldo:" SEL_OPTS)) != -1) {
+	while ((c = opt_next(argc, argv, "hr:ldo:H" SEL_OPTS)) != -1) {
 		if (opt_common(c, USAGE, &ropt) || sel_opt(&sel, c, optarg))
 			continue;
 		switch (c) {
@@ -84,11 +155,19 @@ main(int argc, char *argv[])
 			want = c == 'l';
 			break;
 		case 'o':
-			nf = parse_fields(optarg, fields);
+			nc = parse_cols(optarg, cols);
+			break;
+		case 'H':
+			head = 1;
 			break;
 		}
 	}
 	opt_no_operands(argc, argv);
+	if (head && nc == 0)
+		for (nc = 0; nc < NFIELDS; nc++) {
+			cols[nc].field = (int)nc;
+			strcpy(cols[nc].key, field_name((int)nc));
+		}
 
 	/* Read, with no lock: a reader sees the old file or the new one. */
 	if (reg_open(&reg, ropt, 0) == -1 || reg_load(&reg) == -1)
@@ -96,10 +175,19 @@ main(int argc, char *argv[])
 
 	/* Select, then sort the selection by start time. */
 	idx = xcalloc(reg.n, sizeof *idx);
-	for (i = 0; i < reg.n; i++)
-		if (sel_match(&sel, &reg.rec[i]) && (want == -1 ||
-		    want == reg_may_live(&reg, &reg.rec[i])))
+	state = xcalloc(reg.n, sizeof *state);
+	for (i = 0; i < nc; i++)
+		stated |= cols[i].field == F_STATE;
+	for (i = 0; i < reg.n; i++) {
+		if (!sel_match(&sel, &reg.rec[i]))
+			continue;
+		if (want != -1 || stated)
+			state[i] = reg_live(&reg, &reg.rec[i]);
+		/* Not proven dead (UNKNOWN) may be live: -l shows it. */
+		if (want == -1 || want == (state[i] == LIVE ||
+		    state[i] == UNKNOWN))
 			idx[n++] = i;
+	}
 	base = reg.rec;
 	/* prspawn appends in start order: sort only a file that is not. */
 	for (i = 1; i < n && by_started(&idx[i - 1], &idx[i]) < 0; i++)
@@ -109,13 +197,10 @@ main(int argc, char *argv[])
 
 	/* Large writes: stdio's own buffer made it 250 write(2)s a MB. */
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-	for (i = 0; i < n; i++) {
-		if (nf > 0)
-			print_fields(&reg.rec[idx[i]], fields, nf);
-		else
-			rec_print(&reg.rec[idx[i]]);
-	}
+	if (n > 0)
+		print(&reg, idx, n, cols, nc, head);
 	free(idx);
+	free(state);
 	reg_free(&reg);
 	return out_status(n > 0 ? PR_OK : PR_NO);
 }

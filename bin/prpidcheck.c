@@ -27,8 +27,8 @@ check(pid_t pid, const char *token)
 	if (verbose)
 		printf("%ld %s\n", (long)pid, live_name(l));
 	if (l == UNKNOWN)
-		warnx_("%ld: cannot read its start token to compare (is /proc "
-		    "mounted?)", (long)pid);
+		warnx_("%ld: cannot tell whether it is live: its state or start "
+		    "token cannot be read (is /proc mounted?)", (long)pid);
 	return l;
 }
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arg.h"
 #include "msg.h"
@@ -11,7 +12,8 @@
 #include "xalloc.h"
 
 #define USAGE "usage: prreap [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
-	"[-i ID] [-S SIG] [-T SECS] [-K SECS] [-n]\n"
+	"[-i ID] [-S SIG]\n" \
+	"              [-T SECS] [-K SECS] [-n] [-v]\n"
 
 /* The records to stop: copies, that outlive reloads of the registry. */
 struct picked {
@@ -74,10 +76,15 @@ from_stdin(struct reg *reg, struct picked *p)
 	free(in);
 }
 
-/* Which records: the selectors', or those named on stdin. */
+/*
+ * Which records: the selectors', or those named on stdin.  With -v, a
+ * record that is not live is said to be forgotten unsignalled.
+ */
 static void
-select_records(struct reg *reg, const struct sel *sel, struct picked *p)
+select_records(struct reg *reg, const struct sel *sel, struct picked *p,
+    int verbose)
 {
+	enum live l;
 	size_t i;
 
 	p->rec = xcalloc(reg->n, sizeof *p->rec);
@@ -91,12 +98,19 @@ select_records(struct reg *reg, const struct sel *sel, struct picked *p)
 		from_stdin(reg, p);
 	}
 
-	/* The live ones are stopped; the dead are only forgotten. */
+	/*
+	 * The live ones are stopped, with those not proven dead (reap()
+	 * refuses those); the dead are only forgotten.
+	 */
 	for (i = 0; i < p->n; i++) {
-		if (reg_may_live(reg, &p->rec[i]))
+		if ((l = reg_live(reg, &p->rec[i])) == LIVE || l == UNKNOWN) {
 			p->live[p->nlive++] = &p->rec[i];
-		else
-			p->rec[i].gone = 1;
+			continue;
+		}
+		p->rec[i].gone = 1;
+		if (verbose)
+			warnx_("%s: %s, forgotten without a signal",
+			    p->rec[i].f[F_ID], live_name(l));
 	}
 }
 
@@ -137,7 +151,7 @@ main(int argc, char *argv[])
 	int c, dry = 0;
 
 	msg_init(argv[0]);
-	while ((c = opt_next(argc, argv, "hr:S:T:K:n" SEL_OPTS)) != -1) {
+	while ((c = opt_next(argc, argv, "hr:S:T:K:nv" SEL_OPTS)) != -1) {
 		if (opt_common(c, USAGE, &ropt) || sel_opt(&sel, c, optarg))
 			continue;
 		switch (c) {
@@ -153,9 +167,15 @@ main(int argc, char *argv[])
 		case 'n':
 			dry = 1;
 			break;
+		case 'v':
+			o.verbose = 1;
+			break;
 		}
 	}
 	opt_no_operands(argc, argv);
+	if (!sel.any && isatty(STDIN_FILENO))
+		die(PR_USAGE, "no selector, and stdin is a terminal: give -s, "
+		    "-t, -p or -i, or pipe record lines in (-h for usage)");
 
 	/* Read, with no lock, and pick the records. */
 	if (reg_open(&reg, ropt, !dry) == -1)
@@ -163,7 +183,7 @@ main(int argc, char *argv[])
 	reg.warned = !dry;	/* bad lines: said by reg_store() as moved */
 	if (reg_load(&reg) == -1)
 		die_failed();
-	select_records(&reg, &sel, &p);
+	select_records(&reg, &sel, &p, o.verbose);
 
 	if (dry) {
 		/* -n: what would be signalled, and nothing done. */
@@ -173,7 +193,13 @@ main(int argc, char *argv[])
 			else
 				rec_print(p.live[i]);
 	} else {
-		/* Stop the live, then forget what is gone. */
+		/*
+		 * Stop the live, then forget what is gone.  What could refuse
+		 * the forgetting is tried first: nothing is signalled that a
+		 * refusal would then leave recorded.
+		 */
+		if (reg_writable(&reg) == -1)
+			die_failed();
 		if (p.nlive > 0)
 			left = reap(p.live, p.nlive, &o, p.gone);
 		for (i = 0; i < p.nlive; i++)

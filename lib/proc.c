@@ -33,16 +33,20 @@ zombie(const struct pstat *ps)
 /*
  * What is left to say of PID when its state could not be read: it was
  * reaped meanwhile (dead), or it exists and we cannot tell.  With no
- * token to compare, existing is live (SPEC 2).  A token that cannot be
- * compared is not proven ours (UNKNOWN), except that a process /proc
- * hides from us (hidepid) while kill() says it is another user's is not
- * the one we recorded: ours ran as us, and /proc shows us our own.
+ * /proc at all, not even whether it is a zombie (UNKNOWN).  With /proc
+ * but not this PID's stat, and no token to compare, existing is live
+ * (SPEC 2).  A token that cannot be compared is not proven ours
+ * (UNKNOWN), except that a process /proc hides from us (hidepid) while
+ * kill() says it is another user's is not the one we recorded: ours ran
+ * as us, and /proc shows us our own.
  */
 static enum live
 unreadable(pid_t pid, const char *token, int eperm)
 {
 	if (kill(pid, 0) == -1 && errno == ESRCH)
 		return DEAD;
+	if (!proc_here())
+		return UNKNOWN;
 	if (token == NULL || strcmp(token, "-") == 0)
 		return LIVE;
 	if (eperm && proc_here() && !token_is_pidfs(token))

@@ -621,3 +621,34 @@ sys.stdin.read()' "$REG.lock" "$T/locked" <"$T/release" 3>&- &
 	done
 	[ "$(cat "$REG")" = "$(header; rec "$D1" - job s1 "$S2" - last)" ]
 }
+
+# --- attributes (KEY=VALUE after the seven fields) ---------------------------
+
+@test "attributes: a writer keeps those it does not know, verbatim; a record without any stays 7 fields" {
+	a=$(rec "$D1" - job s1 "$S1" 1 a | tr -d '\n')
+	{ header; printf '%s\tfuture=x,y\tcolor=blue\n' "$a"
+	  rec "$D2" - job s1 "$S2" 1 b
+	  rec 2147483645 - keep s1 "$S3" 1 c; } >"$REG"
+	run -0 --separate-stderr prprune -t job -i b
+	[ "$output" = "$(rec "$D2" - job s1 "$S2" 1 b)" ]
+	[ "$(reg_lines)" = "$a${TAB}future=x,y${TAB}color=blue
+$(rec 2147483645 - keep s1 "$S3" 1 c)" ]
+	[ "$(reg_lines | tail -n 1 | awk -F '\t' '{ print NF }')" -eq 7 ]
+}
+
+@test "attributes: a malformed one makes the line malformed, quarantined whole" {
+	i=0
+	{ header
+	  for bad in 'Key=v' 'k=' '=v' 'k=v w' 'k' 'k=v	k=w' 'abcdefghijklmnopq=v' \
+	      'k=v	' 'k=é'; do
+		i=$((i + 1))
+		printf '%s\t%s\n' "$(rec "$D1" - job s1 "$S1" 1 "a$i" | tr -d '\n')" "$bad"
+	  done
+	  rec "$D2" - job s1 "$S2" 1 b; } >"$REG"
+	sed -n '2,10p' "$REG" >"$T/bad"
+	run -0 --separate-stderr prprune -i nothing
+	[ "$(reg_lines)" = "$(rec "$D2" - job s1 "$S2" 1 b)" ]
+	cmp "$REG.corrupt" "$T/bad"
+	[ "$stderr" = "$(for l in 2 3 4 5 6 7 8 9 10; do
+	    echo "prprune: $REG:$l: malformed record, moved to $REG.corrupt"; done)" ]
+}

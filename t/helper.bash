@@ -28,6 +28,9 @@ teardown() {
 	# Collect the children killed above, so that the shell does not
 	# report each one as "Killed" in the test output.
 	{ wait; jobs; } >/dev/null 2>&1 || true
+	for p in $(cat "$T/rmdirs" 2>/dev/null); do
+		rm -rf "$p"
+	done
 }
 
 # Remember a pid (or, with -g, a process group) for teardown.
@@ -166,3 +169,46 @@ token_of() {
 		[ $? -eq 2 ] && sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20
 	fi
 }
+
+# need_root: the test makes namespaces, mounts or another uid's files.
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (namespaces, mounts, setpriv)"
+}
+
+# need_pidns: unshare -fp --mount-proc works here (root, PID namespaces).
+need_pidns() {
+	need_root
+	unshare -fp --mount-proc true 2>/dev/null ||
+	    skip "no PID namespace here (unshare -fp --mount-proc)"
+}
+
+# nobody CMD...: CMD as uid and gid 65534, no supplementary groups.
+nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+}
+
+# need_nobody: a directory of uid 65534 for its registry, in $NB, where
+# that uid can reach it (the test's own directory is 0700); teardown
+# removes it.
+need_nobody() {
+	need_root
+	command -v setpriv >/dev/null || skip "no setpriv"
+	NB=$(mktemp -d /tmp/prreg-nobody.XXXXXX)
+	echo "$NB" >>"$T/rmdirs"
+	chown 65534:65534 "$NB"
+}
+
+# dead_pid: a pid that was a child of ours and has ended.  Sets D.
+dead_pid() {
+	true </dev/null >/dev/null 2>&1 3>&- &
+	D=$!
+	wait "$D"
+}
+
+# field N [LINE]: field N of LINE (default: the registry's last record).
+field() {
+	printf '%s\n' "${2:-$(reg_lines | tail -n 1)}" | cut -f "$1"
+}
+
+# A TAB, for expected output.
+TAB=$'\t'

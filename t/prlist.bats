@@ -12,7 +12,8 @@ bats_require_minimum_version 1.5.0
 D1=2147483647
 D2=2147483646
 D3=2147483645
-USAGE='usage: prlist [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID] [-l | -d] [-o FIELD[,FIELD...]]'
+USAGE='usage: prlist [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID] [-l | -d]
+              [-o FIELD[,FIELD...]] [-H]'
 WANTWORD='want 1 to 255 of A-Z a-z 0-9 . _ : @ % + = , / -'
 
 # --- usage -----------------------------------------------------------------
@@ -249,16 +250,18 @@ b	$D2" ]
 	[ "$output" = b ]
 }
 
-@test "-o refuses an unknown or empty field name" {
+@test "-o refuses a field name that is no field, state or attribute key, or is empty" {
 	rec "$D1" - job s1 "$S1" - a >"$REG"
-	want='want pid, pgid, type, session, started, token or id'
-	for v in foo PID pid,foo 'pid,,id' pid, ,id '' 'i d'; do
+	want="want pid, pgid, type, session, started, token, id, state or an attribute's key (a-z)"
+	for v in foo.x PID pid,Foo 'pid,,id' pid, ,id '' 'i d' 'abcdefghijklmnopq'; do
 		run -2 --separate-stderr prlist -o "$v"
 		[ "$output" = "" ]
 		case $v in
-		foo|pid,foo) bad=foo ;;
+		foo.x) bad=foo.x ;;
+		pid,Foo) bad=Foo ;;
 		PID) bad=PID ;;
 		'i d') bad='i d' ;;
+		abc*) bad=$v ;;
 		*) bad= ;;
 		esac
 		[ "$stderr" = "prlist: -o: unknown field '$bad': $want" ]
@@ -329,4 +332,50 @@ dead 0" ]
 	run -3 --separate-stderr sh -c 'prlist >/dev/full'
 	[ "$output" = "" ]
 	[ "$stderr" = "prlist: stdout: No space left on device" ]
+}
+
+# --- -o state, attributes, -H ------------------------------------------------
+
+@test "-o state: live, dead, zombie or reused, as prpidcheck -v says them" {
+	start_sleep
+	start_zombie
+	{ header; rec "$P" - job s1 "$S1" "$TOK" live
+	  rec "$D1" - job s1 "$S2" 1 dead
+	  rec "$Z" - job s1 "$S3" - zombie
+	  rec "$P" - job s2 "$S3" 1 reused; } >"$REG"
+	run -0 --separate-stderr prlist -o id,state
+	[ "$output" = "live${TAB}live
+dead${TAB}dead
+zombie${TAB}zombie
+reused${TAB}reused" ]
+	[ "$stderr" = "" ]
+	[ "$(prpidcheck -v -t "$TOK" "$P")" = "$P live" ]
+}
+
+@test "-o takes an attribute's key: its value, or - where a record has none" {
+	{ header; printf '%s\tcolor=red\tzone=a/b\n' "$(rec "$D1" - job s1 "$S1" 1 a | tr -d '\n')"
+	  rec "$D2" - job s1 "$S2" 1 b; } >"$REG"
+	run -0 --separate-stderr prlist -o id,zone,color,cgroup
+	[ "$output" = "a${TAB}a/b${TAB}red${TAB}-
+b${TAB}-${TAB}-${TAB}-" ]
+	[ "$stderr" = "" ]
+	# The whole line keeps them, in their order.
+	run -0 prlist -i a
+	[ "$output" = "$(rec "$D1" - job s1 "$S1" 1 a | tr -d '\n')${TAB}color=red${TAB}zone=a/b" ]
+}
+
+@test "-H: a header line and columns lined up for a terminal; without it a pipe gets TABs" {
+	{ header; rec "$D1" - job s1 "$S1" 1 a
+	  rec "$D2" 7 longtype - "$S2" 22 b; } >"$REG"
+	run -0 --separate-stderr prlist -H
+	[ "$output" = "PID         PGID  TYPE      SESSION  STARTED                   TOKEN  ID
+$D1  -     job       s1       $S1  1      a
+$D2  7     longtype  -        $S2  22     b" ]
+	run -0 prlist -H -o id,state
+	[ "$output" = "ID  STATE
+a   dead
+b   dead" ]
+	run -0 prlist -o id,state
+	[ "$output" = "a${TAB}dead
+b${TAB}dead" ]
 }

@@ -15,13 +15,6 @@ USAGE='usage: prpidcheck [-r FILE] [-v] [-t TOKEN] PID...
 WANTPID='invalid pid: want 1 to 2147483647'
 WANTFILE='malformed pid file: want PID or PID TOKEN on the first line'
 
-# dead_pid: a pid that was a child of ours and has ended.  Sets D.
-dead_pid() {
-	true </dev/null >/dev/null 2>&1 3>&- &
-	D=$!
-	wait "$D"
-}
-
 # stat_token PID: field 22 of /proc/PID/stat, counted after the last ')'.
 stat_token() {
 	sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20

@@ -47,13 +47,6 @@ start_group() {
 	GTOK=$(prpidcheck -T "$G")
 }
 
-# dead_pid: a pid that was ours and has ended.  Sets D.
-dead_pid() {
-	true </dev/null >/dev/null 2>&1 3>&- &
-	D=$!
-	wait "$D"
-}
-
 ms_since() {
 	echo $((($(date +%s%N) - $1) / 1000000))
 }
@@ -541,6 +534,7 @@ prreap: pg1: refusing to signal: pid or process group 0 or 1" ]
 @test "-h prints usage on stdout, exit 0" {
 	run --separate-stderr prreap -h
 	[ "$status" -eq 0 ]
-	[ "$output" = "usage: prreap [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID] [-S SIG] [-T SECS] [-K SECS] [-n]" ]
+	[ "$output" = "usage: prreap [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID] [-S SIG]
+              [-T SECS] [-K SECS] [-n] [-v]" ]
 	[ "$stderr" = "" ]
 }

@@ -15,7 +15,6 @@ bats_require_minimum_version 1.5.0
 
 STAMP='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$'
 S1=2024-05-01T10:00:00.000Z
-TAB=$'\t'
 
 # track_spawned: track the group of every record prspawn started (pgid is
 # its pid); records a test wrote by hand name pids of other groups.
@@ -44,10 +43,6 @@ has_records() {
 	[ -n "$(reg_lines)" ]
 }
 
-# field N [LINE]: field N of LINE (default: the newest record).
-field() {
-	printf '%s\n' "${2:-$(reg_lines | tail -n 1)}" | cut -f "$1"
-}
 
 # --- starting and recording ---------------------------------------------
 
