@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "arg.h"
+#include "live.h"
 #include "msg.h"
 #include "registry.h"
 #include "select.h"
@@ -56,8 +57,11 @@ main(int argc, char *argv[])
 	/* Write, then tell: what is printed is what was removed. */
 	if (!dry && reg_store(&reg) == -1)
 		die_failed();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (!dry)
+			rec_forget_cgroup(out[i]);
 		rec_print(out[i]);
+	}
 	free(out);
 	reg_free(&reg);
 	return out_status(PR_OK);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "arg.h"
+#include "live.h"
 #include "msg.h"
 #include "reap.h"
 #include "registry.h"
@@ -134,8 +135,10 @@ forget(struct reg *reg, struct picked *p)
 		}
 	if (reg_store(reg) == -1)
 		die_failed();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		rec_forget_cgroup(out[i]);
 		rec_print(out[i]);
+	}
 	free(out);
 }
 

@@ -291,8 +291,9 @@ foreground(struct reg *reg, pid_t pid, struct rec *rec, const char *pidfile,
 
 	if (spawn_wait(pid, reaper) == -1)
 		die_failed();
-	if (rec_live(rec) == LIVE)
-		reap(&rec, 1, &o, &gone);
+	/* Our children are orphans of its: what it started, proven ours. */
+	o.children = reaper;
+	reap(&rec, 1, &o, &gone);
 	if ((status = spawn_status(pid, reaper)) == -1)
 		die_failed();
 	if (reg_lock(reg) == -1)

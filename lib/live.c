@@ -6,6 +6,7 @@
 #include "cgroup.h"
 #include "live.h"
 #include "mark.h"
+#include "msg.h"
 
 static struct scan procs;
 
@@ -37,6 +38,20 @@ rec_cgroup(const struct rec *r, char path[PATH_LEN])
 	memcpy(path, v, len);
 	path[len] = '\0';
 	return cg_ours(path);
+}
+
+/*
+ * A record forgotten: its cgroup goes too, once empty (a populated one,
+ * of a record forgotten with its processes live, stays, with them).
+ */
+void
+rec_forget_cgroup(const struct rec *r)
+{
+	char path[PATH_LEN];
+
+	if (rec_cgroup(r, path) && cg_populated(path) == 0 &&
+	    cg_remove(path) == -1)
+		warnx_("%s", failed_msg());
 }
 
 /*

@@ -19,5 +19,6 @@ enum live rec_live(const struct rec *r);
 struct scan *live_scan(void);
 void live_forget(void);
 int rec_cgroup(const struct rec *r, char path[PATH_LEN]);
+void rec_forget_cgroup(const struct rec *r);
 
 #endif

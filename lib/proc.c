@@ -237,10 +237,12 @@ proc_stat_parse(const char *buf, size_t len, struct pstat *ps)
 		return 0;
 	p += 2;			/* past ") ": field 3, the state */
 	ps->state = *p;
-	ps->pgrp = 0;
+	ps->ppid = ps->pgrp = 0;
 	ps->threads = 0;
 	ps->token[0] = '\0';
 	for (field = 3; field < 22; field++) {
+		if (field == 4)
+			ps->ppid = (pid_t)strtol(p, NULL, 10);
 		if (field == 5)
 			ps->pgrp = (pid_t)strtol(p, NULL, 10);
 		if (field == 20)
@@ -328,16 +330,16 @@ proc_stat(pid_t pid, struct pstat *ps)
 {
 	char pidarg[24], buf[256], mon[4], stat[8];
 	char *const argv[] = { "ps", "-o", "stat=", "-o", "lstart=",
-	    "-o", "pgid=", "-p", pidarg, NULL };
-	int day, hh, mm, ss, year, pgrp;
+	    "-o", "pgid=", "-o", "ppid=", "-p", pidarg, NULL };
+	int day, hh, mm, ss, year, pgrp, ppid;
 	const char *m;
 	ssize_t n;
 
 	snprintf(pidarg, sizeof pidarg, "%ld", (long)pid);
 	n = run_read(argv, buf, sizeof buf);
 	/* The state is a word of its own: "S" alone is as common as "Ss+". */
-	if (n <= 0 || sscanf(buf, " %7s %*s %3s %d %d:%d:%d %d %d",
-	    stat, mon, &day, &hh, &mm, &ss, &year, &pgrp) != 8)
+	if (n <= 0 || sscanf(buf, " %7s %*s %3s %d %d:%d:%d %d %d %d",
+	    stat, mon, &day, &hh, &mm, &ss, &year, &pgrp, &ppid) != 9)
 		return 0;
 	ps->state = stat[0];
 	ps->threads = strchr(stat, 'l') != NULL ? 2 : 1;
@@ -345,6 +347,7 @@ proc_stat(pid_t pid, struct pstat *ps)
 	if (m == NULL || (m - months) % 3 != 0)
 		return 0;
 	ps->pgrp = pgrp;
+	ps->ppid = ppid;
 	snprintf(ps->token, sizeof ps->token, "%04d%02d%02dT%02d%02d%02d",
 	    year, (int)(m - months) / 3 + 1, day, hh, mm, ss);
 	return 1;

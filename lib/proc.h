@@ -28,7 +28,7 @@ enum live { LIVE, DEAD, ZOMBIE, REUSED, UNKNOWN };
 struct pstat {
 	char state;			/* 'Z' for a zombie */
 	int threads;			/* 0 when not known */
-	pid_t pgrp;
+	pid_t ppid, pgrp;
 	char token[TOKEN_MAX + 1];	/* the start-time form */
 };
 

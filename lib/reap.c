@@ -28,7 +28,7 @@ struct member {
 };
 
 /* How a process found by a scan is checked again through its pidfd. */
-enum why { BY_GROUP, BY_MARK, BY_CGROUP };
+enum why { BY_GROUP, BY_MARK, BY_CGROUP, BY_CHILD };
 
 struct target {
 	const struct rec *r;
@@ -43,6 +43,7 @@ struct target {
 	size_t nm, cap;
 	int sig;		/* the last signal sent, for newcomers */
 	int killed;		/* SIGKILL was needed */
+	int children;		/* our own children are its processes */
 	size_t told;		/* processes the first signal was for (-v) */
 };
 
@@ -54,7 +55,7 @@ reap_refusal(const struct rec *r)
 		return "pid or process group 0 or 1";
 	if (r->pid == getpid())
 		return "it is this process";
-	if (r->pgid == getpgrp())
+	if (r->pgid != 0 && r->pgid == getpgrp())
 		return "it is this process's own process group";
 	return NULL;
 }
@@ -134,6 +135,8 @@ claim(struct target *t)
 	    r->pgid == r->pid;
 	if (fd != -1)
 		close(fd);
+	else if (t->zlead)
+		add(t, r->pid, r->pgid, -1)->exited = 1;	/* by hand */
 }
 
 static void send(struct target *t, struct member *m, int sig);
@@ -160,6 +163,8 @@ adopt(struct target *t, pid_t pid, enum why why)
 		ok = ps.pgrp == t->r->pgid;
 	else if (ok && why == BY_MARK)
 		ok = mark_read(pid, mark) && strcmp(mark, t->mark) == 0;
+	else if (ok && why == BY_CHILD)
+		ok = ps.ppid == getpid();
 	else if (ok)
 		ok = cg_contains(t->cg, pid);
 	if (!ok || pfd_exited(fd) != 0 || (m = add(t, pid, ps.pgrp, fd)) ==
@@ -167,7 +172,8 @@ adopt(struct target *t, pid_t pid, enum why why)
 		close(fd);
 		return;
 	}
-	if (ps.pgrp == getpgrp())
+	/* 0: a group outside our PID namespace, not one we can tell. */
+	if (ps.pgrp != 0 && ps.pgrp == getpgrp())
 		stuck(t, "refusing to signal: pid %ld, one of its processes, "
 		    "is in this process's own process group", (long)pid);
 	else if (t->sig != 0)
@@ -216,6 +222,10 @@ gather(struct target *t, const struct scan *s)
 		for (i = 0, n = scan_group(s, t->r->pgid, &run); i < n; i++)
 			if (!run[i]->zombie)
 				adopt(t, run[i]->pid, BY_GROUP);
+	/* A child of ours (a subreaper's orphan) cannot be a stranger. */
+	for (i = 0; t->children && s->done && i < s->n; i++)
+		if (s->p[i].ppid == getpid() && !s->p[i].zombie)
+			adopt(t, s->p[i].pid, BY_CHILD);
 }
 
 /* What a signal's failure says: not permitted is said, once. */
@@ -293,6 +303,13 @@ group_busy(const struct target *t, struct scan *s)
 	return 0;
 }
 
+/* On the portable path, members are looked at by hand. */
+static int
+by_hand(const struct target *t)
+{
+	return t->nm > 0 && t->m[0].fd == -1;
+}
+
 /*
  * SIG, then CONT (that a stopped process may act on it; not after KILL),
  * to every process of T, each once: what the group signal reached is not
@@ -319,10 +336,11 @@ signal_target(struct target *t, int sig, struct scan *s)
 		/*
 		 * The portable path knows no members: once the recorded
 		 * process has exited, what is left of its group (proven
-		 * ours while it lived) is signalled by its id.
+		 * ours while it lived, or while it is our zombie) is
+		 * signalled by its id.
 		 */
-		if (t->lead && t->m[0].fd == -1 && !g && t->m[0].exited &&
-		    group_busy(t, s))
+		if ((t->lead || t->zlead) && by_hand(t) && !g &&
+		    t->m[0].exited && group_busy(t, s))
 			sent(t, kill(-t->r->pgid, cur), t->r->pid);
 	}
 }
@@ -336,13 +354,6 @@ members_live(const struct target *t)
 		if (!t->m[i].exited)
 			return 1;
 	return 0;
-}
-
-/* On the portable path, members are looked at by hand. */
-static int
-by_hand(const struct target *t)
-{
-	return t->nm > 0 && t->m[0].fd == -1;
 }
 
 /*
@@ -479,6 +490,7 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		t[i].r = recs[i];
 		t[i].gone = &gone[i];
 		t[i].cgev = -1;
+		t[i].children = o->children;
 		gone[i] = 0;
 		if (reap_refused(recs[i])) {
 			t[i].stuck = 1;
@@ -490,7 +502,7 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		if ((t[i].cgrouped = rec_cgroup(recs[i], t[i].cg)))
 			t[i].cgev = cg_events_fd(t[i].cg);
 		env |= t[i].marked;
-		need |= t[i].marked || (t[i].r->pgid != 0 &&
+		need |= t[i].marked || t[i].children || (t[i].r->pgid != 0 &&
 		    kill(-t[i].r->pgid, 0) == 0);
 	}
 

@@ -27,9 +27,10 @@ struct reap_opts {
 	long long term_ns;	/* wait after it (-T) */
 	long long kill_ns;	/* wait after SIGKILL (-K) */
 	int verbose;		/* -v: a line per record on stderr */
+	int children;		/* our children are the (one) record's */
 };
 
-#define REAP_DEFAULTS { SIGTERM, 5 * NS_PER_S, 1 * NS_PER_S, 0 }
+#define REAP_DEFAULTS { SIGTERM, 5 * NS_PER_S, 1 * NS_PER_S, 0, 0 }
 
 const char *reap_refusal(const struct rec *r);
 int reap_refused(const struct rec *r);

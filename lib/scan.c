@@ -13,7 +13,8 @@
 #include "sysread.h"
 
 static int
-add(struct scan *s, size_t *cap, pid_t pid, pid_t pgrp, int zombie)
+add(struct scan *s, size_t *cap, pid_t pid, pid_t ppid, pid_t pgrp,
+    int zombie)
 {
 	struct pent *p;
 
@@ -24,7 +25,7 @@ add(struct scan *s, size_t *cap, pid_t pid, pid_t pgrp, int zombie)
 		s->p = p;
 	}
 	p = &s->p[s->n++];
-	p->pid = pid, p->pgrp = pgrp, p->zombie = zombie;
+	p->pid = pid, p->ppid = ppid, p->pgrp = pgrp, p->zombie = zombie;
 	p->mark[0] = '\0';
 	return 0;
 }
@@ -52,7 +53,7 @@ walk(struct scan *s, int env)
 		if (!pid_parse(de->d_name, strlen(de->d_name), &pid) ||
 		    pid == self || !proc_stat(pid, &ps))
 			continue;
-		if (add(s, &cap, pid, ps.pgrp, ps.state == 'Z' &&
+		if (add(s, &cap, pid, ps.ppid, ps.pgrp, ps.state == 'Z' &&
 		    ps.threads <= 1) == -1) {
 			closedir(d);
 			return -1;
@@ -69,22 +70,23 @@ walk(struct scan *s, int env)
 static int
 walk(struct scan *s, int env)
 {
-	char *const argv[] = { "ps", "-A", "-o", "pid=", "-o", "pgid=", "-o",
-	    "stat=", NULL };
+	char *const argv[] = { "ps", "-A", "-o", "pid=", "-o", "ppid=", "-o",
+	    "pgid=", "-o", "stat=", NULL };
 	static char buf[1 << 20];
 	char *p, stat[8];
 	size_t cap = 0;
-	long pid, pg;
+	long pid, pp, pg;
 	int used;
 
 	(void)env;
 	if (run_read(argv, buf, sizeof buf) <= 0)
 		return -1;
-	for (p = buf; sscanf(p, " %ld %ld %7s%n", &pid, &pg, stat, &used) == 3;
-	    p += strcspn(p, "\n")) {
+	for (p = buf; sscanf(p, " %ld %ld %ld %7s%n", &pid, &pp, &pg, stat,
+	    &used) == 4; p += strcspn(p, "\n")) {
 		p += used;
 		if ((pid_t)pid != getpid() && add(s, &cap, (pid_t)pid,
-		    (pid_t)pg, stat[0] == 'Z' && strchr(stat, 'l') == NULL) == -1)
+		    (pid_t)pp, (pid_t)pg, stat[0] == 'Z' &&
+		    strchr(stat, 'l') == NULL) == -1)
 			return -1;
 	}
 	return 0;

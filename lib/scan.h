@@ -18,7 +18,7 @@
 #include "mark.h"
 
 struct pent {
-	pid_t pid, pgrp;
+	pid_t pid, ppid, pgrp;
 	int zombie;
 	char mark[MARK_MAX];	/* "" when it carries none */
 };

@@ -18,6 +18,10 @@ setup() {
 }
 
 teardown() {
+	prreg_teardown
+}
+
+prreg_teardown() {
 	local p
 	for p in $(cat "$T/pgids" 2>/dev/null); do
 		kill -KILL -- "-$p" 2>/dev/null || true
@@ -28,8 +32,24 @@ teardown() {
 	# Collect the children killed above, so that the shell does not
 	# report each one as "Killed" in the test output.
 	{ wait; jobs; } >/dev/null 2>&1 || true
+	# The cgroups of prspawn -c records left by a failed test: what is in
+	# them the test started; each is killed by its pid, then the cgroup
+	# goes once it is empty.
+	# (A registry that is a FIFO or a link, in a test of those, is not read.)
+	[ -f "$REG" ] && [ ! -L "$REG" ] &&
+	for cg in $(sed -n 's/.*	cgroup=\([^	]*\).*/\1/p' "$REG" 2>/dev/null); do
+		[ -d "$cg" ] || continue
+		for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do
+			kill -KILL "$p" 2>/dev/null || true
+		done
+		for p in $(seq 100); do
+			rmdir "$cg" 2>/dev/null && break
+			sleep 0.01
+		done
+	done
+	# Directories a test made outside $T (a cgroup is removed by rmdir).
 	for p in $(cat "$T/rmdirs" 2>/dev/null); do
-		rm -rf "$p"
+		rmdir "$p" 2>/dev/null || rm -rf "$p"
 	done
 }
 

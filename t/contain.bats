@@ -1,0 +1,388 @@
+#!/usr/bin/env bats
+# contain.bats - nothing that prspawn started escapes prreap (issue 13):
+# the escape matrix.  Each pattern is a command that leaves processes
+# behind the way real programs do; each writes the pid of every process
+# it leaves to $F, and the test counts how many of them are still alive
+# (not zombies) once prreap (or prspawn -w itself) is done.  For each of
+# three mechanisms:
+#   default  the process group, and the PRREG_MARK marker in the environment
+#   -c       a cgroup v2 of the record's own
+#   -w       prspawn in the foreground: a subreaper that stops what is left
+# Goal: none survives, but for an env-clearing setsid child, which only -c
+# (and -w, its subreaper) holds.  Every pid left is killed by teardown.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+# What a pattern left is the test's, whether or not the test got as far
+# as counting it.
+teardown() {
+	local p
+	for p in $(cat "${F:-/dev/null}" 2>/dev/null); do
+		track "$p"
+	done
+	prreg_teardown
+}
+
+# pattern NAME: the pattern's script, in $T/pat.sh; each process it
+# leaves runs $T/rec.sh, which notes its pid in $F and sleeps.
+pattern() {
+	np=$(helper newpgrp) || skip "no C compiler for the test's helper"
+	printf '%s\n' 'echo $$ >>"$F"; exec sleep 1000' >"$T/rec.sh"
+	r=$T/rec.sh
+	# A leader that exits does so once what it leaves has noted its pid.
+	x='until [ -s "$F" ]; do sleep 0.01; done; exit 0'
+	case $1 in
+	leader-exits)	# the leader exits; its child stays in the group
+		echo "sh '$r' & $x" ;;
+	double-fork)	# a daemon: fork, setsid, fork; the parents exit
+		echo "( setsid sh -c 'sh \"\$1\" & exit 0' sh '$r' & ); $x" ;;
+	setpgid)	# a child that moves to a group of its own
+		echo "'$np' sh '$r' & wait" ;;
+	nohup)		# nohup'd, left behind by its parent
+		echo "nohup sh '$r' >/dev/null 2>&1 & $x" ;;
+	new-session)	# a child started in a session of its own
+		echo "setsid sh '$r' & wait" ;;
+	fifty)		# fifty children
+		echo "for i in \$(seq 50); do sh '$r' & done; wait" ;;
+	env-cleared)	# setsid, and an environment cleared of the marker
+		echo "env -i F=\"\$F\" setsid sh '$r' & $x" ;;
+	esac >"$T/pat.sh"
+}
+
+# expect PATTERN MECHANISM: how many survive, in $WANT.  Built without
+# procfs there is no marker, no pidfd and no subreaper's child to find:
+# only the group holds, while its leader lives or is our zombie (-w), and
+# what outlives a leader reaped by PID 1 is left to when that happens.
+expect() {
+	WANT=0
+	[ "$1" = env-cleared ] && [ "$2" = default ] && WANT=1
+	noprocfs || return 0
+	case $1:$2 in
+	fifty:*|leader-exits:-w|nohup:-w) WANT=0 ;;
+	setpgid:*|new-session:*|double-fork:*|env-cleared:*) WANT=1 ;;
+	*) skip "the no-procfs build holds only the group, and whether this one's leader is still a zombie is PID 1's to say" ;;
+	esac
+}
+
+# want PATTERN: how many processes it leaves behind.
+want() {
+	[ "$1" = fifty ] && echo 50 || echo 1
+}
+
+need_cgroup() {
+	noprocfs && skip "the no-procfs build stands for a system without cgroups"
+	need_root
+	local root
+	root=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+	[ -n "$root" ] || skip "skipped: no writable cgroup2 (none mounted)"
+	mkdir -p "$root/prreg" 2>/dev/null && [ -w "$root/prreg" ] ||
+	    skip "skipped: no writable cgroup2 ($root)"
+}
+
+# survivors: how many of the pids in $F are alive; each is tracked.
+survivors() {
+	local p n=0
+	for p in $(cat "$F"); do
+		track "$p"
+		alive "$p" && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# left N: wait (for setting up) until the pattern has noted N pids.
+left() {
+	until_true sh -c 'test "$(wc -l <"$1")" -ge "$2"' sh "$F" "$1"
+}
+
+# matrix PATTERN MECHANISM: start it, let it leave its processes, stop
+# it, and set S to the survivors, ST to prreap's status.
+matrix() {
+	export F=$T/left
+	: >"$F"
+	pattern "$1"
+	case $2 in
+	default|-c)
+		prspawn ${2#default} -s m -o /dev/null -p -- sh "$T/pat.sh" >"$T/rec"
+		track -g "$(field 1 "$(cat "$T/rec")")"
+		left "$(want "$1")"
+		ST=0
+		prlist -s m | prreap -T 5 >"$T/reaped" || ST=$?
+		;;
+	-w)
+		prspawn -w -s m -o /dev/null -- sh "$T/pat.sh" &
+		W=$!
+		track "$W"
+		left "$(want "$1")"
+		# What the command left while it runs, prreap stops; what its
+		# exit left, prspawn -w stops itself.
+		ST=0
+		until_true test -s "$REG"
+		prlist -s m | prreap -T 5 >"$T/reaped" || ST=$?
+		wait "$W" || true
+		;;
+	esac
+	S=$(survivors)
+}
+
+# --- default: the group and the marker ----------------------------------------
+
+@test "default: a leader that exits leaves its child in the group: none survives" {
+	expect leader-exits default
+	matrix leader-exits default
+	[ "$S" -eq "$WANT" ]
+	[ "$ST" -eq 0 ]
+	[ "$(cat "$T/reaped")" = "$(cat "$T/rec")" ]
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "default: a double-forked daemon in a session of its own: none survives" {
+	expect double-fork default
+	matrix double-fork default
+	[ "$S" -eq "$WANT" ]
+	[ "$ST" -eq 0 ]
+	[ "$(cat "$T/reaped")" = "$(cat "$T/rec")" ]
+}
+
+@test "default: a child that moved to a group of its own: none survives" {
+	expect setpgid default
+	matrix setpgid default
+	[ "$S" -eq "$WANT" ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "default: a nohup'd child left behind: none survives" {
+	expect nohup default
+	matrix nohup default
+	[ "$S" -eq "$WANT" ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "default: a child in a new session: none survives" {
+	expect new-session default
+	matrix new-session default
+	[ "$S" -eq "$WANT" ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "default: fifty children: none survives" {
+	expect fifty default
+	matrix fifty default
+	[ "$S" -eq "$WANT" ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "default: a setsid child that cleared its environment escapes (prreg(5) says so): 1 survives" {
+	expect env-cleared default
+	matrix env-cleared default
+	[ "$S" -eq "$WANT" ]
+	# prreap cannot see it: to prreap the record is gone.
+	[ "$ST" -eq 0 ]
+}
+
+# --- -c: a cgroup of its own ------------------------------------------------------
+
+@test "-c: a leader that exits leaves its child: none survives, the cgroup is removed" {
+	need_cgroup
+	matrix leader-exits -c
+	[ "$S" -eq 0 ]
+	[ "$ST" -eq 0 ]
+	cg=$(printf '%s\n' "$(cat "$T/rec")" | sed -n 's/.*	cgroup=//p')
+	[ -n "$cg" ]
+	[ ! -e "$cg" ]
+}
+
+@test "-c: a double-forked daemon: none survives" {
+	need_cgroup
+	matrix double-fork -c
+	[ "$S" -eq 0 ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "-c: a child that moved to a group of its own: none survives" {
+	need_cgroup
+	matrix setpgid -c
+	[ "$S" -eq 0 ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "-c: a nohup'd child: none survives" {
+	need_cgroup
+	matrix nohup -c
+	[ "$S" -eq 0 ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "-c: a child in a new session: none survives" {
+	need_cgroup
+	matrix new-session -c
+	[ "$S" -eq 0 ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "-c: fifty children: none survives" {
+	need_cgroup
+	matrix fifty -c
+	[ "$S" -eq 0 ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "-c: a setsid child that cleared its environment cannot leave the cgroup: none survives" {
+	need_cgroup
+	matrix env-cleared -c
+	[ "$S" -eq 0 ]
+	[ "$ST" -eq 0 ]
+}
+
+# --- -w: in the foreground, a subreaper ------------------------------------------
+
+@test "-w: a leader that exits leaves its child: none survives" {
+	expect leader-exits -w
+	matrix leader-exits -w
+	[ "$S" -eq "$WANT" ]
+	[ "$ST" -eq 0 ]
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "-w: a double-forked daemon: none survives" {
+	expect double-fork -w
+	matrix double-fork -w
+	[ "$S" -eq "$WANT" ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "-w: a child that moved to a group of its own: none survives" {
+	expect setpgid -w
+	matrix setpgid -w
+	[ "$S" -eq "$WANT" ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "-w: a nohup'd child: none survives" {
+	expect nohup -w
+	matrix nohup -w
+	[ "$S" -eq "$WANT" ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "-w: a child in a new session: none survives" {
+	expect new-session -w
+	matrix new-session -w
+	[ "$S" -eq "$WANT" ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "-w: fifty children: none survives" {
+	expect fifty -w
+	matrix fifty -w
+	[ "$S" -eq "$WANT" ]
+	[ "$ST" -eq 0 ]
+}
+
+@test "-w: a setsid child that cleared its environment is an orphan of the subreaper: none survives" {
+	expect env-cleared -w
+	matrix env-cleared -w
+	[ "$S" -eq "$WANT" ]
+}
+
+# --- the record of a leader that exited -----------------------------------------
+
+@test "a leader that exited while its group's members run: the record is live to prlist, prprune and -m" {
+	noprocfs && skip "the no-procfs build has no marker to prove the members its own once the leader is reaped"
+	prspawn -t job -m 1 -p -o /dev/null -- sh -c 'sleep 1000 & echo $! >"$1/child"' sh "$T" >"$T/rec"
+	P=$(field 1 "$(cat "$T/rec")")
+	track -g "$P"
+	until_true test -s "$T/child"
+	C=$(cat "$T/child")
+	track "$C"
+	until_true gone "$P"
+	run -0 prlist -l -o id,state
+	[ "$output" = "job:-:$P${TAB}live" ]
+	run -0 prprune
+	[ "$output" = "" ]
+	run -4 --separate-stderr prspawn -t job -m 1 -W 0 -- true
+	[ "$stderr" = "prspawn: -m: no slot: 1 live of type job, max 1, after 0.000 s; nothing started" ]
+	run -0 prreap -t job
+	[ "$output" = "$(cat "$T/rec")" ]
+	until_true gone "$C"
+}
+
+# --- -w as PID 1 ------------------------------------------------------------------
+
+@test "-w as PID 1 of a PID namespace: orphans are collected, and TERM reaches a setsid daemon before the end" {
+	need_pidns
+	noprocfs && skip "the no-procfs build has no subreaper's children to find"
+	cat >"$T/init" <<-'EOF'
+	# twenty orphans that end at once, a daemon that cleans up on TERM
+	for i in $(seq 20); do sh -c 'sh -c "exit 0" &'; done
+	setsid sh -c 'trap "echo term >\"$1/got\"; exit 0" TERM
+	    while :; do sleep 0.05; done' sh "$1" &
+	echo ready >"$1/ready"
+	exec sleep 1000
+	EOF
+	unshare -fp --mount-proc prspawn -w -o /dev/null -- sh "$T/init" "$T" &
+	U=$!
+	track "$U"
+	until_true test -s "$T/ready"
+	I=$(ps -o pid= --ppid "$U" | tr -d ' ')
+	[ "$(ps -o comm= -p "$I")" = prspawn ]
+	# No zombie piles up under PID 1.
+	until_true sh -c "! ps -o stat= --ppid $I | grep -q '^Z'"
+	kill -TERM "$I"
+	wait "$U" || true
+	[ "$(cat "$T/got")" = term ]
+}
+
+# --- cgroups: what is ours, and when it goes -----------------------------------------
+
+@test "-c: prprune keeps the record while its cgroup holds a process, then forgets it and removes the cgroup" {
+	need_cgroup
+	prspawn -c -p -o /dev/null -- sh -c '(setsid sh -c "echo \$\$ >\"$1/d\"; exec sleep 1000" &)' sh "$T" >"$T/rec"
+	cg=$(sed -n 's/.*	cgroup=//p' "$T/rec")
+	until_true test -s "$T/d"
+	D=$(cat "$T/d")
+	track "$D"
+	until_true gone "$(field 1 "$(cat "$T/rec")")"
+	run -0 prprune
+	[ "$output" = "" ]
+	[ -d "$cg" ]
+	kill "$D"
+	until_true sh -c "grep -q 'populated 0' '$cg/cgroup.events'"
+	run -0 prprune
+	[ "$output" = "$(cat "$T/rec")" ]
+	[ ! -e "$cg" ]
+}
+
+@test "a cgroup a record names but prspawn did not make is never acted on" {
+	need_cgroup
+	root=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+	other=$root/prreg/notours-$$
+	mkdir "$other"
+	echo "$other" >>"$T/rmdirs"
+	start_sleep
+	echo "$P" >"$other/cgroup.procs"
+	dead_pid
+	{ header; printf '%s\tcgroup=%s\n' "$(rec "$D" "$D" job s1 "$S1" 1 a | tr -d '\n')" "$other"; } >"$REG"
+	run -0 --separate-stderr prreap -S KILL -i a
+	[ "$(field 7 "$output")" = a ]
+	alive "$P"
+	[ -d "$other" ]
+	# Out of it again, so that teardown can remove it.
+	echo "$P" >"$root/cgroup.procs"
+}
+
+@test "-c with no cgroup to make one in: exit 3 (2 for a bad PRREG_CGROUP), a message, nothing started" {
+	if noprocfs; then
+		run -3 --separate-stderr prspawn -c -- touch "$T/ran"
+		[ "$stderr" = "prspawn: -c: no cgroup v2 on this system" ]
+		[ ! -e "$T/ran" ]
+		return
+	fi
+	run -3 --separate-stderr env PRREG_CGROUP=/tmp prspawn -c -- touch "$T/ran"
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: -c: /tmp: not a cgroup v2 directory" ]
+	run -2 --separate-stderr env PRREG_CGROUP=relative prspawn -c -- touch "$T/ran"
+	[ "$stderr" = "prspawn: PRREG_CGROUP: want the absolute path of a cgroup v2 directory" ]
+	[ ! -e "$T/ran" ]
+	[ ! -e "$REG" ]
+}
