@@ -83,15 +83,25 @@ stuck(struct target *t, const char *fmt, long pid)
 	warnx_("%s: %s", t->r->f[F_ID], why);
 }
 
-static struct member *
-add(struct target *t, pid_t pid, pid_t pgrp, int fd)
+/* Whether PID is a member of T already. */
+static int
+known(const struct target *t, pid_t pid)
 {
-	struct member *m;
 	size_t i;
 
 	for (i = 0; i < t->nm; i++)
 		if (t->m[i].pid == pid)
-			return NULL;
+			return 1;
+	return 0;
+}
+
+static struct member *
+add(struct target *t, pid_t pid, pid_t pgrp, int fd)
+{
+	struct member *m;
+
+	if (known(t, pid))
+		return NULL;
 	if (t->nm == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 4;
 		t->m = xrealloc(t->m, t->cap * sizeof *t->m);
@@ -156,7 +166,8 @@ adopt(struct target *t, pid_t pid, enum why why)
 	struct member *m;
 	int fd, ok;
 
-	if (pid == getpid() || t->stuck || (fd = pfd_open(pid)) == -1)
+	if (pid == getpid() || t->stuck || known(t, pid) ||
+	    (fd = pfd_open(pid)) == -1)
 		return;
 	ok = proc_stat(pid, &ps);
 	if (ok && why == BY_GROUP)
@@ -197,6 +208,20 @@ group_proven(const struct target *t)
 	return 0;
 }
 
+/* What is in T's cgroup: it says so itself, no scan needed. */
+static void
+gather_cgroup(struct target *t)
+{
+	pid_t pids[4096];
+	size_t i, n;
+
+	if (!t->cgrouped)
+		return;
+	n = cg_pids(t->cg, pids, sizeof pids / sizeof pids[0]);
+	for (i = 0; i < n && i < sizeof pids / sizeof pids[0]; i++)
+		adopt(t, pids[i], BY_CGROUP);
+}
+
 /*
  * Find T's processes beyond its pid: what carries its marker, what is in
  * its cgroup, the members of its group (once proven its own).  One scan
@@ -206,18 +231,13 @@ static void
 gather(struct target *t, const struct scan *s)
 {
 	struct pent **run;
-	pid_t pids[4096];
 	size_t i, n;
 
 	if (t->marked && s->done)
 		for (i = 0, n = scan_marked(s, t->mark, &run); i < n; i++)
 			if (!run[i]->zombie)
 				adopt(t, run[i]->pid, BY_MARK);
-	if (t->cgrouped) {
-		n = cg_pids(t->cg, pids, sizeof pids / sizeof pids[0]);
-		for (i = 0; i < n && i < sizeof pids / sizeof pids[0]; i++)
-			adopt(t, pids[i], BY_CGROUP);
-	}
+	gather_cgroup(t);
 	if (t->r->pgid != 0 && s->done && group_proven(t))
 		for (i = 0, n = scan_group(s, t->r->pgid, &run); i < n; i++)
 			if (!run[i]->zombie)
@@ -357,37 +377,50 @@ members_live(const struct target *t)
 }
 
 /*
- * Which targets have processes left.  Once all the known processes of a
- * target have exited, one scan (for all such targets) looks for ones it
- * had not seen (a fork just before the signal); a cgroup must be empty.
+ * Which targets have processes left.  A cgroup says itself when it is
+ * empty (what it holds that we had not seen is taken in as it comes).
+ * Otherwise, once every known process of a target has exited, a scan
+ * looks for ones it had not seen (a fork just before the signal): one
+ * scan for all such targets, made once no target has a process left to
+ * wait for by its pidfd, or when FINAL.
  */
 static size_t
-update(struct target *t, size_t n, struct scan *s, int *byhand)
+update(struct target *t, size_t n, struct scan *s, int *byhand, int final)
 {
-	size_t i, left = 0;
-	int need = 0;
+	size_t i, left = 0, pending = 0, waiting = 0;
+	struct target *x;
 
 	*byhand = 0;
-	for (i = 0; i < n; i++)
-		if (!*t[i].gone && !t[i].stuck && !by_hand(&t[i]) &&
-		    !members_live(&t[i]) && pfd_here())
-			need = 1;
-	if (need && scan_run(s, 1) == -1)
+	for (i = 0; i < n; i++) {
+		x = &t[i];
+		if (*x->gone || x->stuck)
+			continue;
+		if (by_hand(x)) {
+			*byhand = 1;
+			send(x, &x->m[0], 0);	/* exited yet? */
+			*x->gone = x->m[0].exited && !group_busy(x, s);
+		} else if (x->cgrouped) {
+			gather_cgroup(x);
+			*x->gone = !members_live(x) && cg_populated(x->cg) == 0;
+		} else if (!members_live(x)) {
+			pending++;	/* gone, unless a scan finds more */
+			continue;
+		} else {
+			waiting++;
+		}
+		left += !*x->gone;
+	}
+	if (pending == 0 || (waiting > 0 && !final))
+		return left + pending;
+	if (scan_run(s, 1) == -1)
 		scan_free(s);
 	for (i = 0; i < n; i++) {
-		if (*t[i].gone || t[i].stuck)
+		x = &t[i];
+		if (*x->gone || x->stuck || by_hand(x) || x->cgrouped ||
+		    members_live(x))
 			continue;
-		if (by_hand(&t[i])) {
-			*byhand = 1;
-			send(&t[i], &t[i].m[0], 0);	/* exited yet? */
-			*t[i].gone = t[i].m[0].exited && !group_busy(&t[i], s);
-		} else {
-			if (!members_live(&t[i]))
-				gather(&t[i], s);
-			*t[i].gone = !members_live(&t[i]) && !(t[i].cgrouped &&
-			    cg_populated(t[i].cg) != 0);
-		}
-		left += !*t[i].gone;
+		gather(x, s);
+		left += !(*x->gone = !members_live(x));
 	}
 	return left;
 }
@@ -432,7 +465,7 @@ wait_gone(struct target *t, size_t n, long long ns, struct scan *s)
 	size_t i, np, cap = 0, left;
 	int byhand;
 
-	while ((left = update(t, n, s, &byhand)) > 0 &&
+	while ((left = update(t, n, s, &byhand, 0)) > 0 &&
 	    (left_ns = deadline - now_ns()) > 0) {
 		for (i = 0, np = 0; i < n; i++)
 			if (!*t[i].gone && !t[i].stuck)
@@ -444,7 +477,7 @@ wait_gone(struct target *t, size_t n, long long ns, struct scan *s)
 					map[i]->exited = 1;
 	}
 	free(pfd), free(map);
-	return left;
+	return left > 0 ? update(t, n, s, &byhand, 1) : 0;
 }
 
 /* What -v says of T, once it is done with. */

@@ -40,6 +40,7 @@ struct reg {
 	int dirfd;		/* the directory, opened once; -1 if none */
 	int lockfd;		/* -1 unless locked */
 	int fd;			/* FILE, opened by reg_hold(), or -1 */
+	int pin;		/* the file loaded under the lock, kept open */
 	dev_t dev;		/* FILE as loaded (ino 0: there was none) */
 	ino_t ino;
 	char *buf;		/* the file's bytes, parsed in place */
@@ -67,12 +68,13 @@ void reg_clear(struct reg *r);
 /* regload.c */
 int reg_open(struct reg *r, const char *ropt, int writer);
 int reg_load(struct reg *r);
+int reg_load_from(struct reg *r, const char *name);
 int reg_hold(struct reg *r);
 int reg_lock(struct reg *r);
 void reg_unlock(struct reg *r);
 void reg_free(struct reg *r);
 int same_file(const struct reg *r, int fd, const char *name);
-int reg_still_held(struct reg *r);
+int reg_unchanged(const struct reg *r);
 
 /* regstore.c */
 int reg_store(struct reg *r);

@@ -20,7 +20,7 @@ int
 reg_open(struct reg *r, const char *ropt, int writer)
 {
 	memset(r, 0, sizeof *r);
-	r->dirfd = r->lockfd = r->fd = -1;
+	r->dirfd = r->lockfd = r->fd = r->pin = -1;
 	if (writer)
 		xfsz_ignore();
 	if (reg_locate(r->path, ropt, writer) == -1)
@@ -72,28 +72,34 @@ read_whole(struct reg *r, int fd, char **bufp, size_t *lenp)
 }
 
 /*
- * Read the file (the one reg_hold() opened, or opened now) and parse it.
- * No file is no record.
+ * Read NAME of the registry's directory (FD, when opened already) and
+ * parse it.  No file is no record.  Under the lock the file stays open
+ * (pin): its inode, by which a writer tells whether FILE is still what it
+ * read, cannot be another file's meanwhile.
  */
-int
-reg_load(struct reg *r)
+static int
+load(struct reg *r, int fd, const char *name)
 {
 	size_t len = 0;
 	char *buf = NULL;
-	int fd, rc;
+	int rc;
 
 	reg_clear(r);
 	r->dev = 0, r->ino = 0;
-	fd = r->fd;
-	r->fd = -1;
 	if (fd == -1 && r->dirfd != -1 &&
-	    (fd = safe_openat(r->dirfd, r->base, r->path, O_RDONLY)) == -1 &&
+	    (fd = safe_openat(r->dirfd, name, r->path, O_RDONLY)) == -1 &&
 	    errno != ENOENT)
 		return -1;
 	if (fd == -1)
 		return idx_build(r, 0);		/* no file: no records */
 	rc = read_whole(r, fd, &buf, &len);
-	close(fd);
+	if (r->lockfd != -1 && rc == 0) {
+		if (r->pin != -1)
+			close(r->pin);
+		r->pin = fd;
+	} else {
+		close(fd);
+	}
 	if (rc == -1)
 		return -1;
 	if (reg_parse_buf(r, buf, len) == -1)
@@ -101,6 +107,23 @@ reg_load(struct reg *r)
 	r->dirty = 0;
 	r->warned = 1;
 	return 0;
+}
+
+/* Read the file (the one reg_hold() opened, or opened now). */
+int
+reg_load(struct reg *r)
+{
+	int fd = r->fd;
+
+	r->fd = -1;
+	return load(r, fd, r->base);
+}
+
+/* Read another file of the directory as the registry (a writer's). */
+int
+reg_load_from(struct reg *r, const char *name)
+{
+	return load(r, -1, name);
 }
 
 /* Whether FD is still the file NAME of R's directory (not replaced). */
@@ -190,9 +213,11 @@ reg_unlock(struct reg *r)
 {
 	if (r->fd != -1)
 		close(r->fd);
+	if (r->pin != -1)
+		close(r->pin);
 	if (r->lockfd != -1)
 		close(r->lockfd);
-	r->lockfd = r->fd = -1;
+	r->lockfd = r->fd = r->pin = -1;
 }
 
 void
@@ -213,32 +238,23 @@ reg_free(struct reg *r)
 
 /*
  * Right before a writer commits: is its lock still FILE.lock, and FILE
- * still the file it loaded?  A lock file removed while we held it lets a
- * newcomer lock a new one: we take that one too (waiting for the
- * newcomer), and then FILE must be as we read it, or our write would undo
- * the newcomer's: a failure then, never a silent loss.
+ * still the file it loaded?  0 when both; 1 when not (a lock file removed
+ * meanwhile let a newcomer lock a new one, and maybe write: our write
+ * would undo the newcomer's); -1 when FILE cannot be looked at.
  */
 int
-reg_still_held(struct reg *r)
+reg_unchanged(const struct reg *r)
 {
 	char name[PATH_LEN];
 	struct stat st;
-	int changed;
 
 	snprintf(name, sizeof name, "%s.lock", r->base);
-	while (!same_file(r, r->lockfd, name)) {
-		close(r->lockfd);
-		r->lockfd = -1;
-		if (lock_file(r) == -1)
-			return -1;
+	if (!same_file(r, r->lockfd, name))
+		return 1;
+	if (fstatat(r->dirfd, r->base, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno != ENOENT)
+			return fail_sys(PR_SYS, "%s: cannot stat", r->path);
+		return r->ino != 0;
 	}
-	if (fstatat(r->dirfd, r->base, &st, AT_SYMLINK_NOFOLLOW) == -1)
-		changed = errno != ENOENT || r->ino != 0;
-	else
-		changed = st.st_dev != r->dev || st.st_ino != r->ino;
-	if (changed)
-		return fail(PR_SYS, "%s: replaced by another writer while "
-		    "locked (was %s.lock removed?); nothing written", r->path,
-		    r->path);
-	return 0;
+	return st.st_dev != r->dev || st.st_ino != r->ino;
 }

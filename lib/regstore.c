@@ -237,39 +237,77 @@ reg_write(struct reg *r, int fd, const char *path)
 	return 0;
 }
 
-/*
- * End a read-modify-write: write what changed (nothing when nothing did),
- * and release the lock, whatever happens.  On failure FILE is as it was,
- * no temporary file is left, and FILE.corrupt has not grown.
- */
-int
-reg_store(struct reg *r)
+/* Identity of a file: what a writer compares FILE with. */
+struct fid {
+	dev_t dev;
+	ino_t ino;
+};
+
+static int
+fid_same(const struct fid *a, const struct stat *st)
 {
+	return a->dev == st->st_dev && a->ino == st->st_ino;
+}
+
+/* The outcome of one try of store_once(). */
+enum { STORED, CONFLICT, DISPLACED };
+
+/*
+ * One try: write what changed, in FILE's place, unless FILE.lock or FILE
+ * was replaced since we locked and read (CONFLICT, nothing written:
+ * another writer holds the lock there now, or wrote past ours).  FILE
+ * should be EXPECT.  Where the system can exchange the two files, the
+ * file replaced is looked at: the one expected is removed (STORED); one
+ * another writer put there in the moment between our look and our write
+ * is kept, its name in FOREIGN (DISPLACED): its records must not be lost.
+ * MINE is set to what was put in place, kept open in *PINFD.  -1 on
+ * failure: FILE as it was, no temporary file, FILE.corrupt not grown.
+ */
+static int
+store_once(struct reg *r, const struct fid *expect, char foreign[256],
+    struct fid *mine, int *pinfd)
+{
+	char lock[PATH_LEN];
 	struct atomic a;
+	struct stat st;
 	off_t was = 0;
-	int cfd = -1;
+	int cfd = -1, rc;
 	size_t i;
 
-	if (!r->dirty && r->nbad == 0) {
-		reg_unlock(r);
-		return 0;
-	}
 	clean_stale(r);
 	/*
 	 * No fsync: the registry is about this boot only; after a crash of
 	 * the machine every record is dead anyway.
 	 */
 	if (atomic_open(&a, r->dirfd, r->base, r->path, 0600) == -1)
-		goto fail;
-	if (reg_write(r, a.fd, r->path) == -1 || reg_still_held(r) == -1)
+		return -1;
+	if (reg_write(r, a.fd, r->path) == -1)
 		goto abort;
+	snprintf(lock, sizeof lock, "%s.lock", r->base);
+	if (!same_file(r, r->lockfd, lock) || (fstatat(r->dirfd, r->base, &st,
+	    AT_SYMLINK_NOFOLLOW) == 0 ? !fid_same(expect, &st) :
+	    expect->ino != 0)) {
+		atomic_abort(&a);
+		return CONFLICT;
+	}
 	if (r->nbad > 0 && (cfd = quarantine(r, &was)) == -1)
 		goto abort;
-	if (atomic_commit(&a, r->base) == -1) {
-		if (cfd != -1 && ftruncate(cfd, was) == 0)
-			unnote(r);
-		goto fail;
+	if (fstat(a.fd, &st) == -1 || (*pinfd = dup(a.fd)) == -1) {
+		fail_sys(PR_SYS, "%s: cannot write", r->path);
+		goto undo;
 	}
+	mine->dev = st.st_dev, mine->ino = st.st_ino;
+	if ((rc = atomic_exchange(&a, r->base)) == -1) {
+		close(*pinfd);
+		*pinfd = -1;
+		goto undo;
+	}
+	rc = rc == 1 && fstatat(r->dirfd, a.tmp, &st, AT_SYMLINK_NOFOLLOW) ==
+	    0 && !fid_same(expect, &st) ? DISPLACED : STORED;
+	if (rc == DISPLACED)
+		snprintf(foreign, 256, "%s", a.tmp);
+	else
+		unlinkat(r->dirfd, a.tmp, 0);	/* what we read: replaced */
 	if (cfd != -1) {
 		unnote(r);
 		if (close(cfd) == -1)
@@ -280,15 +318,219 @@ reg_store(struct reg *r)
 	}
 	r->dirty = 0;
 	r->nbad = 0;
-	reg_unlock(r);
-	return 0;
+	return rc;
+undo:
+	if (cfd != -1 && ftruncate(cfd, was) == 0)
+		unnote(r);
 abort:
 	atomic_abort(&a);
-fail:
 	if (cfd != -1)
 		close(cfd);
-	reg_unlock(r);
 	return -1;
+}
+
+/*
+ * What this writer changed: copies of the records it added and removed,
+ * and of other writers' it keeps.
+ */
+enum { REMOVED, ADDED, KEPT };
+
+struct change {
+	struct rec *rec;
+	int *add;		/* REMOVED, ADDED or KEPT */
+	size_t n;
+};
+
+/*
+ * Into C, what R changed: the records added (never in the file, not
+ * removed again) and those removed; with ALL, every record R holds, as
+ * ones to keep (another writer's, from a file ours displaced).
+ */
+static int
+changes(const struct reg *r, struct change *c, int all)
+{
+	struct rec *nr;
+	size_t i;
+	int *na;
+
+	nr = realloc(c->rec, (c->n + r->n + 1) * sizeof *nr);
+	if (nr != NULL)
+		c->rec = nr;
+	na = realloc(c->add, (c->n + r->n + 1) * sizeof *na);
+	if (na != NULL)
+		c->add = na;
+	if (nr == NULL || na == NULL)
+		return fail_sys(PR_SYS, "%s: cannot write", r->path);
+	for (i = 0; i < r->n; i++) {
+		const struct rec *p = &r->rec[i];
+
+		if (all ? p->gone : (p->line == 0) == !!p->gone)
+			continue;
+		if (rec_copy(&c->rec[c->n], p) == -1)
+			return fail_sys(PR_SYS, "%s: cannot write", r->path);
+		c->add[c->n++] = all ? KEPT : p->line == 0 ? ADDED : REMOVED;
+	}
+	return 0;
+}
+
+static void
+changes_free(struct change *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		rec_release(&c->rec[i]);
+	free(c->rec), free(c->add);
+	c->rec = NULL, c->add = NULL, c->n = 0;
+}
+
+/*
+ * C again, on the file as it is now (locked): what was removed is
+ * removed, what was added or kept is there, where another writer's file
+ * lacks it.  An id of ours another live record holds now is a failure; a
+ * kept record of another writer's whose id is held now is left out.
+ */
+static int
+reapply(struct reg *r, const struct change *c)
+{
+	struct rec *p;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		p = reg_find_same(r, &c->rec[i]);
+		if (c->add[i] == REMOVED) {
+			if (p != NULL)
+				reg_remove(r, p);
+			continue;
+		}
+		if (p != NULL)
+			continue;
+		if ((p = reg_find(r, c->rec[i].f[F_ID])) != NULL) {
+			if (c->add[i] == KEPT)
+				continue;
+			if (reg_may_live(r, p))
+				return fail(PR_SYS, "%s: %s: taken meanwhile by "
+				    "another writer's live record", r->path,
+				    c->rec[i].f[F_ID]);
+			reg_remove(r, p);
+		}
+		if (reg_add(r, &c->rec[i]) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+#define STORE_TRIES 20
+
+/* The identity of the file R read last (kept open: r->pin). */
+static void
+loaded(const struct reg *r, struct fid *f)
+{
+	f->dev = r->dev, f->ino = r->ino;
+}
+
+/*
+ * A second registry W on R's file, for the tries after the first: R's
+ * records stay as they were, for the caller to print what it removed.
+ */
+static void
+scratch(struct reg *w, const struct reg *r)
+{
+	memset(w, 0, sizeof *w);
+	memcpy(w->path, r->path, sizeof w->path);
+	memcpy(w->dir, r->dir, sizeof w->dir);
+	w->base = w->path + (r->base - r->path);
+	w->dirfd = r->dirfd;		/* R's: not closed with W */
+	w->lockfd = w->fd = w->pin = -1;
+	w->warned = 1;
+}
+
+/*
+ * End a read-modify-write: write what changed (nothing when nothing did),
+ * and release the lock, whatever happens.
+ *
+ * A lock file removed while we held it (a /tmp cleaner, an admin's rm)
+ * lets a newcomer lock a new one and write beside us.  So a writer whose
+ * lock is no longer FILE.lock, before its write or after it, takes the
+ * one there now, reads FILE again, and makes its change on that once
+ * more; and one whose write replaced a file it had not read (another
+ * writer's, put there in the moment before) keeps that file's records
+ * with its own and writes again.  Nothing acknowledged is lost, no other
+ * writer's change undone.  R's records are left as the caller made them.
+ */
+int
+reg_store(struct reg *r)
+{
+	struct change c = { NULL, NULL, 0 };
+	char lock[PATH_LEN], foreign[256], kept[STORE_TRIES][256];
+	struct fid expect = { 0, 0 }, mine = { 0, 0 };
+	struct reg w, *cur = r;
+	int tries, rc = -1, nkept = 0, pinfd = -1, i;
+
+	if (!r->dirty && r->nbad == 0) {
+		reg_unlock(r);
+		return 0;
+	}
+	snprintf(lock, sizeof lock, "%s.lock", r->base);
+	loaded(r, &expect);
+	for (tries = 0;; tries++) {
+		if (pinfd != -1)
+			close(pinfd);
+		pinfd = -1;
+		rc = store_once(cur, &expect, foreign, &mine, &pinfd);
+		if (rc == STORED && same_file(cur, cur->lockfd, lock))
+			break;
+		if (rc == -1 || (tries == 0 && (rc = changes(r, &c, 0)) == -1))
+			goto out;
+		if (tries == STORE_TRIES) {
+			rc = fail(PR_SYS, "%s: rewritten by other writers %d "
+			    "times while we wrote (is %s.lock being removed?)",
+			    r->path, tries, r->path);
+			goto out;
+		}
+		if (cur == r) {
+			scratch(&w, r);
+			w.lockfd = r->lockfd, r->lockfd = -1;
+			w.pin = r->pin, r->pin = -1;
+			cur = &w;
+		}
+		if (rc == DISPLACED) {
+			/*
+			 * FILE is ours now, without that file's records: they
+			 * are kept from now on, as ours are.
+			 */
+			snprintf(kept[nkept++], sizeof kept[0], "%s", foreign);
+			if ((rc = reg_load_from(cur, foreign)) == -1 ||
+			    (rc = changes(cur, &c, 1)) == -1)
+				goto out;
+			expect = mine;
+			cur->dirty = 1;
+		} else {
+			reg_unlock(cur);
+			if ((rc = reg_lock(cur)) == -1)
+				goto out;
+			loaded(cur, &expect);
+		}
+		if ((rc = reapply(cur, &c)) == -1)
+			goto out;
+		if (!cur->dirty && cur->nbad == 0)
+			break;		/* our change is in FILE already */
+	}
+	rc = 0;
+	for (i = 0; i < nkept; i++)
+		unlinkat(r->dirfd, kept[i], 0);	/* their records are in FILE */
+	r->dirty = 0;
+	r->nbad = 0;
+out:
+	if (pinfd != -1)
+		close(pinfd);
+	changes_free(&c);
+	if (cur == &w) {
+		w.dirfd = -1;
+		reg_free(&w);
+	}
+	reg_unlock(r);
+	return rc == -1 ? -1 : 0;
 }
 
 /*

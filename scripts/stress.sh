@@ -1,7 +1,7 @@
 #!/bin/bash
-# scripts/stress.sh - `make stress`: concurrent writers, writers killed at
-# random instants, the slot limit under 30 callers, and one prreap of 200
-# process groups.  Each part ends in one line a script can read:
+# scripts/stress.sh - `make stress`: concurrent writers, writers while
+# FILE.lock is removed in a loop, writers killed at random instants, the
+# slot limit under 30 callers, and one prreap of 200 process groups.  Each part ends in one line a script can read:
 #   stress: NAME: ok: FIGURES      or      stress: NAME: FAIL: WHY
 # Every process started here is killed by its own pid or group at the end.
 set -u
@@ -74,6 +74,42 @@ writers() {
 	else
 		ok writers "8 writers x 100 operations, 800 acknowledged," \
 		    "$(wc -l <"$T/have") records present as expected"
+	fi
+}
+
+# --- 1b. FILE.lock removed again and again while 8 writers run --------
+lockgone() {
+	local reg=$T/lockgone w j ws= rmloop acks present refused
+	sleeper
+	( while [ ! -e "$T/lockgone.stop" ]; do rm -f "$reg.lock"; done ) &
+	rmloop=$!
+	pids="$pids $rmloop"
+	for w in 1 2 3 4 5 6 7 8; do
+		(
+			for j in $(seq 1 50); do
+				prspawn -r "$reg" -t stress -i "l$w-$j" -A "$S" \
+				    2>>"$T/lockgone.err" && echo "l$w-$j"
+			done >"$T/lack.$w"
+		) &
+		ws="$ws $!"
+	done
+	wait $ws
+	touch "$T/lockgone.stop"
+	wait "$rmloop" 2>/dev/null
+	sort "$T"/lack.* >"$T/lwant"
+	prlist -r "$reg" -o id 2>/dev/null | sort >"$T/lhave"
+	acks=$(wc -l <"$T/lwant")
+	present=$(wc -l <"$T/lhave")
+	refused=$((400 - acks))
+	if ! cmp -s "$T/lwant" "$T/lhave"; then
+		fail lockgone "$acks acknowledged, $present present:" \
+		    "$(comm -23 "$T/lwant" "$T/lhave" | wc -l) lost"
+	elif ! parses_whole "$reg"; then
+		fail lockgone "registry does not parse whole"
+	else
+		ok lockgone "8 writers x 50 prspawn -A while FILE.lock was" \
+		    "removed in a loop: $acks acknowledged, $present present" \
+		    "($refused refused with a message)"
 	fi
 }
 
@@ -178,6 +214,7 @@ reaping() {
 }
 
 writers
+lockgone
 crashes
 slots
 reaping
