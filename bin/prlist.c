@@ -151,7 +151,8 @@ main(int argc, char *argv[])
 		case 'l':
 		case 'd':
 			if (want != -1 && want != (c == 'l'))
-				die(PR_USAGE, "-l and -d exclude each other");
+				die(PR_USAGE, "-l and -d: exclude each other "
+				    "(-h for usage)");
 			want = c == 'l';
 			break;
 		case 'o':

@@ -73,7 +73,7 @@ main(int argc, char *argv[])
 		die(PR_USAGE, "no PID: want PID operands, -f PIDFILE or -T PID "
 		    "(-h for usage)");
 	if ((pidfile != NULL) + (tpid != NULL) + (argc > 0) > 1)
-		die(PR_USAGE, "%s exclude each other (-h for usage)",
+		die(PR_USAGE, "%s: exclude each other (-h for usage)",
 		    tpid == NULL ? "PID operands and -f" : pidfile == NULL ?
 		    "PID operands and -T" : "-f and -T");
 	if (token != NULL && argc == 0)
