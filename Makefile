@@ -15,7 +15,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 O       ?= .
 
-TOOLS = prspawn prlist prreap prprune prpidcheck
+TOOLS = prspawn prlist prreap prprune prpidcheck prwait
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:%.c=$(O)/%.o)
 BINS = $(filter $(TOOLS:%=$(O)/bin/%),$(patsubst %.c,$(O)/%,$(wildcard bin/*.c)))

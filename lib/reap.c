@@ -1,5 +1,9 @@
-/* reap.c - signal all processes of records and wait for them to be gone. */
+/*
+ * reap.c - signal all processes of records and wait for them to be gone,
+ * or (wait only) just wait.
+ */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +36,7 @@ enum why { BY_GROUP, BY_MARK, BY_CGROUP, BY_CHILD };
 
 struct target {
 	const struct rec *r;
+	const struct reap_opts *o;
 	int *gone;
 	int stuck;		/* refused, unproven, not permitted: left */
 	int lead;		/* m[0] is the recorded pid, claimed live */
@@ -60,15 +65,25 @@ reap_refusal(const struct rec *r)
 	return NULL;
 }
 
-/* Whether R must never be signalled, said on stderr. */
-int
-reap_refused(const struct rec *r)
+/*
+ * Whether R must never be signalled (or, WAIT, waited for: what we are
+ * part of never ends while we wait), said on stderr.
+ */
+static int
+refused(const struct rec *r, int wait)
 {
 	const char *why = reap_refusal(r);
 
 	if (why != NULL)
-		warnx_("%s: refusing to signal: %s", r->f[F_ID], why);
+		warnx_("%s: refusing to %s: %s", r->f[F_ID],
+		    wait ? "wait" : "signal", why);
 	return why != NULL;
+}
+
+int
+reap_refused(const struct rec *r)
+{
+	return refused(r, 0);
 }
 
 /* T is not to be signalled (any more): said once, FMT with PID and pgid. */
@@ -115,23 +130,33 @@ add(struct target *t, pid_t pid, pid_t pgrp, int fd)
  * Claim the recorded pid: a pidfd of it, checked against the token
  * through the pidfd (pidfd_live()), so it cannot reach a stranger that
  * got the pid later.  A token that cannot be read is no proof: such a
- * record is never signalled.
+ * record is never signalled, and cannot be told gone.
  */
 static void
 claim(struct target *t)
 {
 	const struct rec *r = t->r;
+	char fmt[128];
 	enum live l;
+	pid_t g = 0;
 	int fd = pfd_open(r->pid);
 
 	if (fd != -1)
 		l = pidfd_live(fd, r->pid, r->f[F_TOKEN]);
 	else
 		l = errno == ESRCH ? DEAD : pid_live(r->pid, r->f[F_TOKEN]);
+	if (l == LIVE && r->pgid != 0)
+		g = getpgid(r->pid);
 	if (l == UNKNOWN) {
-		stuck(t, "not signalled: cannot read the start token of pid "
-		    "%ld (is /proc mounted?)", (long)r->pid);
-	} else if (l == LIVE && r->pgid != 0 && getpgid(r->pid) != r->pgid) {
+		snprintf(fmt, sizeof fmt, "%s: cannot read the start token of "
+		    "pid %%ld (is /proc mounted?)", t->o->wait ?
+		    "not waited for" : "not signalled");
+		stuck(t, fmt, (long)r->pid);
+	} else if (l == LIVE && r->pgid != 0 && g != r->pgid && t->o->wait) {
+		/* Waited for as itself; the group is not proven its own. */
+		add(t, r->pid, g, fd);
+		return;
+	} else if (l == LIVE && r->pgid != 0 && g != r->pgid) {
 		/* The group is no longer provably the one recorded. */
 		stuck(t, "not signalled: pid %ld has left process group %ld",
 		    (long)r->pid);
@@ -184,7 +209,7 @@ adopt(struct target *t, pid_t pid, enum why why)
 		return;
 	}
 	/* 0: a group outside our PID namespace, not one we can tell. */
-	if (ps.pgrp != 0 && ps.pgrp == getpgrp())
+	if (!t->o->wait && ps.pgrp != 0 && ps.pgrp == getpgrp())
 		stuck(t, "refusing to signal: pid %ld, one of its processes, "
 		    "is in this process's own process group", (long)pid);
 	else if (t->sig != 0)
@@ -248,11 +273,14 @@ gather(struct target *t, const struct scan *s)
 			adopt(t, s->p[i].pid, BY_CHILD);
 }
 
-/* What a signal's failure says: not permitted is said, once. */
+/*
+ * What a signal's failure says: not permitted is said, once.  Only
+ * waiting, the signal is 0, a look: not permitted means it is there.
+ */
 static void
 sent(struct target *t, int rc, pid_t pid)
 {
-	if (rc == -1 && errno == EPERM)
+	if (rc == -1 && errno == EPERM && !t->o->wait)
 		stuck(t, "cannot signal pid %ld: Operation not permitted",
 		    (long)pid);
 }
@@ -376,13 +404,24 @@ members_live(const struct target *t)
 	return 0;
 }
 
+/* X is gone or not, as GONE says; the moment it is, the hook hears it. */
+static int
+settle(struct target *x, int gone)
+{
+	*x->gone = gone;
+	if (gone && x->o->gone_hook != NULL)
+		x->o->gone_hook(x->r, x->o->arg);
+	return gone;
+}
+
 /*
  * Which targets have processes left.  A cgroup says itself when it is
  * empty (what it holds that we had not seen is taken in as it comes).
  * Otherwise, once every known process of a target has exited, a scan
  * looks for ones it had not seen (a fork just before the signal): one
  * scan for all such targets, made once no target has a process left to
- * wait for by its pidfd, or when FINAL.
+ * wait for by its pidfd, or when FINAL; when only waiting, at once, so
+ * that a target is told gone the moment it is.
  */
 static size_t
 update(struct target *t, size_t n, struct scan *s, int *byhand, int final)
@@ -398,10 +437,11 @@ update(struct target *t, size_t n, struct scan *s, int *byhand, int final)
 		if (by_hand(x)) {
 			*byhand = 1;
 			send(x, &x->m[0], 0);	/* exited yet? */
-			*x->gone = x->m[0].exited && !group_busy(x, s);
+			settle(x, x->m[0].exited && !((x->lead || x->zlead) &&
+			    group_busy(x, s)));
 		} else if (x->cgrouped) {
 			gather_cgroup(x);
-			*x->gone = !members_live(x) && cg_populated(x->cg) == 0;
+			settle(x, !members_live(x) && cg_populated(x->cg) == 0);
 		} else if (!members_live(x)) {
 			pending++;	/* gone, unless a scan finds more */
 			continue;
@@ -410,7 +450,7 @@ update(struct target *t, size_t n, struct scan *s, int *byhand, int final)
 		}
 		left += !*x->gone;
 	}
-	if (pending == 0 || (waiting > 0 && !final))
+	if (pending == 0 || (waiting > 0 && !final && !t->o->wait))
 		return left + pending;
 	if (scan_run(s, 1) == -1)
 		scan_free(s);
@@ -420,7 +460,7 @@ update(struct target *t, size_t n, struct scan *s, int *byhand, int final)
 		    members_live(x))
 			continue;
 		gather(x, s);
-		left += !(*x->gone = !members_live(x));
+		left += !settle(x, !members_live(x));
 	}
 	return left;
 }
@@ -450,15 +490,16 @@ watch(struct target *t, struct pollfd **pfd, struct member ***map,
 }
 
 /*
- * Wait up to NS for every target to be gone, asleep in poll(2) on the
- * pidfds of their processes and on the cgroup.events of their cgroups: an
- * exit wakes it in the kernel.  On the portable path it looks by hand,
- * 1 ms doubling to 10 ms apart.  Returns how many have processes left.
+ * Wait up to NS (< 0: no limit) for every target to be gone, asleep in
+ * poll(2) on the pidfds of their processes and on the cgroup.events of
+ * their cgroups: an exit wakes it in the kernel.  On the portable path,
+ * or with nothing to poll, it looks by hand, 1 ms doubling to 10 ms
+ * apart.  Returns how many have processes left.
  */
 static size_t
 wait_gone(struct target *t, size_t n, long long ns, struct scan *s)
 {
-	long long deadline = now_ns() + ns, left_ns;
+	long long deadline = ns < 0 ? LLONG_MAX : now_ns() + ns, left_ns;
 	struct pollfd *pfd = NULL;
 	struct member **map = NULL;
 	struct backoff b = { 0 };
@@ -470,8 +511,8 @@ wait_gone(struct target *t, size_t n, long long ns, struct scan *s)
 		for (i = 0, np = 0; i < n; i++)
 			if (!*t[i].gone && !t[i].stuck)
 				watch(&t[i], &pfd, &map, &np, &cap);
-		if (poll(pfd, np, ns_to_ms(byhand ? backoff_next(&b, left_ns) :
-		    left_ns)) > 0)
+		if (poll(pfd, np, ns_to_ms(byhand || np == 0 ?
+		    backoff_next(&b, left_ns) : left_ns)) > 0)
 			for (i = 0; i < np; i++)
 				if (pfd[i].revents != 0 && map[i] != NULL)
 					map[i]->exited = 1;
@@ -507,6 +548,7 @@ say(const struct target *t, int first, long long t0, long long killed_at)
  * Stop the LIVE records RECS[0..N): O->sig, wait O->term_ns, SIGKILL what
  * is left, wait O->kill_ns.  GONE[i] tells which are gone; returns how
  * many are not (refused ones included).  An empty cgroup of a record is
+ * removed.  With O->wait, only the wait of O->term_ns, and nothing
  * removed.
  */
 size_t
@@ -521,11 +563,12 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 	memset(&s, 0, sizeof s);
 	for (i = 0; i < n; i++) {
 		t[i].r = recs[i];
+		t[i].o = o;
 		t[i].gone = &gone[i];
 		t[i].cgev = -1;
 		t[i].children = o->children;
 		gone[i] = 0;
-		if (reap_refused(recs[i])) {
+		if (refused(recs[i], o->wait)) {
 			t[i].stuck = 1;
 			continue;
 		}
@@ -547,11 +590,11 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 			continue;
 		gather(&t[i], &s);
 		t[i].told = t[i].nm;
-		if (o->sig != 0)
+		if (o->sig != 0 && !o->wait)
 			signal_target(&t[i], o->sig, &s);
 	}
 	left = wait_gone(t, n, o->term_ns, &s);
-	if (left > 0) {
+	if (left > 0 && !o->wait) {
 		killed_at = now_ns();
 		for (i = 0; i < n; i++)
 			if (!gone[i] && !t[i].stuck) {
@@ -561,7 +604,8 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		left = wait_gone(t, n, o->kill_ns, &s);
 	}
 	for (i = 0; i < n; i++) {
-		if (gone[i] && t[i].cgrouped && cg_remove(t[i].cg) == -1)
+		if (gone[i] && t[i].cgrouped && !o->wait &&
+		    cg_remove(t[i].cg) == -1)
 			warnx_("%s", failed_msg());
 		if (o->verbose)
 			say(&t[i], o->sig, t0, killed_at);
@@ -573,6 +617,8 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		free(t[i].m);
 		if (t[i].stuck)
 			gone[i] = 0, left++;
+		if (o->stuck != NULL)
+			o->stuck[i] = t[i].stuck != 0;
 	}
 	scan_free(&s);
 	live_forget();

@@ -12,6 +12,14 @@
  * Never signalled: pid or pgid 0 or 1, our own pid or process group, a
  * process whose start token does not match the record (a reused PID), a
  * record whose token cannot be read now (UNKNOWN: not proven ours).
+ *
+ * Wait only (prwait(1), o->wait): the same watch, signalling nothing,
+ * with no KILL step, for term_ns (no limit when it is < 0).  A record
+ * that could not be signalled cannot be waited for either (pid 0 or 1,
+ * our own pid or group would never end while we wait, an UNKNOWN one
+ * cannot be told gone): it is said at once and left.  In either mode
+ * o->gone_hook, when set, is called the moment a record is seen gone,
+ * and o->stuck, when set, gets which records were left with a message.
  */
 #ifndef PRREG_REAP_H
 #define PRREG_REAP_H
@@ -28,9 +36,14 @@ struct reap_opts {
 	long long kill_ns;	/* wait after SIGKILL (-K) */
 	int verbose;		/* -v: a line per record on stderr */
 	int children;		/* our children are the (one) record's */
+	int wait;		/* signal nothing: only wait (prwait) */
+	void (*gone_hook)(const struct rec *r, void *arg);
+	void *arg;		/* for gone_hook */
+	int *stuck;		/* when set, [i]: left, with a message */
 };
 
-#define REAP_DEFAULTS { SIGTERM, 5 * NS_PER_S, 1 * NS_PER_S, 0, 0 }
+#define REAP_DEFAULTS { SIGTERM, 5 * NS_PER_S, 1 * NS_PER_S, 0, 0, 0, \
+	NULL, NULL, NULL }
 
 const char *reap_refusal(const struct rec *r);
 int reap_refused(const struct rec *r);

@@ -33,7 +33,7 @@ command -v valgrind >/dev/null || {
 	echo "valgrind: valgrind not found (Debian: apt-get install valgrind)" >&2
 	exit 2
 }
-for t in prlist prprune prpidcheck prreap; do
+for t in prlist prprune prpidcheck prreap prwait; do
 	[ -x "$bin/$t" ] || { echo "valgrind: $bin/$t: not built" >&2; exit 2; }
 done
 
@@ -125,6 +125,14 @@ vg prpidcheck 0 prpidcheck -v $live
 vg "prpidcheck -f" 0 prpidcheck -f "$T/pidfile"
 vg "prpidcheck -T" 0 prpidcheck -T "$live1"
 vg "prreap -n" 0 prreap -r "$REG" -n -t agent
+# prwait: what it would wait for, a wait that runs out on the live, and
+# one for thousands of dead records (and the stdin path) that ends at once.
+vg "prwait -n" 0 prwait -r "$REG" -n -t agent
+vg "prwait -T" 1 prwait -r "$REG" -s live -T 0.2
+vg "prwait (dead)" 0 prwait -r "$REG" -t worker
+prlist -r "$REG" -d -s s1 >"$T/in" 2>/dev/null
+IN=$T/in vg "prwait (stdin)" 0 prwait -r "$REG"
+IN=/dev/null
 vg prreap 0 prreap -r "$REG" -s live -T 5
 prlist -r "$REG" -s stdin >"$T/in" 2>/dev/null
 IN=$T/in vg "prreap (stdin)" 0 prreap -r "$REG" -T 5

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# t/install.bats - make install: the five tools and the man pages land under
+# t/install.bats - make install: the six tools and the man pages land under
 # DESTDIR/PREFIX, and what was installed runs.  It installs the binaries
 # under test, those of $PRREG_BIN's build directory, without remaking them
 # (make -o all); with no $PRREG_BIN, make builds the tree's own bin/ first.
@@ -7,7 +7,7 @@
 load helper
 
 top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-tools="prspawn prlist prreap prprune prpidcheck"
+tools="prspawn prlist prreap prprune prpidcheck prwait"
 
 # install_root: make install PREFIX=/usr DESTDIR=$ROOT.
 install_root() {
