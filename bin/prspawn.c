@@ -23,10 +23,11 @@
 	"[-W SECS]\n" \
 	"               [-C CAP] [-x] [-c] [-u NAME]... [-E] [-o FILE] " \
 	"[-d DIR]\n" \
-	"               [-P PIDFILE] [-p] [-w] [--] COMMAND [ARG...]\n" \
+	"               [-N FD] [-P PIDFILE] [-p] [-w] [--] COMMAND [ARG...]\n" \
 	"       prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-p] -A PID\n"
 
 #define LIMIT_MAX 100000	/* -m and -C */
+#define NOTIFY_MAX 63		/* -N: 3 to this (below spawn.c's own) */
 #define WAIT_DEFAULT_NS (60 * NS_PER_S)	/* -W */
 
 struct args {
@@ -34,6 +35,7 @@ struct args {
 	struct spawn_opts o;
 	const char *ropt, *pidfile, *id, *out, *dir;
 	int print, fg, cgroup;
+	int ready;		/* -N: the pipe's read end, or -1 */
 	pid_t adopt;
 	char cg[PATH_LEN];	/* -c: the cgroup made for the command */
 	char attrs[PATH_LEN + 16];
@@ -62,11 +64,11 @@ options(int argc, char *argv[], struct args *a)
 
 	a->s.type = "proc", a->s.session = "-";
 	a->s.wait_ns = WAIT_DEFAULT_NS;
-	a->o.cgfd = a->o.dirfd = a->o.outfd = a->o.notify = -1;
+	a->o.cgfd = a->o.dirfd = a->o.outfd = a->o.notify = a->ready = -1;
 	a->o.unset = unset;
-	while ((c = opt_next(argc, argv, "hr:s:t:i:m:W:C:xu:EP:pwA:co:d:")) !=
+	while ((c = opt_next(argc, argv, "hr:s:t:i:m:W:C:xu:EP:pwA:co:d:N:")) !=
 	    -1) {
-		if (strchr("mWCxuEPwcod", c) != NULL)
+		if (strchr("mWCxuEPwcodN", c) != NULL)
 			spawnopt = c;
 		if (opt_common(c, USAGE, &a->ropt))
 			continue;
@@ -120,14 +122,18 @@ options(int argc, char *argv[], struct args *a)
 		case 'A':
 			a->adopt = arg_pid(c, optarg);
 			break;
+		case 'N':
+			a->o.notify = (int)arg_count(c, optarg, 3, NOTIFY_MAX);
+			break;
 		}
 	}
 	a->o.argv = argv + optind;
 	if (a->adopt != 0 && spawnopt != 0)
-		die(PR_USAGE, "-A and -%c exclude each other (-h for usage)",
+		die(PR_USAGE, "-A and -%c: exclude each other (-h for usage)",
 		    spawnopt);
 	if (a->adopt != 0 && optind < argc)
-		die(PR_USAGE, "-A takes no COMMAND (-h for usage)");
+		die(PR_USAGE, "-A: takes no COMMAND: it records a running "
+		    "PID (-h for usage)");
 	if (a->adopt == 0 && optind == argc)
 		die(PR_USAGE, "no COMMAND: want -- COMMAND [ARG...] (-h for "
 		    "usage)");
@@ -142,6 +148,9 @@ options(int argc, char *argv[], struct args *a)
 		    O_CREAT);
 	if (a->dir != NULL)
 		a->o.dirfd = open_arg('d', a->dir, O_RDONLY | O_DIRECTORY);
+	if (a->o.notify != -1 &&
+	    (a->ready = spawn_notify(&a->o, a->o.notify)) == -1)
+		die_failed();
 	a->o.mark = 1;
 }
 
@@ -161,7 +170,7 @@ make_cgroup(struct args *a)
 }
 
 /* Undo a start that cannot be recorded, then say why and end. */
-static void
+NORETURN static void
 abandon(const struct args *a, pid_t pid)
 {
 	int i;
@@ -223,21 +232,26 @@ start(struct reg *reg, struct args *a)
 	case SLOT_OK:
 		break;
 	case SLOT_CAP:
-		die(PR_NOSLOT, "-C: %lu live of type %s, cap %lu; nothing "
+		fail(PR_NOSLOT, "-C: %lu live of type %s, cap %lu; nothing "
 		    "started", a->s.live, a->s.type, a->s.cap);
+		abandon(a, 0);
 	case SLOT_TIMEOUT:
-		die(PR_NOSLOT, "-m: no slot: %lu live of type %s, max %lu, "
+		fail(PR_NOSLOT, "-m: no slot: %lu live of type %s, max %lu, "
 		    "after %lld.%03lld s; nothing started", a->s.live,
 		    a->s.type, a->s.max, a->s.wait_ns / NS_PER_S,
 		    a->s.wait_ns / NS_PER_MS % 1000);
+		abandon(a, 0);
 	case SLOT_STUCK:
-		die(PR_NO, "-x: %lu of type %s in session %s not stopped; "
+		fail(PR_NO, "-x: %lu of type %s in session %s not stopped; "
 		    "nothing started", a->s.left, a->s.type, a->s.session);
+		abandon(a, 0);
 	default:
 		abandon(a, 0);
 	}
-	if (a->id != NULL && !id_free(reg, a->id, 0))
-		die(PR_NO, "%s: id held by a live process", a->id);
+	if (a->id != NULL && !id_free(reg, a->id, 0)) {
+		fail(PR_NO, "%s: id held by a live process", a->id);
+		abandon(a, 0);
+	}
 	if ((pid = spawn(&a->o)) == -1)
 		abandon(a, 0);
 	return pid;
@@ -280,7 +294,7 @@ adopt(struct reg *reg, struct args *a, char token[TOKEN_MAX + 1],
  * id is still its own), then it is forgotten, with its pid file if ours.
  */
 static int
-foreground(struct reg *reg, pid_t pid, struct rec *rec, const char *pidfile,
+finish(struct reg *reg, pid_t pid, struct rec *rec, const char *pidfile,
     int reaper)
 {
 	struct reap_opts o = REAP_DEFAULTS;
@@ -289,8 +303,6 @@ foreground(struct reg *reg, pid_t pid, struct rec *rec, const char *pidfile,
 	pid_t ppid;
 	int status, gone;
 
-	if (spawn_wait(pid, reaper) == -1)
-		die_failed();
 	/* Our children are orphans of its: what it started, proven ours. */
 	o.children = reaper;
 	reap(&rec, 1, &o, &gone);
@@ -306,6 +318,41 @@ foreground(struct reg *reg, pid_t pid, struct rec *rec, const char *pidfile,
 	if (reg_store(reg) == -1)
 		die_failed();
 	return status;
+}
+
+static int
+foreground(struct reg *reg, pid_t pid, struct rec *rec, const char *pidfile,
+    int reaper)
+{
+	if (spawn_wait(pid, reaper) == -1)
+		die_failed();
+	return finish(reg, pid, rec, pidfile, reaper);
+}
+
+/*
+ * -N: it is recorded; now wait (-W at most) until it says it is ready.
+ * A command that exits, or closes the descriptor, first, or is not ready
+ * in time, is stopped and forgotten as -w does it: prspawn fails.
+ */
+static void
+ready(struct reg *reg, struct args *a, pid_t pid, struct rec *rec,
+    int reaper)
+{
+	int status = 0, rc = spawn_ready(pid, a->ready,
+	    now_ns() + a->s.wait_ns, &status);
+
+	if (rc == SPAWN_READY)
+		return;
+	finish(reg, pid, rec, NULL, reaper);
+	if (rc == SPAWN_LATE)
+		die(PR_NOSLOT, "%s: not ready after %lld.%03lld s (-W); "
+		    "stopped and forgotten", a->id, a->s.wait_ns / NS_PER_S,
+		    a->s.wait_ns / NS_PER_MS % 1000);
+	if (rc == SPAWN_EXITED)
+		die(PR_NO, "%s: exited (status %d) before it was ready; "
+		    "forgotten", a->id, status);
+	die(PR_NO, "%s: closed its -N descriptor without a newline; "
+	    "stopped and forgotten", a->id);
 }
 
 int
@@ -368,6 +415,8 @@ main(int argc, char *argv[])
 		abandon(&a, pid);
 	if (a.adopt == 0)
 		spawn_keep(a.fg);
+	if (a.ready != -1)
+		ready(&reg, &a, pid, &mine, reaper);
 	if (a.pidfile != NULL && pidfile_write(a.pidfile, pid, token) == -1)
 		die_failed();
 	if (a.print)

@@ -1,6 +1,7 @@
 /* live.c - is any process of a record live? */
 #include <errno.h>
 #include <signal.h>
+#include <poll.h>
 #include <string.h>
 
 #include "cgroup.h"
@@ -55,10 +56,10 @@ rec_forget_cgroup(const struct rec *r)
 }
 
 /*
- * Whether a process of group PGRP (or carrying MARK) is no zombie; the
+ * A process of group PGRP (or carrying MARK) that is no zombie, or 0; the
  * recorded pid LEADER is not looked at (pid_live() said what it is).
  */
-static int
+static pid_t
 any_live(const struct scan *s, pid_t leader, pid_t pgrp, const char *mark)
 {
 	struct pent **run;
@@ -67,20 +68,26 @@ any_live(const struct scan *s, pid_t leader, pid_t pgrp, const char *mark)
 
 	for (i = 0; i < n; i++)
 		if (!run[i]->zombie && run[i]->pid != leader)
-			return 1;
+			return run[i]->pid;
 	return 0;
 }
 
-enum live
-rec_live(const struct rec *r)
+/*
+ * R's liveness, and in *WHY what proves it LIVE: the pid of a process of
+ * it (its own or a member's), or 0 when its cgroup does.
+ */
+static enum live
+live_why(const struct rec *r, pid_t *why)
 {
 	enum live l = pid_live(r->pid, r->f[F_TOKEN]);
 	char path[PATH_LEN], mark[MARK_MAX];
 	struct scan *s;
 	int pop;
 
+	*why = r->pid;
 	if (l == LIVE || l == UNKNOWN)
 		return l;
+	*why = 0;
 
 	/* Its cgroup holds what it started, wherever it went. */
 	if (rec_cgroup(r, path) && (pop = cg_populated(path)) != 0)
@@ -91,13 +98,44 @@ rec_live(const struct rec *r)
 	 * any member is ours.  No member at all needs no scan.
 	 */
 	if (l == ZOMBIE && r->pgid == r->pid && strcmp(r->f[F_TOKEN], "-") &&
-	    kill(-r->pgid, 0) == 0 &&
-	    (s = live_scan()) != NULL && any_live(s, r->pid, r->pgid, NULL))
+	    kill(-r->pgid, 0) == 0 && (s = live_scan()) != NULL &&
+	    (*why = any_live(s, r->pid, r->pgid, NULL)) != 0)
 		return LIVE;
 
 	/* What carries its marker is its own. */
 	if (mark_of(r->pid, r->f[F_TOKEN], mark) && (s = live_scan()) != NULL &&
-	    any_live(s, r->pid, 0, mark))
+	    (*why = any_live(s, r->pid, 0, mark)) != 0)
 		return LIVE;
 	return l;
+}
+
+enum live
+rec_live(const struct rec *r)
+{
+	pid_t why;
+
+	return live_why(r, &why);
+}
+
+/*
+ * A descriptor that poll() wakes (its events in *EVENTS) when what keeps
+ * R live may have ended: a pidfd of the process that proves it live, or
+ * its cgroup's cgroup.events.  -1 when R is not live, or when there is
+ * nothing to watch (no pidfds: the caller looks again by itself).  What
+ * is watched is a hint: a member's pid reused since the scan is watched
+ * in vain, and a caller bounds every wait (slot.c).
+ */
+int
+rec_watch(const struct rec *r, short *events)
+{
+	char path[PATH_LEN];
+	pid_t why;
+
+	if (live_why(r, &why) != LIVE)
+		return -1;
+	*events = POLLIN;
+	if (why != 0)
+		return pid_watch(why, why == r->pid ? r->f[F_TOKEN] : NULL);
+	*events = POLLPRI;
+	return rec_cgroup(r, path) ? cg_events_fd(path) : -1;
 }

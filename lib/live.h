@@ -16,6 +16,7 @@
 #include "scan.h"
 
 enum live rec_live(const struct rec *r);
+int rec_watch(const struct rec *r, short *events);
 struct scan *live_scan(void);
 void live_forget(void);
 int rec_cgroup(const struct rec *r, char path[PATH_LEN]);

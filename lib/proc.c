@@ -132,6 +132,24 @@ pid_live(pid_t pid, const char *token)
 }
 
 /*
+ * A pidfd of PID, when it is LIVE with TOKEN (checked through the pidfd,
+ * so it is of that process): poll() says when it ends.  -1 otherwise, and
+ * where there are no pidfds.
+ */
+int
+pid_watch(pid_t pid, const char *token)
+{
+	int fd;
+
+	if (pid <= 0 || (fd = pfd_open(pid)) == -1)
+		return -1;
+	if (pidfd_live(fd, pid, token) == LIVE)
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/*
  * The token a record of FD's process (PID) gets: exact where it can be.
  * A start time read from /proc/PID/stat is FD's process's when that has
  * not exited since, or is the zombie still holding PID.

@@ -38,6 +38,7 @@ int proc_token_fd(int fd, pid_t pid, char token[TOKEN_MAX + 1]);
 int proc_started(pid_t pid, char stamp[STAMP_LEN + 1]);
 enum live pid_live(pid_t pid, const char *token);
 enum live pidfd_live(int fd, pid_t pid, const char *token);
+int pid_watch(pid_t pid, const char *token);
 int proc_here(void);
 int proc_dirfd(void);
 const char *live_name(enum live l);

@@ -71,6 +71,7 @@ int reg_load(struct reg *r);
 int reg_load_from(struct reg *r, const char *name);
 int reg_hold(struct reg *r);
 int reg_lock(struct reg *r);
+int reg_trylock(struct reg *r);
 void reg_unlock(struct reg *r);
 void reg_free(struct reg *r);
 int same_file(const struct reg *r, int fd, const char *name);

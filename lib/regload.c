@@ -144,7 +144,7 @@ same_file(const struct reg *r, int fd, const char *name)
  * FILE.lock, else we lock the one there now.
  */
 static int
-lock_file(struct reg *r)
+lock_file(struct reg *r, int wait)
 {
 	char name[PATH_LEN], shown[PATH_LEN + 8];
 	struct flock fl;
@@ -158,8 +158,11 @@ lock_file(struct reg *r)
 		memset(&fl, 0, sizeof fl);
 		fl.l_type = F_WRLCK;
 		fl.l_whence = SEEK_SET;
-		while (fcntl(r->lockfd, F_SETLKW, &fl) == -1)
-			if (errno != EINTR) {
+		while (fcntl(r->lockfd, wait ? F_SETLKW : F_SETLK, &fl) == -1)
+			if (!wait && (errno == EAGAIN || errno == EACCES)) {
+				reg_unlock(r);
+				return 1;
+			} else if (errno != EINTR) {
 				fail_sys(PR_SYS, "%s: cannot lock", shown);
 				reg_unlock(r);
 				return -1;
@@ -176,13 +179,15 @@ lock_file(struct reg *r)
  * unsafe file is refused before anything is done.  A quarantine that a
  * writer killed half-way left is undone first.
  */
-int
-reg_hold(struct reg *r)
+static int
+hold(struct reg *r, int wait)
 {
+	int rc;
+
 	if (r->dirfd == -1)
 		return fail(PR_SYS, "%s: no registry directory", r->dir);
-	if (lock_file(r) == -1)
-		return -1;
+	if ((rc = lock_file(r, wait)) != 0)
+		return rc;
 	if (quarantine_recover(r) == -1) {
 		reg_unlock(r);
 		return -1;
@@ -196,15 +201,37 @@ reg_hold(struct reg *r)
 }
 
 int
-reg_lock(struct reg *r)
+reg_hold(struct reg *r)
 {
-	if (reg_hold(r) == -1)
-		return -1;
+	return hold(r, 1);
+}
+
+/* The lock, and FILE loaded under it; with WAIT 0, 1 if another has it. */
+static int
+lock_load(struct reg *r, int wait)
+{
+	int rc;
+
+	if ((rc = hold(r, wait)) != 0)
+		return rc;
 	if (reg_load(r) == -1) {
 		reg_unlock(r);
 		return -1;
 	}
 	return 0;
+}
+
+int
+reg_lock(struct reg *r)
+{
+	return lock_load(r, 1);
+}
+
+/* reg_lock() if the lock is free now: 0; 1 if another holds it; -1. */
+int
+reg_trylock(struct reg *r)
+{
+	return lock_load(r, 0);
 }
 
 /* Closing the descriptor drops the lock; the lock file is never unlinked. */

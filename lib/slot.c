@@ -1,8 +1,11 @@
 /* slot.c - make room, and wait for a slot, under the registry's lock. */
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
+#include "dirwatch.h"
 #include "live.h"
 #include "msg.h"
 #include "reap.h"
@@ -62,37 +65,185 @@ fail:
 	return -1;
 }
 
+/*
+ * What a waiter sleeps on (SPEC 4.3): a descriptor per holder of a slot,
+ * that poll() wakes when it ends (rec_watch()), and one on the registry's
+ * directory, that wakes when the registry is rewritten (a record added or
+ * forgotten).  Where one of them cannot be had, the waiter is blind and
+ * looks again after a backoff, as it did before pidfds.
+ */
+struct watch {
+	struct pollfd *fd;	/* fd[0]: the directory; then the holders */
+	size_t n, cap;
+	unsigned long live;	/* holders not seen to end */
+	int blind;
+	struct backoff b;
+};
+
+/* How long a waiter that sees everything sleeps before it looks anyway. */
+#define WATCH_MAX_NS (5 * NS_PER_S)
+/* How soon it tries again when another waiter holds the lock. */
+#define BUSY_NS BACKOFF_MAX_NS
+
+static void
+watch_drop(struct watch *w)
+{
+	size_t i;
+
+	for (i = 1; i < w->n; i++)
+		if (w->fd[i].fd != -1)
+			close(w->fd[i].fd);
+	w->n = 1;
+	w->live = 0;
+	w->blind = w->fd[0].fd == -1;
+}
+
+/* The holders of S's type in R (loaded), watched; how many there are. */
+static unsigned long
+watch_holders(struct watch *w, struct reg *r, const struct slot *s)
+{
+	struct rec *p;
+	size_t i;
+	short ev;
+	int fd;
+
+	watch_drop(w);
+	live_forget();
+	for (i = 0; i < r->n; i++) {
+		p = &r->rec[i];
+		if (p->gone || strcmp(p->f[F_TYPE], s->type) != 0 ||
+		    !reg_may_live(r, p))
+			continue;
+		w->live++;
+		if ((fd = rec_watch(p, &ev)) == -1) {
+			w->blind = 1;
+			continue;
+		}
+		if (w->n == w->cap) {
+			struct pollfd *m = realloc(w->fd,
+			    (w->cap * 2) * sizeof *m);
+
+			if (m == NULL) {
+				close(fd);
+				w->blind = 1;
+				continue;
+			}
+			w->fd = m, w->cap *= 2;
+		}
+		w->fd[w->n].fd = fd;
+		w->fd[w->n].events = ev;
+		w->n++;
+	}
+	return w->live;
+}
+
+/*
+ * Sleep until a look under the lock is worth it: a holder ended, or a
+ * rewrite of the registry (read with no lock) shows a free slot, or CAP
+ * ns passed (when blind: a backoff), or the deadline.
+ */
+static void
+watch_wait(struct watch *w, struct reg *r, const struct slot *s,
+    long long deadline, long long cap)
+{
+	long long t;
+	size_t i;
+	int freed;
+
+	while ((t = deadline - now_ns()) > 0) {
+		if (w->blind)
+			t = backoff_next(&w->b, t);
+		else if (t > cap)
+			t = cap;
+		if (poll(w->fd, w->n, ns_to_ms(t)) <= 0 || w->blind)
+			return;		/* time to look (or EINTR) */
+		for (i = 1, freed = 0; i < w->n; i++)
+			if (w->fd[i].fd != -1 && w->fd[i].revents != 0) {
+				close(w->fd[i].fd);
+				w->fd[i].fd = -1;
+				w->live--;
+				freed = 1;
+			}
+		if (w->fd[0].revents != 0 && dw_changed(w->fd[0].fd, r->base)) {
+			if (reg_load(r) == -1)
+				return;		/* the look will say why */
+			watch_holders(w, r, s);
+			cap = WATCH_MAX_NS;
+			freed = 1;
+		}
+		if ((freed && w->live < s->max) || w->blind)
+			return;
+	}
+}
+
 int
 slot_take(struct reg *r, struct slot *s)
 {
 	long long deadline = now_ns() + s->wait_ns, left;
-	struct backoff b = { 0 };
+	struct watch w;
+	int waited = 0, rc;
 	long n = 0;
 
-	for (;;) {
+	memset(&w, 0, sizeof w);
+	w.cap = 8;
+	if ((w.fd = malloc(w.cap * sizeof *w.fd)) == NULL) {
+		fail_sys(PR_SYS, "-m: cannot wait for a slot");
+		return SLOT_ERR;
+	}
+	w.fd[0].fd = s->max != 0 ? dw_open(r->dir, r->dirfd) : -1;
+	w.fd[0].events = POLLIN;
+	w.n = 1;
+	for (rc = -1; rc == -1;) {
 		live_forget();	/* a count looks at the processes anew */
-		if (reg_lock(r) == -1)
-			return SLOT_ERR;
+		/*
+		 * After a wake, one waiter looks at a time: the others let it
+		 * take the slot and write first, and look at what it wrote.
+		 */
+		if (waited && now_ns() < deadline) {
+			int busy = reg_trylock(r);
+
+			if (busy == 1) {
+				watch_wait(&w, r, s, deadline, BUSY_NS);
+				continue;
+			}
+			if (busy == -1)
+				rc = SLOT_ERR;
+		} else if (reg_lock(r) == -1)
+			rc = SLOT_ERR;
+		if (rc != -1)
+			break;
 		s->left = 0;
 		/* Until none is left: another may have started meanwhile. */
 		while (s->stop && (n = stop_kind(r, s)) > 0 && s->left == 0)
 			;
 		if (s->stop && n == -1)
-			return SLOT_ERR;
-		if (s->left > 0)
-			return reg_store(r) == -1 ? SLOT_ERR : SLOT_STUCK;
-		if (s->max != 0 || s->cap != 0)
+			rc = SLOT_ERR;
+		else if (s->left > 0)
+			rc = reg_store(r) == -1 ? SLOT_ERR : SLOT_STUCK;
+		else if (s->max != 0 || s->cap != 0)
 			s->live = (unsigned long)reg_count_live(r, s->type);
+		if (rc != -1)
+			break;
 		if (s->cap != 0 && s->live >= s->cap)
-			return reg_store(r) == -1 ? SLOT_ERR : SLOT_CAP;
-		if (s->max == 0 || s->live < s->max)
-			return SLOT_OK;
+			rc = reg_store(r) == -1 ? SLOT_ERR : SLOT_CAP;
+		else if (s->max == 0 || s->live < s->max)
+			rc = SLOT_OK;
+		if (rc != -1)
+			break;
 
 		/* Wait, without the lock, what -x forgot written first. */
+		watch_holders(&w, r, s);
 		if (reg_store(r) == -1)
-			return SLOT_ERR;
-		if ((left = deadline - now_ns()) <= 0)
-			return SLOT_TIMEOUT;
-		sleep_ns(backoff_next(&b, left));
+			rc = SLOT_ERR;
+		else if ((left = deadline - now_ns()) <= 0)
+			rc = SLOT_TIMEOUT;
+		else
+			watch_wait(&w, r, s, deadline, WATCH_MAX_NS);
+		waited = 1;
 	}
+	watch_drop(&w);
+	if (w.fd[0].fd != -1)
+		close(w.fd[0].fd);
+	free(w.fd);
+	return rc;
 }

@@ -1,6 +1,7 @@
 /* spawn.c - fork, setsid, exec with an error pipe; wait and forward signals. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +10,10 @@
 #include <sys/wait.h>
 
 #include "atomic.h"
+#include "clock.h"
 #include "mark.h"
 #include "msg.h"
+#include "proc.h"
 #include "spawn.h"
 
 /* What the child was doing when it failed, sent with errno on the pipe. */
@@ -137,15 +140,18 @@ spawn_start(const struct spawn_opts *o, int *fd)
 	sigprocmask(SIG_BLOCK, &set, &mask);
 	fflush(NULL);
 
-	if ((pid = fork()) == -1) {
+	pid = fork();
+	if (pid == 0)
+		child(o, p[1], &mask, &chld);
+	if (o->notify != -1)
+		close(o->notifyfd);	/* the command's, and what it starts */
+	if (pid == -1) {
 		fail_sys(PR_SYS, "cannot fork");
 		sigprocmask(SIG_SETMASK, &mask, NULL);
 		sigaction(SIGCHLD, &chld, NULL);
 		close(p[0]), close(p[1]);
 		return -1;
 	}
-	if (pid == 0)
-		child(o, p[1], &mask, &chld);
 	pending = pid;
 	close(p[1]);
 	*fd = p[0];
@@ -186,6 +192,102 @@ spawn_confirm(pid_t pid, int fd, const struct spawn_opts *o)
 		return fail_sys(PR_SYS, "%s: %s", cmd, what[e[0]]);
 	return fail_sys(errno == ENOENT ? PR_NOTFOUND : PR_NOEXEC,
 	    "%s: cannot execute", cmd);
+}
+
+/*
+ * -N N: a pipe for the command to say it is ready on (s6's notification
+ * descriptor).  Its write end becomes the child's descriptor N; its read
+ * end, returned, is for spawn_ready().  Both sit above FD_HIGH, close on
+ * exec, so that no other descriptor of the child is taken by them.
+ */
+int
+spawn_notify(struct spawn_opts *o, int n)
+{
+	int p[2], rd, wr;
+
+	if (pipe(p) == -1)
+		return fail_sys(PR_SYS, "-N: cannot make a pipe");
+	rd = fcntl(p[0], F_DUPFD_CLOEXEC, FD_HIGH);
+	wr = fcntl(p[1], F_DUPFD_CLOEXEC, FD_HIGH);
+	close(p[0]), close(p[1]);
+	if (rd == -1 || wr == -1 || fcntl(rd, F_SETFL, O_NONBLOCK) == -1) {
+		fail_sys(PR_SYS, "-N: cannot make a pipe");
+		if (rd != -1)
+			close(rd);
+		if (wr != -1)
+			close(wr);
+		return -1;
+	}
+	o->notify = n;
+	o->notifyfd = wr;
+	return rd;
+}
+
+/* Whether PID has exited (not collected); *STATUS as a shell says it. */
+static int
+exited(pid_t pid, int *status)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof si);
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1 ||
+	    si.si_pid != pid)
+		return 0;
+	*status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+	return 1;
+}
+
+/* How long a closed descriptor waits for the exit that may have closed it. */
+#define CLOSED_GRACE_NS NS_PER_S
+
+/*
+ * Wait until PID's command writes a newline on its -N descriptor (FD,
+ * from spawn_notify(), closed here): SPAWN_READY; SPAWN_EXITED when the
+ * command exited first (*STATUS: how), SPAWN_CLOSED when every writer
+ * closed it first while the command runs on, SPAWN_LATE at DEADLINE.
+ * What was written before an exit counts.  PID is not collected: its pid,
+ * so its group's id, stays its own.
+ */
+int
+spawn_ready(pid_t pid, int fd, long long deadline, int *status)
+{
+	struct backoff b = { 0 };
+	struct pollfd p[2];
+	long long left, closed = 0, t;
+	char buf[512];
+	ssize_t n;
+	int rc = -1;
+
+	p[0].fd = fd, p[0].events = POLLIN;
+	p[1].fd = pid_watch(pid, NULL), p[1].events = POLLIN;
+	while (rc == -1) {
+		while (closed == 0 && (n = read(fd, buf, sizeof buf)) != -1) {
+			if (n == 0)
+				closed = now_ns();	/* an exit, perhaps */
+			else if (memchr(buf, '\n', (size_t)n) != NULL)
+				rc = SPAWN_READY;
+			if (n == 0 || rc != -1)
+				break;
+		}
+		t = now_ns();
+		left = deadline - t;
+		if (closed != 0 && closed + CLOSED_GRACE_NS - t < left)
+			left = closed + CLOSED_GRACE_NS - t;
+		if (rc != -1)
+			break;
+		if (exited(pid, status))
+			rc = SPAWN_EXITED;
+		else if (left <= 0)
+			rc = t >= deadline ? SPAWN_LATE : SPAWN_CLOSED;
+		else
+			poll(p + (closed != 0), (closed == 0) + (p[1].fd != -1),
+			    ns_to_ms(p[1].fd == -1 ? backoff_next(&b, left) :
+			    left));
+	}
+	if (p[1].fd != -1)
+		close(p[1].fd);
+	close(fd);
+	return rc;
 }
 
 /* spawn_start() and spawn_confirm() at once: the pid, or -1. */

@@ -15,6 +15,7 @@
  * running unrecorded.
  * spawn_wait() forwards those signals to the command's group until the
  * command exits (prspawn -w), reaping every other child meanwhile.
+ * spawn_notify() and spawn_ready() are -N: readiness, the s6 way.
  * args_drop_empty() is prspawn -E.
  */
 #ifndef PRREG_SPAWN_H
@@ -33,7 +34,11 @@ struct spawn_opts {
 	int mark;		/* give the command its marker */
 };
 
+enum spawn_ready { SPAWN_READY, SPAWN_CLOSED, SPAWN_EXITED, SPAWN_LATE };
+
 pid_t spawn(const struct spawn_opts *o);
+int spawn_notify(struct spawn_opts *o, int n);
+int spawn_ready(pid_t pid, int fd, long long deadline, int *status);
 pid_t spawn_start(const struct spawn_opts *o, int *fd);
 int spawn_confirm(pid_t pid, int fd, const struct spawn_opts *o);
 void spawn_keep(int hold);

@@ -201,10 +201,10 @@ WANTWORD='want 1 to 255 of A-Z a-z 0-9 . _ : @ % + = , / -'
 	rec "$D1" - job s1 "$S1" - a >"$REG"
 	run -2 --separate-stderr prlist -l -d
 	[ "$output" = "" ]
-	[ "$stderr" = "prlist: -l and -d exclude each other" ]
+	[ "$stderr" = "prlist: -l and -d: exclude each other (-h for usage)" ]
 	run -2 --separate-stderr prlist -d -s s1 -l
 	[ "$output" = "" ]
-	[ "$stderr" = "prlist: -l and -d exclude each other" ]
+	[ "$stderr" = "prlist: -l and -d: exclude each other (-h for usage)" ]
 }
 
 @test "a zombie is dead: -d shows it, -l does not" {

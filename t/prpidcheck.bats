@@ -51,7 +51,7 @@ stat_token() {
 	while IFS=: read -r args what; do
 		run -2 --separate-stderr prpidcheck $args
 		[ "$output" = "" ]
-		[ "$stderr" = "prpidcheck: $what exclude each other (-h for usage)" ]
+		[ "$stderr" = "prpidcheck: $what: exclude each other (-h for usage)" ]
 	done <<-EOF
 	-f $T/pid $P:PID operands and -f
 	-T $P $P:PID operands and -T

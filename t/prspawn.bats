@@ -9,7 +9,7 @@ load helper
 
 PRSPAWN_USAGE='usage: prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-m MAX] [-W SECS]
                [-C CAP] [-x] [-c] [-u NAME]... [-E] [-o FILE] [-d DIR]
-               [-P PIDFILE] [-p] [-w] [--] COMMAND [ARG...]
+               [-N FD] [-P PIDFILE] [-p] [-w] [--] COMMAND [ARG...]
        prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-p] -A PID'
 bats_require_minimum_version 1.5.0
 
@@ -629,16 +629,16 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	! has_records
 }
 
-@test "-A excludes COMMAND, -m, -W, -C, -x, -u, -E, -P and -w: exit 2" {
+@test "-A excludes COMMAND, -m, -W, -C, -x, -u, -E, -P, -w and -N: exit 2" {
 	start_sleep
-	for o in "-m 2" "-W 1" "-C 2" -x "-u FOO" -E "-P $T/pid" -w; do
+	for o in "-m 2" "-W 1" "-C 2" -x "-u FOO" -E "-P $T/pid" -w "-N 3"; do
 		run --separate-stderr prspawn $o -A "$P"
 		[ "$status" -eq 2 ]
-		[ "$stderr" = "prspawn: -A and ${o%% *} exclude each other (-h for usage)" ]
+		[ "$stderr" = "prspawn: -A and ${o%% *}: exclude each other (-h for usage)" ]
 	done
 	run --separate-stderr prspawn -A "$P" -- sleep 1000
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "prspawn: -A takes no COMMAND (-h for usage)" ]
+	[ "$stderr" = "prspawn: -A: takes no COMMAND: it records a running PID (-h for usage)" ]
 	[ ! -e "$REG" ]
 	[ ! -e "$T/pid" ]
 }

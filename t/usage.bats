@@ -140,9 +140,9 @@ all_right() {
 		man_opts "$t" >"$T/m"
 		comm -23 "$T/h" "$T/m" | sed "s/^/$t: in -h, not in $t(1) SYNOPSIS: -/" >>"$T/wrong"
 		comm -13 "$T/h" "$T/m" | sed "s/^/$t: in $t(1) SYNOPSIS, not in -h: -/" >>"$T/wrong"
-		# The page says how to get the usage.
-		man_fl "$t" | grep -qx h ||
-		    echo "$t: $t(1) SYNOPSIS has no -h" >>"$T/wrong"
+		# The page says how to get the usage, among its options.
+		grep -qx '\.It Fl h' "$MAN/$t.1" ||
+		    echo "$t: $t(1) does not list -h" >>"$T/wrong"
 	done
 	all_right
 }
