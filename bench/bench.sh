@@ -29,7 +29,7 @@ if [ -z "${PRREG_BENCH_NS:-}" ]; then
 	PRREG_BENCH_NS=none
 fi
 
-for t in prspawn prlist prprune prreap prpidcheck; do
+for t in prspawn prlist prprune prreap prpidcheck prwait; do
 	[ -x "$bin/$t" ] || { echo "bench: $bin/$t: not built" >&2; exit 2; }
 done
 T=$(mktemp -d /tmp/prreg-bench.XXXXXX)
@@ -211,6 +211,8 @@ rss listl.100000 "" prlist -r "$T/reg.100000" -l
 rss prune.100000 "cp $T/reg.100000 $R" prprune -r "$R"
 rss reapin.100000 "sh $T/victim.sh $R $T/reg.100000" prreap -r "$R" -i victim
 
+. "$(dirname "$0")/wait.sh"
+
 # --- the table ------------------------------------------------------------
 ms() { awk -v s="$1" 'BEGIN { printf "%.3f", s * 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -256,6 +258,14 @@ row "prreap, a zombie's record" 1 reapzombie
 for n in 1000 10000 100000; do
 	row "prreap -i, 1 of N records" $n reapin.$n
 done
+if [ -n "$STATLOOP" ]; then
+	row "C loop: /proc/PID/stat each" $MANY statloop
+	row "prlist -l, distinct live pids" $MANY listl.many \
+	    "the C loop" statloop
+fi
+row "prlist -l, 1 dead leader" 1 scan.dead1 "1 live leader" scan.live1
+row "prreap, 50 in its group" 51 reapgrp50
+[ -z "$CG" ] || row "prreap -c record, 50 members" 51 reapcg50
 row "sh -c 'prpidcheck PID'" - pidcheck "sh -c 'kill -0 PID'" kill0
 row "cat (100000 records)" 100000 cat.100000
 [ -x /usr/bin/time ] ||
@@ -302,4 +312,25 @@ target "prlist 10000 within 4x cat" \
 target "prreap of one cooperative group under 10 ms" \
     "$(awk -v s="${M[reap.1]}" 'BEGIN { print s < 0.010 }')" \
     "$(ms "${M[reap.1]}") ms"
+echo "waiting: $WAITERS prspawn -m 2 -- sleep $WSECS on 2000 records:" \
+    "$WAIT_CPU s of CPU; $WAITERS flock waiters: $WAIT_FLOCK s"
+echo "wake: a holder's exit to the next command's start, median of 20:" \
+    "$WAKE ms; a shell running the two in turn: $WAKE0 ms"
+echo "marker scan at $NPROC processes: $(awk -v a="${M[scan.dead1]}" \
+    -v b="${M[scan.live1]}" 'BEGIN { printf "%.3f", (a - b) * 1000 }') ms" \
+    "(prlist -l of a dead leader's record less a live one's)"
+target "$WAITERS waiters under 0.5 s of CPU above flock's" \
+    "$(awk -v a="$WAIT_CPU" -v b="$WAIT_FLOCK" 'BEGIN { print a - b < 0.5 }')" \
+    "$WAIT_CPU s vs $WAIT_FLOCK s"
+target "wake latency median under 5 ms" \
+    "$(awk -v w="$WAKE" 'BEGIN { print w < 5 }')" "$WAKE ms"
+if [ -n "$STATLOOP" ]; then
+	line=$(awk -v l="${M[listl.many]}" -v p="${M[list.many]}" \
+	    -v c="${M[statloop]}" -v c0="${M[statloop0]}" -v n="$MANY" 'BEGIN {
+		a = (l - p) / n * 1e6; b = (c - c0) / n * 1e6
+		printf "%d %.2f us a record vs %.2f us: x%.2f", a <= 1.5 * b,
+		    a, b, a / b }')
+	target "prlist -l per record within 1.5x of reading /proc/PID/stat" \
+	    "${line%% *}" "${line#* }"
+fi
 echo "bench: $missed target(s) missed"

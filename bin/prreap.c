@@ -25,7 +25,7 @@
  */
 static void
 select_records(struct reg *reg, const struct sel *sel, struct picked *p,
-    int verbose)
+    int verbose, int dry)
 {
 	size_t i;
 
@@ -33,8 +33,9 @@ select_records(struct reg *reg, const struct sel *sel, struct picked *p,
 		die_failed();
 	for (i = 0; i < p->n; i++)
 		if (verbose && p->rec[i].gone)
-			warnx_("%s: %s, forgotten without a signal",
-			    p->rec[i].f[F_ID], live_name(p->state[i]));
+			warnx_("%s: %s, %s without a signal",
+			    p->rec[i].f[F_ID], live_name(p->state[i]),
+			    dry ? "would be forgotten" : "forgotten");
 }
 
 /*
@@ -107,7 +108,7 @@ main(int argc, char *argv[])
 	reg.warned = !dry;	/* bad lines: said by reg_store() as moved */
 	if (reg_load(&reg) == -1)
 		die_failed();
-	select_records(&reg, &sel, &p, o.verbose);
+	select_records(&reg, &sel, &p, o.verbose, dry);
 
 	if (dry) {
 		/* -n: what would be signalled, and nothing done. */

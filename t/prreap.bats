@@ -538,3 +538,19 @@ prreap: pg1: refusing to signal: pid or process group 0 or 1" ]
               [-T SECS] [-K SECS] [-n] [-v]" ]
 	[ "$stderr" = "" ]
 }
+
+@test "-v: a dead record is said forgotten without a signal; with -n, that it would be, and it stays" {
+	dead_pid
+	{ header; rec "$D" - job s1 "$S1" 1 d; } >"$REG"
+	before=$(fstate "$REG")
+	run --separate-stderr prreap -n -v -i d
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prreap: d: dead, would be forgotten without a signal" ]
+	[ "$(fstate "$REG")" = "$before" ]
+	run --separate-stderr prreap -v -i d
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(rec "$D" - job s1 "$S1" 1 d)" ]
+	[ "$stderr" = "prreap: d: dead, forgotten without a signal" ]
+	[ "$(reg_lines)" = "" ]
+}
