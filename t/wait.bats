@@ -10,6 +10,13 @@
 load helper
 bats_require_minimum_version 1.5.0
 
+# What a failed test left running is in the registry: stopped through it
+# (token-checked), then the usual teardown.
+teardown() {
+	[ -f "$REG" ] && prlist | prreap -S KILL -T 2 -K 1 >/dev/null 2>&1
+	prreg_teardown
+}
+
 # holder NAME [ARG...]: prspawn ARG... of a shell that ends once $T/go.NAME
 # exists; its pid in H.
 holder() {
