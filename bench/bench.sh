@@ -263,7 +263,7 @@ if [ -n "$STATLOOP" ]; then
 	row "prlist -l, distinct live pids" $MANY listl.many \
 	    "the C loop" statloop
 fi
-row "prlist -l, 1 dead leader" 1 scan.dead1 "1 live leader" scan.live1
+row "prlist -d, 1 dead leader" 1 scan.dead1 "-l, 1 live leader" scan.live1
 row "prreap, 50 in its group" 51 reapgrp50
 [ -z "$CG" ] || row "prreap -c record, 50 members" 51 reapcg50
 row "sh -c 'prpidcheck PID'" - pidcheck "sh -c 'kill -0 PID'" kill0
@@ -318,7 +318,7 @@ echo "wake: a holder's exit to the next command's start, median of 20:" \
     "$WAKE ms; a shell running the two in turn: $WAKE0 ms"
 echo "marker scan at $NPROC processes: $(awk -v a="${M[scan.dead1]}" \
     -v b="${M[scan.live1]}" 'BEGIN { printf "%.3f", (a - b) * 1000 }') ms" \
-    "(prlist -l of a dead leader's record less a live one's)"
+    "(prlist -d of a dead leader's record less -l of a live one's)"
 target "$WAITERS waiters under 0.5 s of CPU above flock's" \
     "$(awk -v a="$WAIT_CPU" -v b="$WAIT_FLOCK" 'BEGIN { print a - b < 0.5 }')" \
     "$WAIT_CPU s vs $WAIT_FLOCK s"
