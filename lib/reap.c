@@ -312,9 +312,9 @@ static int
 group_signal(struct target *t, int sig)
 {
 	const struct rec *r = t->r;
-	struct member *m = &t->m[0];
+	struct member *m = t->m;	/* m[0]: the recorded pid, if lead */
 
-	if (!t->lead || m->exited || r->pgid == 0)
+	if (!t->lead || m == NULL || m->exited || r->pgid == 0)
 		return 0;
 	if (m->fd != -1 && r->pgid == r->pid) {
 		if (pfd_signal(m->fd, sig, 1) == 0)

@@ -232,3 +232,18 @@ field() {
 
 # A TAB, for expected output.
 TAB=$'\t'
+
+# noproc CMD...: CMD in a mount namespace of its own where /proc is not
+# mounted.
+noproc() {
+	unshare -m sh -c 'umount -l /proc && exec "$@"' sh "$@"
+}
+
+# need_proc_for_sanitizers: skip where the tools are built with ASan
+# (make check SANITIZE=1): it reads its options from /proc/self/environ
+# and its leak check needs /proc, so without /proc it fails every tool.
+need_proc_for_sanitizers() {
+	if grep -qa __asan_init "$bindir/prpidcheck"; then
+		skip "built with ASan, which cannot run without /proc"
+	fi
+}

@@ -39,11 +39,6 @@ has() {
 	[ "$(cat "$T/out")" = "$(printf '%s\n' "$@")" ]
 }
 
-# noproc CMD...: CMD in a mount namespace of its own where /proc is not
-# mounted (as in t/stranger.bats).
-noproc() {
-	unshare -m sh -c 'umount -l /proc && exec "$@"' sh "$@"
-}
 
 # unknown_token: a token prwait cannot check for a live process of ours,
 # in $UT, and how to run a command so that it cannot, in $WRAP: built
@@ -55,6 +50,7 @@ unknown_token() {
 		return
 	fi
 	need_root
+	need_proc_for_sanitizers
 	noproc true 2>/dev/null || skip "cannot unmount /proc in a mount namespace"
 	UT=$(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20) WRAP=noproc
 }

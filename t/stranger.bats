@@ -11,12 +11,10 @@ bats_require_minimum_version 1.5.0
 
 # noproc CMD...: CMD in a mount namespace of its own where /proc is not
 # mounted (the rest of the machine keeps its /proc).
-noproc() {
-	unshare -m sh -c 'umount -l /proc && exec "$@"' sh "$@"
-}
 
 need_noproc() {
 	need_root
+	need_proc_for_sanitizers
 	noprocfs && skip "the no-procfs build does not read /proc anyway"
 	noproc true 2>/dev/null || skip "cannot unmount /proc in a mount namespace"
 }

@@ -47,6 +47,8 @@ eventually() {
 
 need_strace() {
 	command -v strace >/dev/null || skip "no strace here"
+	# LeakSanitizer does not work under ptrace (make check SANITIZE=1).
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 }
 
 # --- -m: waiting in the kernel ------------------------------------------
