@@ -151,10 +151,11 @@ ended() {
 	wait "$1" || ST=$?
 }
 
-# until_true CMD...: wait (at most 10 s, for setting up) until CMD holds.
+# until_true CMD...: wait (at most UNTIL_SECS, default 10 s, for setting
+# up) until CMD holds.
 until_true() {
 	local i
-	for i in $(seq 1000); do
+	for i in $(seq $((${UNTIL_SECS:-10} * 100))); do
 		"$@" && return 0
 		sleep 0.01
 	done

@@ -33,18 +33,6 @@ looks() {
 	grep -c "openat([0-9]*, \"registry\"," "$1" || true
 }
 
-# eventually CMD...: until_true with room for a loaded machine (60 s): 8
-# polling waiters of the portable path each run ps(1) at every look.
-eventually() {
-	local i
-	for i in $(seq 6000); do
-		"$@" && return 0
-		sleep 0.01
-	done
-	echo "never true: $*" >&2
-	return 1
-}
-
 need_strace() {
 	command -v strace >/dev/null || skip "no strace here"
 	# LeakSanitizer does not work under ptrace (make check SANITIZE=1).
@@ -106,14 +94,15 @@ need_strace() {
 	# Let the holders and then each started waiter end, one at a time.
 	touch "$T/go.h1" "$T/go.h2"
 	for round in $(seq 8); do
-		eventually test "$(prlist -t job -l -o id | grep -c '^w')" -ge 1 || {
+		# Room for a loaded machine: 8 waiters look at once.
+		UNTIL_SECS=60 until_true test "$(prlist -t job -l -o id | grep -c '^w')" -ge 1 || {
 			prlist -o id,pid,state; cat "$T/errs"; false; }
 		n=$(prlist -t job -l -o id | wc -l)
 		[ "$n" -le 2 ]
 		id=$(prlist -t job -l -o id | grep '^w' | head -n 1)
 		track -g "$(prlist -i "$id" -o pid)"
 		touch "$T/go.$id"
-		eventually test "$(prlist -i "$id" -o state)" != live || {
+		UNTIL_SECS=60 until_true test "$(prlist -i "$id" -o state)" != live || {
 			prlist -o id,pid,state
 			ps -o pid,pgid,stat,comm -g "$(prlist -i "$id" -o pid)"
 			false; }
