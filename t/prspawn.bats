@@ -570,7 +570,7 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	setsid sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
 	P=$!
 	track "$P"
-	until_true test "$(ps -o pgid= -p "$P" | tr -d ' ')" = "$P"
+	until_true eval '[ "$(ps -o pgid= -p "$P" | tr -d " ")" = "$P" ]'
 	TOK=$(prpidcheck -T "$P")
 	run --separate-stderr prspawn -A "$P" -t adopted -s 7 -p
 	[ "$status" -eq 0 ]

@@ -191,12 +191,12 @@ EOS
 	track -g "$G"
 	track "$M"
 	[ "$(ps -o pgid= -p "$M" | tr -d ' ')" = "$G" ]
-	until_true test "$(ps -o comm= -p "$ZP")" = sleep
+	until_true eval '[ "$(ps -o comm= -p "$ZP")" = sleep ]'
 	GTOK=$(prpidcheck -T "$G")
 	line=$(rec "$G" "$G" job s1 "$S1" "$GTOK" g)
 	{ header; echo "$line"; } >"$REG"
 	touch "$T/lead.go"
-	until_true test "$(ps -o stat= -p "$G" | cut -c1)" = Z
+	until_true eval '[ "$(ps -o stat= -p "$G" | cut -c1)" = Z ]'
 
 	run --separate-stderr prwait -T 0.3 -i g
 	[ "$status" -eq 1 ]

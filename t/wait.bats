@@ -95,14 +95,16 @@ need_strace() {
 	touch "$T/go.h1" "$T/go.h2"
 	for round in $(seq 8); do
 		# Room for a loaded machine: 8 waiters look at once.
-		UNTIL_SECS=60 until_true test "$(prlist -t job -l -o id | grep -c '^w')" -ge 1 || {
+		UNTIL_SECS=60 until_true eval \
+		    '[ "$(prlist -t job -l -o id | grep -c "^w")" -ge 1 ]' || {
 			prlist -o id,pid,state; cat "$T/errs"; false; }
 		n=$(prlist -t job -l -o id | wc -l)
 		[ "$n" -le 2 ]
 		id=$(prlist -t job -l -o id | grep '^w' | head -n 1)
 		track -g "$(prlist -i "$id" -o pid)"
 		touch "$T/go.$id"
-		UNTIL_SECS=60 until_true test "$(prlist -i "$id" -o state)" != live || {
+		UNTIL_SECS=60 until_true eval \
+		    '[ "$(prlist -i "$id" -o state)" != live ]' || {
 			prlist -o id,pid,state
 			ps -o pid,pgid,stat,comm -g "$(prlist -i "$id" -o pid)"
 			false; }
