@@ -60,7 +60,7 @@ rec_forget_cgroup(const struct rec *r)
  * recorded pid LEADER is not looked at (pid_live() said what it is).
  */
 static pid_t
-any_live(const struct scan *s, pid_t leader, pid_t pgrp, const char *mark)
+any_live(struct scan *s, pid_t leader, pid_t pgrp, const char *mark)
 {
 	struct pent **run;
 	size_t i, n = mark != NULL ? scan_marked(s, mark, &run) :

@@ -167,6 +167,64 @@ proc_token_fd(int fd, pid_t pid, char token[TOKEN_MAX + 1])
 	return fd == -1 || pfd_exited(fd) == 0 || ps.state == 'Z';
 }
 
+/*
+ * PID's token now in the form of LIKE: its pidfs inode when LIKE is of
+ * that form, else its start time.  0 when it cannot be had.
+ */
+int
+proc_token_like(pid_t pid, const char *like, char token[TOKEN_MAX + 1])
+{
+	struct pstat ps;
+	int fd, ok;
+
+	if (token_is_pidfs(like)) {
+		if ((fd = pfd_open(pid)) == -1)
+			return 0;
+		ok = pfd_token(fd, token);
+		close(fd);
+		return ok;
+	}
+	if (!proc_stat(pid, &ps))
+		return 0;
+	strcpy(token, ps.token);
+	return 1;
+}
+
+/* The number of a token of either form, as digits: NULL when not one. */
+static const char *
+token_digits(const char *t, size_t *len)
+{
+	size_t n;
+
+	if (token_is_pidfs(t))
+		t += sizeof PIDFS_PREFIX - 1;
+	while (*t == '0' && t[1] != '\0')
+		t++;
+	for (n = 0; t[n] >= '0' && t[n] <= '9'; n++)
+		;
+	*len = n;
+	return n > 0 && t[n] == '\0' ? t : NULL;
+}
+
+/*
+ * 1 when the start token A names a start before the one B names: both of
+ * one form (pidfs inodes are given in the order processes are made;
+ * start times are clock ticks after boot) and A's number the smaller.
+ * 0 when not, or when that cannot be told.
+ */
+int
+token_before(const char *a, const char *b)
+{
+	const char *x, *y;
+	size_t lx, ly;
+
+	if (a == NULL || b == NULL || token_is_pidfs(a) != token_is_pidfs(b) ||
+	    (x = token_digits(a, &lx)) == NULL ||
+	    (y = token_digits(b, &ly)) == NULL)
+		return 0;
+	return lx != ly ? lx < ly : strncmp(x, y, lx) < 0;
+}
+
 /* PID's token now; 0 when there is none to be had (gone, no /proc). */
 int
 proc_token(pid_t pid, char token[TOKEN_MAX + 1])

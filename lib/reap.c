@@ -253,7 +253,7 @@ gather_cgroup(struct target *t)
  * S serves all targets.
  */
 static void
-gather(struct target *t, const struct scan *s)
+gather(struct target *t, struct scan *s)
 {
 	struct pent **run;
 	size_t i, n;
@@ -268,9 +268,9 @@ gather(struct target *t, const struct scan *s)
 			if (!run[i]->zombie)
 				adopt(t, run[i]->pid, BY_GROUP);
 	/* A child of ours (a subreaper's orphan) cannot be a stranger. */
-	for (i = 0; t->children && s->done && i < s->n; i++)
-		if (s->p[i].ppid == getpid() && !s->p[i].zombie)
-			adopt(t, s->p[i].pid, BY_CHILD);
+	for (i = 0, n = t->children ? scan_children(s, getpid(), &run) : 0;
+	    i < n; i++)
+		adopt(t, run[i]->pid, BY_CHILD);
 }
 
 /*

@@ -1,4 +1,4 @@
-/* scan.c - every process once: pid, group, zombie, marker. */
+/* scan.c - every process once: its pid, then what each question needs. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,13 +8,29 @@
 #include <unistd.h>
 
 #include "msg.h"
+#include "pidfd.h"
 #include "proc.h"
 #include "scan.h"
 #include "sysread.h"
 
+/* What was read of a process (pent.have), and which indexes are made. */
+enum { HAVE_PGRP = 1, HAVE_SID = 2, HAVE_STAT = 4, HAVE_MARK = 8 };
+enum { BY_PGRP = 1, BY_SID = 2 };
+
+/*
+ * A session: its run in bysid, and the token of the process that made
+ * it (pid SID), in each form once it was asked for: [0] the start time,
+ * [1] the pidfs inode; got: 0 not asked yet, 1 read, -1 none (gone).
+ */
+struct sess {
+	pid_t sid;
+	size_t first, n;
+	int got[2];
+	char tok[2][TOKEN_MAX + 1];
+};
+
 static int
-add(struct scan *s, size_t *cap, pid_t pid, pid_t ppid, pid_t pgrp,
-    int zombie)
+add(struct scan *s, size_t *cap, pid_t pid)
 {
 	struct pent *p;
 
@@ -25,18 +41,18 @@ add(struct scan *s, size_t *cap, pid_t pid, pid_t ppid, pid_t pgrp,
 		s->p = p;
 	}
 	p = &s->p[s->n++];
-	p->pid = pid, p->ppid = ppid, p->pgrp = pgrp, p->zombie = zombie;
-	p->mark[0] = '\0';
+	memset(p, 0, sizeof *p);
+	p->pid = pid;
 	return 0;
 }
 
 #ifndef PRREG_NO_PROCFS
 
+/* The pids in /proc; what else a question needs is read when it asks. */
 static int
-walk(struct scan *s, int env)
+walk(struct scan *s)
 {
 	struct dirent *de;
-	struct pstat ps;
 	size_t cap = 0;
 	pid_t pid, self = getpid();
 	DIR *d;
@@ -49,26 +65,21 @@ walk(struct scan *s, int env)
 		return -1;
 	}
 	rewinddir(d);
-	while ((de = readdir(d)) != NULL) {
-		if (!pid_parse(de->d_name, strlen(de->d_name), &pid) ||
-		    pid == self || !proc_stat(pid, &ps))
-			continue;
-		if (add(s, &cap, pid, ps.ppid, ps.pgrp, ps.state == 'Z' &&
-		    ps.threads <= 1) == -1) {
+	while ((de = readdir(d)) != NULL)
+		if (pid_parse(de->d_name, strlen(de->d_name), &pid) &&
+		    pid != self && add(s, &cap, pid) == -1) {
 			closedir(d);
 			return -1;
 		}
-		if (env && !s->p[s->n - 1].zombie)
-			mark_read(pid, s->p[s->n - 1].mark);
-	}
 	closedir(d);
 	return 0;
 }
 
 #else
 
+/* Everything ps says, at once; there is no marker to be read. */
 static int
-walk(struct scan *s, int env)
+walk(struct scan *s)
 {
 	char *const argv[] = { "ps", "-A", "-o", "pid=", "-o", "ppid=", "-o",
 	    "pgid=", "-o", "stat=", NULL };
@@ -78,27 +89,43 @@ walk(struct scan *s, int env)
 	long pid, pp, pg;
 	int used;
 
-	(void)env;
 	if (run_read(argv, buf, sizeof buf) <= 0)
 		return -1;
 	for (p = buf; sscanf(p, " %ld %ld %ld %7s%n", &pid, &pp, &pg, stat,
 	    &used) == 4; p += strcspn(p, "\n")) {
 		p += used;
-		if ((pid_t)pid != getpid() && add(s, &cap, (pid_t)pid,
-		    (pid_t)pp, (pid_t)pg, stat[0] == 'Z' &&
-		    strchr(stat, 'l') == NULL) == -1)
+		if ((pid_t)pid == getpid())
+			continue;
+		if (add(s, &cap, (pid_t)pid) == -1)
 			return -1;
+		s->p[s->n - 1].ppid = (pid_t)pp;
+		s->p[s->n - 1].pgrp = (pid_t)pg;
+		s->p[s->n - 1].zombie = stat[0] == 'Z' &&
+		    strchr(stat, 'l') == NULL;
+		s->p[s->n - 1].have = HAVE_PGRP | HAVE_STAT;
 	}
 	return 0;
 }
 
 #endif
 
-static int
-by_mark(const void *a, const void *b)
+/* P's parent, group and state from /proc/PID/stat; gone: a zombie. */
+static void
+need_stat(struct pent *p)
 {
-	return strcmp((*(struct pent *const *)a)->mark,
-	    (*(struct pent *const *)b)->mark);
+	struct pstat ps;
+
+	if (p->have & HAVE_STAT)
+		return;
+	p->have |= HAVE_STAT;
+	if (!proc_stat(p->pid, &ps)) {
+		p->zombie = 1;
+		return;
+	}
+	p->ppid = ps.ppid;
+	if (!(p->have & HAVE_PGRP))
+		p->pgrp = ps.pgrp, p->have |= HAVE_PGRP;
+	p->zombie = ps.state == 'Z' && ps.threads <= 1;
 }
 
 static int
@@ -110,8 +137,91 @@ by_pgrp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static int
+by_sid(const void *a, const void *b)
+{
+	pid_t x = (*(struct pent *const *)a)->sid;
+	pid_t y = (*(struct pent *const *)b)->sid;
+
+	return (x > y) - (x < y);
+}
+
+/* Every process's group (getpgid: 0 when it is gone), indexed. */
+static void
+need_pgrp(struct scan *s)
+{
+	pid_t g;
+	size_t i;
+
+	if (s->sorted & BY_PGRP)
+		return;
+	for (i = 0; i < s->n; i++) {
+		struct pent *p = &s->p[i];
+
+		if (p->have & HAVE_PGRP)
+			continue;
+		p->have |= HAVE_PGRP;
+		if ((g = getpgid(p->pid)) == -1)
+			p->zombie = 1, p->have |= HAVE_STAT;
+		else
+			p->pgrp = g;
+	}
+	qsort(s->bypgrp, s->n, sizeof *s->bypgrp, by_pgrp);
+	s->sorted |= BY_PGRP;
+}
+
 /*
- * Look at every process (with ENV, at its marker too) and index them.
+ * Every process's session (getsid: 0 when it cannot be told, a session
+ * outside our PID namespace), indexed, and the sessions listed.  Without
+ * memory for the list, there is none: every process is looked at.
+ */
+static void
+need_sid(struct scan *s)
+{
+	pid_t g;
+	size_t i;
+
+	if (s->sorted & BY_SID)
+		return;
+	s->sorted |= BY_SID;
+	for (i = 0; i < s->n; i++) {
+		struct pent *p = &s->p[i];
+
+		if (!(p->have & HAVE_SID))
+			p->sid = (g = getsid(p->pid)) > 0 ? g : 0;
+		p->have |= HAVE_SID;
+	}
+	qsort(s->bysid, s->n, sizeof *s->bysid, by_sid);
+	if ((s->ss = calloc(s->n + 1, sizeof *s->ss)) == NULL)
+		return;
+	for (i = 0; i < s->n; i++) {
+		if (i == 0 || s->bysid[i]->sid != s->bysid[i - 1]->sid) {
+			s->ss[s->nss].sid = s->bysid[i]->sid;
+			s->ss[s->nss++].first = i;
+		}
+		s->ss[s->nss - 1].n++;
+	}
+}
+
+/*
+ * Whether session SS can hold the marker of LEAD's start TOKEN: unless
+ * it is LEAD's own, its maker lives and started before LEAD (scan.h).
+ */
+static int
+may_hold(struct sess *ss, pid_t lead, const char *token)
+{
+	int form = token_is_pidfs(token);
+
+	if (ss->sid <= 0 || ss->sid == lead)
+		return 1;
+	if (ss->got[form] == 0)
+		ss->got[form] = proc_token_like(ss->sid, token,
+		    ss->tok[form]) ? 1 : -1;
+	return !(ss->got[form] == 1 && token_before(ss->tok[form], token));
+}
+
+/*
+ * Look at every process (with ENV, markers may be asked for): list them.
  * -1 when the process table cannot be read, with a failure kept.
  */
 int
@@ -120,17 +230,20 @@ scan_run(struct scan *s, int env)
 	size_t i;
 
 	scan_free(s);
-	if (walk(s, env) == -1 ||
-	    (s->bymark = malloc((s->n + 1) * sizeof *s->bymark)) == NULL ||
-	    (s->bypgrp = malloc((s->n + 1) * sizeof *s->bypgrp)) == NULL) {
+	if (walk(s) == -1 ||
+	    (s->bypgrp = malloc((s->n + 1) * sizeof *s->bypgrp)) == NULL ||
+	    (s->bysid = malloc((s->n + 1) * sizeof *s->bysid)) == NULL ||
+	    (s->hits = malloc((s->n + 1) * sizeof *s->hits)) == NULL) {
 		scan_free(s);
 		return fail_sys(PR_SYS, "cannot read the process table");
 	}
 	for (i = 0; i < s->n; i++)
-		s->bymark[i] = s->bypgrp[i] = &s->p[i];
-	qsort(s->bymark, s->n, sizeof *s->bymark, by_mark);
-	qsort(s->bypgrp, s->n, sizeof *s->bypgrp, by_pgrp);
+		s->bypgrp[i] = s->bysid[i] = &s->p[i];
+#ifndef PRREG_NO_PROCFS
 	s->env = env;
+#else
+	(void)env;
+#endif
 	s->done = 1;
 	return 0;
 }
@@ -138,47 +251,85 @@ scan_run(struct scan *s, int env)
 void
 scan_free(struct scan *s)
 {
-	free(s->p), free(s->bymark), free(s->bypgrp);
+	free(s->p), free(s->bypgrp), free(s->bysid), free(s->hits);
+	free(s->ss);
 	memset(s, 0, sizeof *s);
 }
 
-/* The run of IDX (sorted by CMP) equal to KEY: its length, *FIRST. */
-static size_t
-run_of(struct pent **idx, size_t n, const struct pent *key,
-    int (*cmp)(const void *, const void *), struct pent ***first)
+/* The processes of group PGRP, zombies among them (each says so). */
+size_t
+scan_group(struct scan *s, pid_t pgrp, struct pent ***first)
 {
-	size_t lo = 0, hi = n, end;
+	size_t lo = 0, hi = s->n, end;
 
+	need_pgrp(s);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (cmp(&idx[mid], &key) < 0)
+		if (s->bypgrp[mid]->pgrp < pgrp)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (end = lo; end < n && cmp(&idx[end], &key) == 0; end++)
-		;
-	*first = idx + lo;
+	for (end = lo; end < s->n && s->bypgrp[end]->pgrp == pgrp; end++)
+		need_stat(s->bypgrp[end]);
+	*first = s->bypgrp + lo;
 	return end - lo;
 }
 
-/* The processes of group PGRP, zombies among them. */
+/*
+ * The processes that carry MARK ("PID:TOKEN", mark.h): each environment
+ * read once a scan, and only in the sessions that may hold it.  Valid
+ * until the next scan_marked() or scan_children().
+ */
 size_t
-scan_group(const struct scan *s, pid_t pgrp, struct pent ***first)
+scan_marked(struct scan *s, const char *mark, struct pent ***first)
 {
-	struct pent key;
+	struct sess all, *ss;
+	const char *token = strchr(mark, ':');
+	size_t k, j, nss, hits = 0;
+	pid_t lead = 0;
 
-	key.pgrp = pgrp;
-	return run_of(s->bypgrp, s->n, &key, by_pgrp, first);
+	*first = s->hits;
+	if (!s->done || !s->env)
+		return 0;
+	if (token == NULL || !pid_parse(mark, (size_t)(token - mark), &lead))
+		token = "-";	/* no session is proven not to hold it */
+	else
+		token++;
+	need_sid(s);
+	memset(&all, 0, sizeof all);
+	all.n = s->n;
+	ss = s->ss != NULL ? s->ss : &all;
+	nss = s->ss != NULL ? s->nss : 1;
+	for (k = 0; k < nss; k++) {
+		if (ss != &all && !may_hold(&ss[k], lead, token))
+			continue;
+		for (j = ss[k].first; j < ss[k].first + ss[k].n; j++) {
+			struct pent *p = s->bysid[j];
+
+			if (!(p->have & HAVE_MARK) && !mark_read(p->pid,
+			    p->mark))
+				p->mark[0] = '\0';
+			p->have |= HAVE_MARK;
+			if (strcmp(p->mark, mark) == 0)
+				s->hits[hits++] = p;
+		}
+	}
+	return hits;
 }
 
-/* The processes that carry MARK. */
+/* The processes whose parent is PPID, zombies left out. */
 size_t
-scan_marked(const struct scan *s, const char *mark, struct pent ***first)
+scan_children(struct scan *s, pid_t ppid, struct pent ***first)
 {
-	struct pent key;
+	size_t i, hits = 0;
 
-	snprintf(key.mark, sizeof key.mark, "%s", mark);
-	return run_of(s->bymark, s->n, &key, by_mark, first);
+	for (i = 0; s->done && i < s->n; i++) {
+		need_stat(&s->p[i]);
+		if (s->p[i].ppid == ppid && !s->p[i].zombie)
+			s->hits[hits++] = &s->p[i];
+	}
+	*first = s->hits;
+	return hits;
 }

@@ -1,13 +1,23 @@
 /*
  * scan.h - one look at every process of the system, for what a record's
- * pid alone does not show: the members of its process group and the
- * processes that carry its marker (mark.h).  One scan serves every
- * record of a tool's run; lookups are by binary search.
+ * pid alone does not show: the members of its process group, the
+ * processes that carry its marker (mark.h), the children of a
+ * subreaper.  One scan serves every record of a tool's run.
  *
- * On Linux it reads /proc/PID/stat (and, with ENV, /proc/PID/environ) of
- * each process; built with -DPRREG_NO_PROCFS it asks ps -A, and knows no
- * markers.  What it says is a hint, true when it was read: a process is
- * taken as a record's only through a pidfd checked again (reap.c).
+ * On Linux a scan lists the pids in /proc, and reads of each only what
+ * a question needs, once: its group (getpgid), its session (getsid),
+ * its /proc/PID/stat, its /proc/PID/environ.  A marker is looked for
+ * only in the sessions that can hold one: prspawn's command leads a
+ * session of its own (setsid) before it gets its marker, and a session
+ * is made by a process that leaves its own (setsid) and named by its
+ * pid, which is never reused while the session lives.  So a process
+ * that carries a marker is in the session of the marked process, or in
+ * one made by a process started after it: a session whose maker lives
+ * and started before the marked process holds none (scan.c).  Built
+ * with -DPRREG_NO_PROCFS it asks ps -A, and knows no markers.
+ *
+ * What it says is a hint, true when it was read: a process is taken as
+ * a record's only through a pidfd checked again (reap.c).
  */
 #ifndef PRREG_SCAN_H
 #define PRREG_SCAN_H
@@ -18,23 +28,29 @@
 #include "mark.h"
 
 struct pent {
-	pid_t pid, ppid, pgrp;
-	int zombie;
+	pid_t pid, ppid, pgrp, sid;
+	int zombie;		/* or gone: nothing of it counts */
+	unsigned have;		/* what was read of it (scan.c) */
 	char mark[MARK_MAX];	/* "" when it carries none */
 };
+
+struct sess;
 
 struct scan {
 	struct pent *p;
 	size_t n;
-	struct pent **bymark, **bypgrp;
-	int env;		/* markers were read */
+	struct pent **bypgrp, **bysid, **hits;
+	struct sess *ss;	/* the sessions, in the order of bysid */
+	size_t nss;
+	unsigned sorted;	/* which indexes are made (scan.c) */
+	int env;		/* markers may be looked for */
 	int done;		/* scanned (0: not yet, or it failed) */
 };
 
 int scan_run(struct scan *s, int env);
 void scan_free(struct scan *s);
-size_t scan_group(const struct scan *s, pid_t pgrp, struct pent ***first);
-size_t scan_marked(const struct scan *s, const char *mark,
-    struct pent ***first);
+size_t scan_group(struct scan *s, pid_t pgrp, struct pent ***first);
+size_t scan_marked(struct scan *s, const char *mark, struct pent ***first);
+size_t scan_children(struct scan *s, pid_t ppid, struct pent ***first);
 
 #endif

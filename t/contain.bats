@@ -307,6 +307,81 @@ matrix() {
 	until_true gone "$C"
 }
 
+# --- the marker: looked for only in the sessions that can hold it ---------------
+
+# ticks PID: PID's start time in clock ticks, the older token form.
+ticks() {
+	sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20
+}
+
+# as_ticks: the registry's record r with its token in the older form.
+as_ticks() {
+	local line
+	line=$(reg_lines | awk -F '\t' -v OFS='\t' -v t="$(ticks "$P")" \
+	    '$7 == "r" { $6 = t } { print }')
+	{ header; echo "$line"; } >"$REG"
+}
+
+# forged FORM: a process that started before record r, in a session of
+# its own, takes on r's marker (with r's token in FORM); r's leader ends.
+forged() {
+	noprocfs && skip "the no-procfs build knows no markers"
+	mkfifo "$T/m"
+	setsid sh -c 'read -r m <"$1"; exec env PRREG_MARK="$m" sleep 1000' \
+	    sh "$T/m" </dev/null >/dev/null 2>&1 3>&- &
+	O=$!
+	track "$O"
+	prspawn -i r -o /dev/null -- sleep 1000
+	P=$(prlist -i r -o pid)
+	track -g "$P"
+	[ "$1" = ticks ] && as_ticks
+	echo "$P:$(prlist -i r -o token)" >"$T/m"
+	until_true grep -qz "^PRREG_MARK=$P:" "/proc/$O/environ"
+	rec=$(reg_lines)
+	kill "$P"
+	# Its leader reaped (by PID 1, late), the record is proven dead.
+	UNTIL_SECS=30 until_true eval '! kill -0 "$P" 2>/dev/null'
+	run -0 prlist -o id,state
+	[ "$output" = "r${TAB}dead" ]
+	run -0 --separate-stderr prreap -i r
+	[ "$output" = "$rec" ]
+	[ "$stderr" = "" ]
+	alive "$O"
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "a process older than a record that takes on its marker is none of the record's: dead to prlist, never signalled by prreap" {
+	forged pidfs
+}
+
+@test "the same, the record's token of the older form (a start time)" {
+	forged ticks
+}
+
+@test "a marker in a session made after the record's start, its maker alive: live, and prreap stops it (a start-time token)" {
+	noprocfs && skip "the no-procfs build knows no markers"
+	mkfifo "$T/m"
+	setsid sh -c 'read -r m <"$1"; export PRREG_MARK="$m"
+	    setsid sleep 1000 </dev/null & echo $! >"$2"; exit 0' \
+	    sh "$T/m" "$T/child" </dev/null >/dev/null 2>&1 3>&- &
+	P=$!
+	track "$P"
+	{ header; rec "$P" "$P" job s1 "$S1" "$(ticks "$P")" r; } >"$REG"
+	rec=$(reg_lines)
+	echo "$P:$(ticks "$P")" >"$T/m"
+	until_true test -s "$T/child"
+	C=$(cat "$T/child")
+	track "$C"
+	until_true gone "$P"
+	[ "$(ps -o sid= -p "$C" | tr -d ' ')" = "$C" ]
+	run -0 prlist -o id,state
+	[ "$output" = "r${TAB}live" ]
+	run -0 --separate-stderr prreap -i r
+	[ "$output" = "$rec" ]
+	[ "$stderr" = "" ]
+	gone "$C"
+}
+
 # --- -w as PID 1 ------------------------------------------------------------------
 
 @test "-w as PID 1 of a PID namespace: orphans are collected, and TERM reaches a setsid daemon before the end" {
