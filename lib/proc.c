@@ -190,39 +190,27 @@ proc_token_like(pid_t pid, const char *like, char token[TOKEN_MAX + 1])
 	return 1;
 }
 
-/* The number of a token of either form, as digits: NULL when not one. */
-static const char *
-token_digits(const char *t, size_t *len)
-{
-	size_t n;
-
-	if (token_is_pidfs(t))
-		t += sizeof PIDFS_PREFIX - 1;
-	while (*t == '0' && t[1] != '\0')
-		t++;
-	for (n = 0; t[n] >= '0' && t[n] <= '9'; n++)
-		;
-	*len = n;
-	return n > 0 && t[n] == '\0' ? t : NULL;
-}
-
 /*
- * 1 when the start token A names a start before the one B names: both of
- * one form (pidfs inodes are given in the order processes are made;
- * start times are clock ticks after boot) and A's number the smaller.
- * 0 when not, or when that cannot be told.
+ * The start a token names, as a number in *N, and its form: 1 a start
+ * time (clock ticks after boot), 2 a pidfs inode (given in the order
+ * processes are made); 0 when it is neither, or too big.  Of two tokens
+ * of one form, the smaller number names the earlier start.
  */
 int
-token_before(const char *a, const char *b)
+token_age(const char *token, unsigned long long *n)
 {
-	const char *x, *y;
-	size_t lx, ly;
+	int form = token_is_pidfs(token) ? 2 : 1;
+	const char *p = token + (form == 2 ? sizeof PIDFS_PREFIX - 1 : 0);
 
-	if (a == NULL || b == NULL || token_is_pidfs(a) != token_is_pidfs(b) ||
-	    (x = token_digits(a, &lx)) == NULL ||
-	    (y = token_digits(b, &ly)) == NULL)
+	*n = 0;
+	if (*p == '\0')
 		return 0;
-	return lx != ly ? lx < ly : strncmp(x, y, lx) < 0;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || *n > (~0ULL - 9) / 10)
+			return 0;
+		*n = *n * 10 + (unsigned)(*p - '0');
+	}
+	return form;
 }
 
 /* PID's token now; 0 when there is none to be had (gone, no /proc). */

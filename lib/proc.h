@@ -36,7 +36,7 @@ int proc_stat(pid_t pid, struct pstat *ps);
 int proc_token(pid_t pid, char token[TOKEN_MAX + 1]);
 int proc_token_fd(int fd, pid_t pid, char token[TOKEN_MAX + 1]);
 int proc_token_like(pid_t pid, const char *like, char token[TOKEN_MAX + 1]);
-int token_before(const char *a, const char *b);
+int token_age(const char *token, unsigned long long *n);
 int proc_started(pid_t pid, char stamp[STAMP_LEN + 1]);
 enum live pid_live(pid_t pid, const char *token);
 enum live pidfd_live(int fd, pid_t pid, const char *token);

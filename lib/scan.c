@@ -18,15 +18,15 @@ enum { HAVE_PGRP = 1, HAVE_SID = 2, HAVE_STAT = 4, HAVE_MARK = 8 };
 enum { BY_PGRP = 1, BY_SID = 2 };
 
 /*
- * A session: its run in bysid, and the token of the process that made
- * it (pid SID), in each form once it was asked for: [0] the start time,
- * [1] the pidfs inode; got: 0 not asked yet, 1 read, -1 none (gone).
+ * A session: its run in bysid, and when the process that made it (pid
+ * SID) started, in each token form once asked (token_age(): [0] a start
+ * time, [1] a pidfs inode); got: 0 not asked yet, 1 read, -1 none.
  */
 struct sess {
 	pid_t sid;
 	size_t first, n;
 	int got[2];
-	char tok[2][TOKEN_MAX + 1];
+	unsigned long long age[2];
 };
 
 static int
@@ -171,9 +171,9 @@ need_pgrp(struct scan *s)
 }
 
 /*
- * Every process's session (getsid: 0 when it cannot be told, a session
- * outside our PID namespace), indexed, and the sessions listed.  Without
- * memory for the list, there is none: every process is looked at.
+ * Every process's session, listed: getsid(), which says 0 for one made
+ * outside our PID namespace (and for kernel threads'); -1 when it cannot
+ * be told.  A process gone meanwhile is in none.
  */
 static void
 need_sid(struct scan *s)
@@ -187,37 +187,88 @@ need_sid(struct scan *s)
 	for (i = 0; i < s->n; i++) {
 		struct pent *p = &s->p[i];
 
-		if (!(p->have & HAVE_SID))
-			p->sid = (g = getsid(p->pid)) > 0 ? g : 0;
+		if (p->have & HAVE_SID)
+			continue;
 		p->have |= HAVE_SID;
+		if ((g = getsid(p->pid)) == -1 && errno == ESRCH)
+			p->sid = 0, p->zombie = 1, p->have |= HAVE_STAT;
+		else
+			p->sid = g;
 	}
 	qsort(s->bysid, s->n, sizeof *s->bysid, by_sid);
-	if ((s->ss = calloc(s->n + 1, sizeof *s->ss)) == NULL)
-		return;
 	for (i = 0; i < s->n; i++) {
 		if (i == 0 || s->bysid[i]->sid != s->bysid[i - 1]->sid) {
 			s->ss[s->nss].sid = s->bysid[i]->sid;
-			s->ss[s->nss++].first = i;
+			s->ss[s->nss].first = i;
+			s->unread[s->nunread++] = s->nss++;
 		}
 		s->ss[s->nss - 1].n++;
+		s->bysid[i]->sess = s->nss - 1;
 	}
 }
 
 /*
- * Whether session SS can hold the marker of LEAD's start TOKEN: unless
- * it is LEAD's own, its maker lives and started before LEAD (scan.h).
+ * Whether session SS can hold the marker of LEAD's start (of FORM and
+ * AGE, token_age(); LIKE is its token): not when it was made outside
+ * our PID namespace (LEAD, in it, made its own), nor, unless it is
+ * LEAD's, when its maker lives and started before LEAD (scan.h).
  */
 static int
-may_hold(struct sess *ss, pid_t lead, const char *token)
+may_hold(struct sess *ss, pid_t lead, int form, unsigned long long age,
+    const char *like)
 {
-	int form = token_is_pidfs(token);
+	char token[TOKEN_MAX + 1];
+	int *got = &ss->got[form - 1];
 
-	if (ss->sid <= 0 || ss->sid == lead)
+	if (ss->sid == 0)
+		return 0;
+	if (ss->sid < 0 || ss->sid == lead || form == 0)
 		return 1;
-	if (ss->got[form] == 0)
-		ss->got[form] = proc_token_like(ss->sid, token,
-		    ss->tok[form]) ? 1 : -1;
-	return !(ss->got[form] == 1 && token_before(ss->tok[form], token));
+	if (*got == 0)
+		*got = proc_token_like(ss->sid, like, token) &&
+		    token_age(token, &ss->age[form - 1]) == form ? 1 : -1;
+	return !(*got == 1 && ss->age[form - 1] < age);
+}
+
+static int
+by_mark(const void *a, const void *b)
+{
+	return strcmp((*(struct pent *const *)a)->mark,
+	    (*(struct pent *const *)b)->mark);
+}
+
+/*
+ * Read the markers in each session not read yet that may hold LEAD's
+ * (each environment once a scan); index the carriers of any marker.
+ */
+static void
+need_marks(struct scan *s, pid_t lead, int form, unsigned long long age,
+    const char *like)
+{
+	size_t k, j, left = 0, read = 0;
+
+	for (k = 0; k < s->nunread; k++) {
+		struct sess *ss = &s->ss[s->unread[k]];
+
+		if (!may_hold(ss, lead, form, age, like)) {
+			s->unread[left++] = s->unread[k];
+			continue;
+		}
+		for (j = ss->first; j < ss->first + ss->n; j++) {
+			struct pent *p = s->bysid[j];
+
+			if (!(p->have & HAVE_MARK) && !mark_read(p->pid,
+			    p->mark))
+				p->mark[0] = '\0';
+			p->have |= HAVE_MARK;
+			if (p->mark[0] != '\0')
+				s->bymark[s->nmark++] = p;
+		}
+		read = 1;
+	}
+	s->nunread = left;
+	if (read)
+		qsort(s->bymark, s->nmark, sizeof *s->bymark, by_mark);
 }
 
 /*
@@ -233,7 +284,10 @@ scan_run(struct scan *s, int env)
 	if (walk(s) == -1 ||
 	    (s->bypgrp = malloc((s->n + 1) * sizeof *s->bypgrp)) == NULL ||
 	    (s->bysid = malloc((s->n + 1) * sizeof *s->bysid)) == NULL ||
-	    (s->hits = malloc((s->n + 1) * sizeof *s->hits)) == NULL) {
+	    (s->bymark = malloc((s->n + 1) * sizeof *s->bymark)) == NULL ||
+	    (s->hits = malloc((s->n + 1) * sizeof *s->hits)) == NULL ||
+	    (s->ss = calloc(s->n + 1, sizeof *s->ss)) == NULL ||
+	    (s->unread = malloc((s->n + 1) * sizeof *s->unread)) == NULL) {
 		scan_free(s);
 		return fail_sys(PR_SYS, "cannot read the process table");
 	}
@@ -251,8 +305,8 @@ scan_run(struct scan *s, int env)
 void
 scan_free(struct scan *s)
 {
-	free(s->p), free(s->bypgrp), free(s->bysid), free(s->hits);
-	free(s->ss);
+	free(s->p), free(s->bypgrp), free(s->bysid), free(s->bymark);
+	free(s->hits), free(s->ss), free(s->unread);
 	memset(s, 0, sizeof *s);
 }
 
@@ -278,44 +332,40 @@ scan_group(struct scan *s, pid_t pgrp, struct pent ***first)
 }
 
 /*
- * The processes that carry MARK ("PID:TOKEN", mark.h): each environment
- * read once a scan, and only in the sessions that may hold it.  Valid
- * until the next scan_marked() or scan_children().
+ * The processes that carry MARK ("PID:TOKEN", mark.h), in the sessions
+ * that may hold it.  Valid until the next scan_marked() or
+ * scan_children().
  */
 size_t
 scan_marked(struct scan *s, const char *mark, struct pent ***first)
 {
-	struct sess all, *ss;
 	const char *token = strchr(mark, ':');
-	size_t k, j, nss, hits = 0;
+	unsigned long long age = 0;
+	size_t lo = 0, hi, end, hits = 0;
 	pid_t lead = 0;
+	int form = 0;
 
 	*first = s->hits;
 	if (!s->done || !s->env)
 		return 0;
-	if (token == NULL || !pid_parse(mark, (size_t)(token - mark), &lead))
-		token = "-";	/* no session is proven not to hold it */
-	else
-		token++;
+	/* Not of the form: no session is proven not to hold it. */
+	if (token != NULL && pid_parse(mark, (size_t)(token - mark), &lead))
+		form = token_age(++token, &age);
 	need_sid(s);
-	memset(&all, 0, sizeof all);
-	all.n = s->n;
-	ss = s->ss != NULL ? s->ss : &all;
-	nss = s->ss != NULL ? s->nss : 1;
-	for (k = 0; k < nss; k++) {
-		if (ss != &all && !may_hold(&ss[k], lead, token))
-			continue;
-		for (j = ss[k].first; j < ss[k].first + ss[k].n; j++) {
-			struct pent *p = s->bysid[j];
+	need_marks(s, lead, form, age, token);
+	for (hi = s->nmark; lo < hi; ) {
+		size_t mid = lo + (hi - lo) / 2;
 
-			if (!(p->have & HAVE_MARK) && !mark_read(p->pid,
-			    p->mark))
-				p->mark[0] = '\0';
-			p->have |= HAVE_MARK;
-			if (strcmp(p->mark, mark) == 0)
-				s->hits[hits++] = p;
-		}
+		if (strcmp(s->bymark[mid]->mark, mark) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	for (end = lo; end < s->nmark && strcmp(s->bymark[end]->mark, mark) ==
+	    0; end++)
+		if (may_hold(&s->ss[s->bymark[end]->sess], lead, form, age,
+		    token))
+			s->hits[hits++] = s->bymark[end];
 	return hits;
 }
 

@@ -13,7 +13,9 @@
  * pid, which is never reused while the session lives.  So a process
  * that carries a marker is in the session of the marked process, or in
  * one made by a process started after it: a session whose maker lives
- * and started before the marked process holds none (scan.c).  Built
+ * and started before the marked process holds none, nor one made
+ * outside our PID namespace, where no pid the registry names lives (it
+ * names pids as this namespace sees them).  Built
  * with -DPRREG_NO_PROCFS it asks ps -A, and knows no markers.
  *
  * What it says is a hint, true when it was read: a process is taken as
@@ -31,6 +33,7 @@ struct pent {
 	pid_t pid, ppid, pgrp, sid;
 	int zombie;		/* or gone: nothing of it counts */
 	unsigned have;		/* what was read of it (scan.c) */
+	size_t sess;		/* its session, in scan.ss */
 	char mark[MARK_MAX];	/* "" when it carries none */
 };
 
@@ -39,9 +42,10 @@ struct sess;
 struct scan {
 	struct pent *p;
 	size_t n;
-	struct pent **bypgrp, **bysid, **hits;
+	struct pent **bypgrp, **bysid, **bymark, **hits;
+	size_t nmark;		/* in bymark: the carriers of a marker */
 	struct sess *ss;	/* the sessions, in the order of bysid */
-	size_t nss;
+	size_t nss, *unread, nunread;	/* those not looked in for markers */
 	unsigned sorted;	/* which indexes are made (scan.c) */
 	int env;		/* markers may be looked for */
 	int done;		/* scanned (0: not yet, or it failed) */
