@@ -339,10 +339,10 @@ forged() {
 	until_true grep -qz "^PRREG_MARK=$P:" "/proc/$O/environ"
 	rec=$(reg_lines)
 	kill "$P"
-	# Its leader reaped (by PID 1, late), the record is proven dead.
-	UNTIL_SECS=30 until_true eval '! kill -0 "$P" 2>/dev/null'
+	# Its leader a zombie, or reaped (by PID 1, late, here): not live.
+	until_true gone "$P"
 	run -0 prlist -o id,state
-	[ "$output" = "r${TAB}dead" ]
+	[ "$output" = "r${TAB}zombie" ] || [ "$output" = "r${TAB}dead" ]
 	run -0 --separate-stderr prreap -i r
 	[ "$output" = "$rec" ]
 	[ "$stderr" = "" ]
@@ -356,6 +356,28 @@ forged() {
 
 @test "the same, the record's token of the older form (a start time)" {
 	forged ticks
+}
+
+@test "a process in a session made outside our PID namespace that takes on a record's marker is none of the record's" {
+	noprocfs && skip "the no-procfs build knows no markers"
+	need_pidns
+	# In the namespace, this sh's session (made outside) is session 0.
+	run -0 --separate-stderr unshare -fp --mount-proc --kill-child sh -c '
+	    prspawn -i r -o /dev/null -- sleep 1000 || exit 11
+	    P=$(prlist -i r -o pid)
+	    PRREG_MARK="$P:$(prlist -i r -o token)" sleep 1000 & F=$!
+	    until grep -qz "^PRREG_MARK=$P:" "/proc/$F/environ"; do
+		sleep 0.01; done
+	    kill "$P"
+	    # sh, PID 1 here, reaps the orphan in its next wait: zombie or gone
+	    until ! kill -0 "$P" 2>/dev/null ||
+		[ "$(ps -o stat= -p "$P")" = Z ]; do sleep 0.01; done
+	    echo "sid $(ps -o sid= -p "$F" | tr -d " ")"
+	    prlist -o id,state
+	    kill "$F"'
+	[ "$output" = "sid 0
+r${TAB}zombie" ] || [ "$output" = "sid 0
+r${TAB}dead" ]
 }
 
 @test "a marker in a session made after the record's start, its maker alive: live, and prreap stops it (a start-time token)" {
