@@ -36,9 +36,16 @@ measure listl.many "" prlist -r "$T/reg.many" -l
 # The marker scan: a record whose leader is dead makes prlist look at
 # every process for its marker; one whose leader lives needs no look.
 # (-d of the dead one and -l of the live one: each lists its record and
-# exits 0, as hyperfine wants.)
+# exits 0, as hyperfine wants.)  The dead one's process started after
+# the others, ended, and was waited for, as a job's does.
+sleep 100000 </dev/null >/dev/null 2>&1 &
+DP=$!
+DTOK=$(prpidcheck -T "$DP")
+kill "$DP"
+wait "$DP" 2>/dev/null
 { head -n 1 "$T/reg.0"
-  printf '5000001\t-\tbench\t-\t%s\t12345\tdead\n' 2026-01-01T00:00:00.000Z
+  printf '%s\t%s\tbench\t-\t%s\t%s\tdead\n' "$DP" "$DP" \
+      2026-01-01T00:00:00.000Z "$DTOK"
 } >"$T/reg.dead1"
 { head -n 1 "$T/reg.0"
   printf '%s\t-\tbench\t-\t%s\t%s\tlive\n' "$LIVE" 2026-01-01T00:00:00.000Z \
