@@ -404,8 +404,10 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	ulimit -c 0	# QUIT: no core file
 	for sig in HUP INT QUIT USR1 USR2 TERM; do
 		rm -f "$T/got" "$T/ready"
-		# From a background job INT and QUIT come ignored: undo that.
-		perl -e '$SIG{INT} = $SIG{QUIT} = "DEFAULT"; exec @ARGV or die' \
+		# From a background job INT and QUIT come ignored, and under
+		# nohup HUP (a shell cannot trap what it was given ignored).
+		perl -e '$SIG{$_} = "DEFAULT" for qw(HUP INT QUIT USR1 USR2 TERM);
+		    exec @ARGV or die' \
 		    prspawn -w -- sh -c 'trap "echo $1 >\"$2\"; exit 0" "$1"
 		    : >"$2.ready"; while :; do sleep 0.05; done' sh "$sig" "$T/got" \
 		    </dev/null >/dev/null 2>&1 3>&- &
