@@ -480,8 +480,11 @@ reg_store(struct reg *r)
 		rc = store_once(cur, &expect, foreign, &mine, &pinfd);
 		if (rc == STORED && same_file(cur, cur->lockfd, lock))
 			break;
-		if (rc == -1 || (tries == 0 && (rc = changes(r, &c, 0)) == -1))
+		/* (rc stays what the try said: DISPLACED is acted on below.) */
+		if (rc == -1 || (tries == 0 && changes(r, &c, 0) == -1)) {
+			rc = -1;
 			goto out;
+		}
 		if (tries == STORE_TRIES) {
 			rc = fail(PR_SYS, "%s: rewritten by other writers %d "
 			    "times while we wrote (is %s.lock being removed?)",
