@@ -331,6 +331,10 @@ forged() {
 	    sh "$T/m" </dev/null >/dev/null 2>&1 3>&- &
 	O=$!
 	track "$O"
+	# Started in a later clock tick than O: a start time counts 10 ms
+	# ticks, and one of the same tick is not proven later.
+	until_true eval '[ "$(cut -d " " -f 22 /proc/self/stat)" -gt \
+	    "$(ticks "$O")" ]'
 	prspawn -i r -o /dev/null -- sleep 1000
 	P=$(prlist -i r -o pid)
 	track -g "$P"
