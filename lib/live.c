@@ -73,25 +73,27 @@ any_live(struct scan *s, pid_t leader, pid_t pgrp, const char *mark)
 }
 
 /*
- * R's liveness, and in *WHY what proves it LIVE: the pid of a process of
- * it (its own or a member's), or 0 when its cgroup does.
+ * R's liveness, L being its own pid's (pid_live()), and in *WHY what
+ * proves it LIVE: the pid of a process of it (its own or a member's), 0
+ * when its cgroup does, -1 when nothing does.
  */
-static enum live
-live_why(const struct rec *r, pid_t *why)
+enum live
+rec_live_as(const struct rec *r, enum live l, pid_t *why)
 {
-	enum live l = pid_live(r->pid, r->f[F_TOKEN]);
 	char path[PATH_LEN], mark[MARK_MAX];
 	struct scan *s;
 	int pop;
 
-	*why = r->pid;
+	*why = l == LIVE ? r->pid : -1;
 	if (l == LIVE || l == UNKNOWN)
 		return l;
 	*why = 0;
 
 	/* Its cgroup holds what it started, wherever it went. */
-	if (rec_cgroup(r, path) && (pop = cg_populated(path)) != 0)
+	if (rec_cgroup(r, path) && (pop = cg_populated(path)) != 0) {
+		*why = pop == 1 ? 0 : -1;
 		return pop == 1 ? LIVE : UNKNOWN;
+	}
 
 	/*
 	 * A zombie leader of ours still holds its pid, so the group's id:
@@ -106,6 +108,7 @@ live_why(const struct rec *r, pid_t *why)
 	if (mark_of(r->pid, r->f[F_TOKEN], mark) && (s = live_scan()) != NULL &&
 	    (*why = any_live(s, r->pid, 0, mark)) != 0)
 		return LIVE;
+	*why = -1;
 	return l;
 }
 
@@ -114,28 +117,25 @@ rec_live(const struct rec *r)
 {
 	pid_t why;
 
-	return live_why(r, &why);
+	return rec_live_as(r, pid_live(r->pid, r->f[F_TOKEN]), &why);
 }
 
 /*
  * A descriptor that poll() wakes (its events in *EVENTS) when what keeps
- * R live may have ended: a pidfd of the process that proves it live, or
- * its cgroup's cgroup.events.  -1 when R is not live, or when there is
- * nothing to watch (no pidfds: the caller looks again by itself).  What
- * is watched is a hint: a member's pid reused since the scan is watched
- * in vain, and a caller bounds every wait (slot.c).
+ * R live may have ended: WHY, from rec_live_as(), a process that proves
+ * it live (a pidfd of it), or 0 its cgroup (its cgroup.events).  -1 when
+ * there is nothing to watch (no pidfds: the caller looks again by
+ * itself).  What is watched is a hint: a member's pid reused since the
+ * scan is watched in vain, and a caller bounds every wait (slot.c).
  */
 int
-rec_watch(const struct rec *r, short *events)
+rec_watch(const struct rec *r, pid_t why, short *events)
 {
 	char path[PATH_LEN];
-	pid_t why;
 
-	if (live_why(r, &why) != LIVE)
-		return -1;
 	*events = POLLIN;
-	if (why != 0)
+	if (why > 0)
 		return pid_watch(why, why == r->pid ? r->f[F_TOKEN] : NULL);
 	*events = POLLPRI;
-	return rec_cgroup(r, path) ? cg_events_fd(path) : -1;
+	return why == 0 && rec_cgroup(r, path) ? cg_events_fd(path) : -1;
 }

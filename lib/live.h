@@ -16,7 +16,8 @@
 #include "scan.h"
 
 enum live rec_live(const struct rec *r);
-int rec_watch(const struct rec *r, short *events);
+enum live rec_live_as(const struct rec *r, enum live l, pid_t *why);
+int rec_watch(const struct rec *r, pid_t why, short *events);
 struct scan *live_scan(void);
 void live_forget(void);
 int rec_cgroup(const struct rec *r, char path[PATH_LEN]);

@@ -112,14 +112,53 @@ reg_may_live(const struct reg *r, const struct rec *rec)
 	return l == LIVE || l == UNKNOWN;
 }
 
+/*
+ * The records of TYPE that may live, each given to FN (NULL: only
+ * counted) with what proves it (rec_live_as()), until ENOUGH were found
+ * (0: all of them): first those whose own pid lives, a read of each;
+ * then, only while fewer than ENOUGH were found, the others, looked at
+ * whole (their members, their markers: a look at every process, the
+ * costly part).  How many were found.
+ */
 size_t
-reg_count_live(const struct reg *r, const char *type)
+reg_live_of(const struct reg *r, const char *type, size_t enough,
+    void (*fn)(void *, const struct rec *, pid_t), void *arg)
 {
+	unsigned char *lead;	/* pass 0: its pid's liveness, + 1 */
 	size_t i, n = 0;
+	enum live l;
+	pid_t why;
+	int pass;
 
-	for (i = 0; i < r->n; i++)
-		if (!r->rec[i].gone && strcmp(r->rec[i].f[F_TYPE], type) == 0 &&
-		    reg_may_live(r, &r->rec[i]))
+	if (r->otherboot)
+		return 0;
+	/* Without memory for it, one pass: each record whole. */
+	lead = calloc(r->n + 1, 1);
+	for (pass = lead != NULL ? 0 : 1; pass < 2; pass++)
+		for (i = 0; i < r->n && (enough == 0 || n < enough); i++) {
+			const struct rec *p = &r->rec[i];
+
+			if (p->gone || strcmp(p->f[F_TYPE], type) != 0)
+				continue;
+			if (pass == 0) {
+				l = pid_live(p->pid, p->f[F_TOKEN]);
+				lead[i] = (unsigned char)(l + 1);
+				if (l != LIVE && l != UNKNOWN)
+					continue;
+				why = l == LIVE ? p->pid : -1;
+			} else {
+				l = lead != NULL ? (enum live)(lead[i] - 1) :
+				    pid_live(p->pid, p->f[F_TOKEN]);
+				if (lead != NULL && (l == LIVE || l == UNKNOWN))
+					continue;	/* counted */
+				l = rec_live_as(p, l, &why);
+				if (l != LIVE && l != UNKNOWN)
+					continue;
+			}
 			n++;
+			if (fn != NULL)
+				fn(arg, p, why);
+		}
+	free(lead);
 	return n;
 }

@@ -54,6 +54,8 @@ struct reg {
 	int otherboot;		/* the header names another boot */
 	int dirty;
 	int warned;		/* malformed lines were reported */
+	const char *only;	/* while reg_load_of() parses: its type */
+	int partial;		/* loaded so: not to be written */
 	char *owned;		/* storage of records added by reg_add */
 };
 
@@ -68,6 +70,7 @@ void reg_clear(struct reg *r);
 /* regload.c */
 int reg_open(struct reg *r, const char *ropt, int writer);
 int reg_load(struct reg *r);
+int reg_load_of(struct reg *r, const char *type);
 int reg_load_from(struct reg *r, const char *name);
 int reg_hold(struct reg *r);
 int reg_lock(struct reg *r);
@@ -90,6 +93,7 @@ struct rec *reg_add(struct reg *r, const struct rec *rec);
 void reg_remove(struct reg *r, struct rec *rec);
 enum live reg_live(const struct reg *r, const struct rec *rec);
 int reg_may_live(const struct reg *r, const struct rec *rec);
-size_t reg_count_live(const struct reg *r, const char *type);
+size_t reg_live_of(const struct reg *r, const char *type, size_t enough,
+    void (*fn)(void *, const struct rec *, pid_t), void *arg);
 
 #endif

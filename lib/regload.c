@@ -86,6 +86,7 @@ load(struct reg *r, int fd, const char *name)
 
 	reg_clear(r);
 	r->dev = 0, r->ino = 0;
+	r->partial = r->only != NULL;
 	if (fd == -1 && r->dirfd != -1 &&
 	    (fd = safe_openat(r->dirfd, name, r->path, O_RDONLY)) == -1 &&
 	    errno != ENOENT)
@@ -117,6 +118,26 @@ reg_load(struct reg *r)
 
 	r->fd = -1;
 	return load(r, fd, r->base);
+}
+
+/*
+ * Read the file, without the lock, for its records of TYPE only, to be
+ * counted (slot.c): a part of the registry, never to be written (no lock
+ * can be taken on it: reg_store() refuses it).  Cheaper by what the other
+ * records would cost to parse.
+ */
+int
+reg_load_of(struct reg *r, const char *type)
+{
+	int rc;
+
+	if (r->lockfd != -1)
+		return fail(PR_SYS, "internal error: a part of %s read under "
+		    "the lock", r->path);
+	r->only = type;
+	rc = reg_load(r);
+	r->only = NULL;
+	return rc;
 }
 
 /* Read another file of the directory as the registry (a writer's). */

@@ -60,7 +60,29 @@ header(struct reg *r, const char *s, size_t len)
 	    strcmp(r->boot, now) != 0;
 }
 
-/* Every line of P..END: the header, comments, records and bad lines. */
+/*
+ * Whether the record line P (LEN bytes) may be of TYPE: its third field
+ * is TYPE, or it has none (then it is parsed, and bad).
+ */
+static int
+of_type(const char *p, size_t len, const char *type)
+{
+	const char *end = p + len, *t;
+	size_t n = strlen(type);
+	int tabs;
+
+	for (tabs = 0; tabs < 2; tabs++, p++)
+		if ((p = memchr(p, '\t', (size_t)(end - p))) == NULL)
+			return 1;
+	t = memchr(p, '\t', (size_t)(end - p));
+	return t == NULL || ((size_t)(t - p) == n && memcmp(p, type, n) == 0);
+}
+
+/*
+ * Every line of P..END: the header, comments, records and bad lines; with
+ * R->only, only the records of that type (what the others are is not
+ * looked at).
+ */
 static int
 parse(struct reg *r, char *p, char *end)
 {
@@ -84,6 +106,8 @@ parse(struct reg *r, char *p, char *end)
 				header(r, p, len);
 			continue;
 		}
+		if (r->only != NULL && !of_type(p, len, r->only))
+			continue;
 		rec = &r->rec[r->n];	/* room for every line: see below */
 		if (!rec_parse(p, len, rec)) {
 			if (bad_line(r, p, len, line, "malformed record") == -1)

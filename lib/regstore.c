@@ -467,6 +467,11 @@ reg_store(struct reg *r)
 	struct reg w, *cur = r;
 	int tries, rc = -1, nkept = 0, pinfd = -1, i;
 
+	if (r->partial) {
+		reg_unlock(r);
+		return fail(PR_SYS, "internal error: %s: a part of it, read "
+		    "for one type, to be written", r->path);
+	}
 	if (!r->dirty && r->nbad == 0) {
 		reg_unlock(r);
 		return 0;

@@ -98,49 +98,55 @@ watch_drop(struct watch *w)
 	w->blind = w->fd[0].fd == -1;
 }
 
-/* The holders of S's type in R (loaded), watched; how many there are. */
-static unsigned long
-watch_holders(struct watch *w, struct reg *r, const struct slot *s)
+/* A holder of a slot, watched (reg_live_of()'s FN). */
+static void
+watch_one(void *arg, const struct rec *p, pid_t why)
 {
-	struct rec *p;
-	size_t i;
+	struct watch *w = arg;
 	short ev;
 	int fd;
 
-	watch_drop(w);
-	live_forget();
-	for (i = 0; i < r->n; i++) {
-		p = &r->rec[i];
-		if (p->gone || strcmp(p->f[F_TYPE], s->type) != 0 ||
-		    !reg_may_live(r, p))
-			continue;
-		w->live++;
-		if ((fd = rec_watch(p, &ev)) == -1) {
-			w->blind = 1;
-			continue;
-		}
-		if (w->n == w->cap) {
-			struct pollfd *m = realloc(w->fd,
-			    (w->cap * 2) * sizeof *m);
-
-			if (m == NULL) {
-				close(fd);
-				w->blind = 1;
-				continue;
-			}
-			w->fd = m, w->cap *= 2;
-		}
-		w->fd[w->n].fd = fd;
-		w->fd[w->n].events = ev;
-		w->n++;
+	w->live++;
+	if ((fd = rec_watch(p, why, &ev)) == -1) {
+		w->blind = 1;
+		return;
 	}
-	return w->live;
+	if (w->n == w->cap) {
+		struct pollfd *m = realloc(w->fd, (w->cap * 2) * sizeof *m);
+
+		if (m == NULL) {
+			close(fd);
+			w->blind = 1;
+			return;
+		}
+		w->fd = m, w->cap *= 2;
+	}
+	w->fd[w->n].fd = fd;
+	w->fd[w->n].events = ev;
+	w->n++;
+}
+
+/*
+ * The holders of S's type in R (loaded), watched, as many as fill the
+ * slots: when one of them ends, the waiter looks again.  With FRESH, the
+ * processes are looked at anew (R was read again since the last look).
+ */
+static void
+watch_holders(struct watch *w, struct reg *r, const struct slot *s,
+    int fresh)
+{
+	watch_drop(w);
+	if (fresh)
+		live_forget();
+	reg_live_of(r, s->type, s->max, watch_one, w);
 }
 
 /*
  * Sleep until a look under the lock is worth it: a holder ended, or a
- * rewrite of the registry (read with no lock) shows a free slot, or CAP
- * ns passed (when blind: a backoff), or the deadline.
+ * rewrite of the registry (read with no lock, its records of the type
+ * only) shows a free slot, or the deadline.  After CAP ns (when blind: a
+ * backoff) it is time to look, under the lock; but after WATCH_MAX_NS,
+ * what the watch may have missed is looked for first without it.
  */
 static void
 watch_wait(struct watch *w, struct reg *r, const struct slot *s,
@@ -148,14 +154,24 @@ watch_wait(struct watch *w, struct reg *r, const struct slot *s,
 {
 	long long t;
 	size_t i;
-	int freed;
+	int freed, got;
 
 	while ((t = deadline - now_ns()) > 0) {
 		if (w->blind)
 			t = backoff_next(&w->b, t);
 		else if (t > cap)
 			t = cap;
-		if (poll(w->fd, w->n, ns_to_ms(t)) <= 0 || w->blind)
+		got = poll(w->fd, w->n, ns_to_ms(t));
+		if (got == 0 && !w->blind && cap == WATCH_MAX_NS &&
+		    deadline - now_ns() > 0) {
+			if (reg_load_of(r, s->type) == -1)
+				return;		/* the look will say why */
+			watch_holders(w, r, s, 1);
+			if (w->live < s->max || w->blind)
+				return;
+			continue;
+		}
+		if (got <= 0 || w->blind)
 			return;		/* time to look (or EINTR) */
 		for (i = 1, freed = 0; i < w->n; i++)
 			if (w->fd[i].fd != -1 && w->fd[i].revents != 0) {
@@ -165,9 +181,9 @@ watch_wait(struct watch *w, struct reg *r, const struct slot *s,
 				freed = 1;
 			}
 		if (w->fd[0].revents != 0 && dw_changed(w->fd[0].fd, r->base)) {
-			if (reg_load(r) == -1)
+			if (reg_load_of(r, s->type) == -1)
 				return;		/* the look will say why */
-			watch_holders(w, r, s);
+			watch_holders(w, r, s, 1);
 			cap = WATCH_MAX_NS;
 			freed = 1;
 		}
@@ -221,22 +237,30 @@ slot_take(struct reg *r, struct slot *s)
 		else if (s->left > 0)
 			rc = reg_store(r) == -1 ? SLOT_ERR : SLOT_STUCK;
 		else if (s->max != 0 || s->cap != 0)
-			s->live = (unsigned long)reg_count_live(r, s->type);
+			/* Enough to tell: counted whole only to be said. */
+			s->live = (unsigned long)reg_live_of(r, s->type,
+			    s->cap > s->max ? s->cap : s->max, NULL, NULL);
 		if (rc != -1)
 			break;
-		if (s->cap != 0 && s->live >= s->cap)
+		if (s->cap != 0 && s->live >= s->cap) {
+			s->live = (unsigned long)reg_live_of(r, s->type, 0,
+			    NULL, NULL);
 			rc = reg_store(r) == -1 ? SLOT_ERR : SLOT_CAP;
-		else if (s->max == 0 || s->live < s->max)
+		} else if (s->max == 0 || s->live < s->max)
 			rc = SLOT_OK;
 		if (rc != -1)
 			break;
 
 		/* Wait, without the lock, what -x forgot written first. */
-		watch_holders(&w, r, s);
+		if ((left = deadline - now_ns()) <= 0) {
+			s->live = (unsigned long)reg_live_of(r, s->type, 0,
+			    NULL, NULL);
+			rc = reg_store(r) == -1 ? SLOT_ERR : SLOT_TIMEOUT;
+			break;
+		}
+		watch_holders(&w, r, s, 0);
 		if (reg_store(r) == -1)
 			rc = SLOT_ERR;
-		else if ((left = deadline - now_ns()) <= 0)
-			rc = SLOT_TIMEOUT;
 		else
 			watch_wait(&w, r, s, deadline, WATCH_MAX_NS);
 		waited = 1;

@@ -81,6 +81,31 @@ need_strace() {
 	touch "$T/go.a"
 }
 
+@test "-m: a slot held by a member whose leader has exited: the waiter waits for the member, then runs" {
+	noprocfs && skip "the no-procfs build has no marker to prove the member its own once the leader is reaped"
+	prspawn -t job -o /dev/null -- sh -c 'sh -c "while [ ! -e \"\$1\" ]; do
+	    sleep 0.01; done" sh "$1/go.m" & echo $! >"$1/member"' sh "$T"
+	L=$(reg_lines | cut -f 1)
+	track -g "$L"
+	until_true test -s "$T/member"
+	M=$(cat "$T/member")
+	track "$M"
+	until_true gone "$L"
+	prspawn -t job -m 1 -W 60 -i next -- sleep 1000 \
+	    </dev/null >/dev/null 2>"$T/err" 3>&- &
+	W=$!
+	track "$W"
+	sleep 0.5	# let it find no slot (if not, this proves less)
+	alive "$W"
+	[ "$(prlist -t job -o id)" = "job:-:$L" ]
+	touch "$T/go.m"
+	ended "$W"
+	[ "$ST" -eq 0 ]
+	[ "$(cat "$T/err")" = "" ]
+	[ "$(prlist -i next -o state)" = live ]
+	track -g "$(prlist -i next -o pid)"
+}
+
 @test "-m: 8 waiters for 2 slots as 4 holders end: never more than 2 live, all 8 run, none gives up" {
 	noprocfs && skip "the portable path polls, and each look of each waiter runs ps(1): 8 of them starve this test's own looks (t/prspawn.bats has 10 callers of -m 3 there)"
 	for i in 1 2; do holder h$i -t job; done
