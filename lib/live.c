@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup.h"
 #include "live.h"
@@ -57,14 +58,17 @@ rec_forget_cgroup(const struct rec *r)
 
 /*
  * A process of group PGRP (or carrying MARK) that is no zombie, or 0; the
- * recorded pid LEADER is not looked at (pid_live() said what it is).
+ * recorded pid LEADER is not looked at (pid_live() said what it is).  The
+ * group is in LEADER's session, when that can be told (LEADER, a zombie,
+ * is in the group): only that session is looked in.
  */
 static pid_t
 any_live(struct scan *s, pid_t leader, pid_t pgrp, const char *mark)
 {
 	struct pent **run;
-	size_t i, n = mark != NULL ? scan_marked(s, mark, &run) :
-	    scan_group(s, pgrp, &run);
+	pid_t sid = mark == NULL ? getsid(leader) : -1;
+	size_t i, n = mark != NULL ? scan_marked(s, mark, &run) : sid > 0 ?
+	    scan_group_in(s, pgrp, sid, &run) : scan_group(s, pgrp, &run);
 
 	for (i = 0; i < n; i++)
 		if (!run[i]->zombie && run[i]->pid != leader)

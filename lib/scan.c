@@ -146,26 +146,31 @@ by_sid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* P's group (getpgid), once; gone meanwhile, it counts for nothing. */
+static void
+read_pgrp(struct pent *p)
+{
+	pid_t g;
+
+	if (p->have & HAVE_PGRP)
+		return;
+	p->have |= HAVE_PGRP;
+	if ((g = getpgid(p->pid)) == -1)
+		p->zombie = 1, p->have |= HAVE_STAT;
+	else
+		p->pgrp = g;
+}
+
 /* Every process's group (getpgid: 0 when it is gone), indexed. */
 static void
 need_pgrp(struct scan *s)
 {
-	pid_t g;
 	size_t i;
 
 	if (s->sorted & BY_PGRP)
 		return;
-	for (i = 0; i < s->n; i++) {
-		struct pent *p = &s->p[i];
-
-		if (p->have & HAVE_PGRP)
-			continue;
-		p->have |= HAVE_PGRP;
-		if ((g = getpgid(p->pid)) == -1)
-			p->zombie = 1, p->have |= HAVE_STAT;
-		else
-			p->pgrp = g;
-	}
+	for (i = 0; i < s->n; i++)
+		read_pgrp(&s->p[i]);
 	qsort(s->bypgrp, s->n, sizeof *s->bypgrp, by_pgrp);
 	s->sorted |= BY_PGRP;
 }
@@ -329,6 +334,43 @@ scan_group(struct scan *s, pid_t pgrp, struct pent ***first)
 		need_stat(s->bypgrp[end]);
 	*first = s->bypgrp + lo;
 	return end - lo;
+}
+
+/*
+ * The processes of group PGRP, known to be in session SID (a group is in
+ * one session: setpgid(2)), so that only that session's processes are
+ * asked their group.  Valid until the next scan_marked(),
+ * scan_children() or scan_group_in().
+ */
+size_t
+scan_group_in(struct scan *s, pid_t pgrp, pid_t sid, struct pent ***first)
+{
+	size_t lo = 0, hi, j, hits = 0;
+
+	*first = s->hits;
+	if (!s->done)
+		return 0;
+	need_sid(s);
+	for (hi = s->nss; lo < hi; ) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->ss[mid].sid < sid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == s->nss || s->ss[lo].sid != sid)
+		return 0;
+	for (j = s->ss[lo].first; j < s->ss[lo].first + s->ss[lo].n; j++) {
+		struct pent *p = s->bysid[j];
+
+		read_pgrp(p);
+		if (p->pgrp == pgrp) {
+			need_stat(p);
+			s->hits[hits++] = p;
+		}
+	}
+	return hits;
 }
 
 /*

@@ -54,6 +54,8 @@ struct scan {
 int scan_run(struct scan *s, int env);
 void scan_free(struct scan *s);
 size_t scan_group(struct scan *s, pid_t pgrp, struct pent ***first);
+size_t scan_group_in(struct scan *s, pid_t pgrp, pid_t sid,
+    struct pent ***first);
 size_t scan_marked(struct scan *s, const char *mark, struct pent ***first);
 size_t scan_children(struct scan *s, pid_t ppid, struct pent ***first);
 

@@ -217,6 +217,28 @@ WANTWORD='want 1 to 255 of A-Z a-z 0-9 . _ : @ % + = , / -'
 	[ "$output" = "" ]
 }
 
+@test "a zombie leader whose group has a live member is live; once the member ends, a zombie" {
+	mkfifo "$T/go"
+	# L leads a session and group, starts a member M, and exits when
+	# told; its parent, exec'd into sleep, never collects it: a zombie.
+	sh -c 'setsid sh -c "sleep 1000 & echo \$! >\"\$1/m\"; read x <\"\$1/go\"" sh "$1" &
+	    echo $! >"$1/l"; exec sleep 1000' sh "$T" </dev/null >/dev/null 2>&1 3>&- &
+	track "$!"
+	until_true test -s "$T/m"
+	L=$(cat "$T/l") M=$(cat "$T/m")
+	track "$M"
+	TOKL=$(prpidcheck -T "$L")
+	echo >"$T/go"
+	until_true eval '[ "$(ps -o stat= -p "$L" | cut -c 1)" = Z ]'
+	{ header; rec "$L" "$L" job s1 "$S1" "$TOKL" z; } >"$REG"
+	run -0 prlist -o id,state
+	[ "$output" = "z${TAB}live" ]
+	kill "$M"
+	until_true gone "$M"
+	run -0 prlist -o id,state
+	[ "$output" = "z${TAB}zombie" ]
+}
+
 @test "a live pid with another token is reused: dead to -d, and left alone" {
 	start_sleep
 	{ header; rec "$P" - job s1 "$S1" 1 reused; } >"$REG"
