@@ -223,12 +223,13 @@ may_hold(struct sess *ss, pid_t lead, int form, unsigned long long age,
     const char *like)
 {
 	char token[TOKEN_MAX + 1];
-	int *got = &ss->got[form - 1];
+	int *got;
 
 	if (ss->sid == 0)
 		return 0;
 	if (ss->sid < 0 || ss->sid == lead || form == 0)
 		return 1;
+	got = &ss->got[form - 1];
 	if (*got == 0)
 		*got = proc_token_like(ss->sid, like, token) &&
 		    token_age(token, &ss->age[form - 1]) == form ? 1 : -1;
