@@ -387,16 +387,23 @@ changes_free(struct change *c)
 /*
  * C again, on the file as it is now (locked): what was removed is
  * removed, what was added or kept is there, where another writer's file
- * lacks it.  An id of ours another live record holds now is a failure; a
- * kept record of another writer's whose id is held now is left out.
+ * lacks it.  The records kept from another writer's file go first, then
+ * this writer's own changes: what it removed stays removed though that
+ * file still held it, and an id of ours that another live record holds
+ * now (one that writer added, and was told was written) is a failure; a
+ * kept record whose id is held now is left out.
  */
 static int
 reapply(struct reg *r, const struct change *c)
 {
 	struct rec *p;
 	size_t i;
+	int pass;
 
-	for (i = 0; i < c->n; i++) {
+	for (pass = 0; pass < 2; pass++)
+	    for (i = 0; i < c->n; i++) {
+		if ((c->add[i] == KEPT) != (pass == 0))
+			continue;	/* first the KEPT, then ours */
 		p = reg_find_same(r, &c->rec[i]);
 		if (c->add[i] == REMOVED) {
 			if (p != NULL)
@@ -416,7 +423,7 @@ reapply(struct reg *r, const struct change *c)
 		}
 		if (reg_add(r, &c->rec[i]) == NULL)
 			return -1;
-	}
+	    }
 	return 0;
 }
 

@@ -35,6 +35,35 @@ bats_require_minimum_version 1.5.0
 	[ "$(wc -l <"$T/acked")" -gt 0 ]
 }
 
+@test "a writer whose rename displaces another's file keeps that file's records, and what it removed stays removed" {
+	command -v strace >/dev/null || skip "no strace"
+	strace -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null ||
+	    skip "strace cannot delay a call here"
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	start_sleep
+	L=$P
+	start_sleep
+	B=$P
+	prspawn -A "$L" -i gone
+	# prprune -a's exchange of its file for FILE is held back 3 s; in the
+	# meantime FILE.lock is removed, and another writer takes a new lock
+	# and writes FILE: prprune's exchange puts that file aside.
+	strace -qq -o /dev/null -e trace=renameat2 \
+	    -e inject=renameat2:delay_enter=3000000:when=1 \
+	    prprune -a -i gone </dev/null >"$T/out" 2>"$T/err" 3>&- &
+	W=$!
+	until_true compgen -G "$REG.tmp.*"
+	rm "$REG.lock"
+	prspawn -A "$B" -i kept
+	ended "$W"
+	[ "$ST" -eq 0 ]
+	[ "$(cut -f 7 "$T/out")" = gone ]
+	[ ! -s "$T/err" ]
+	# The other writer's record is there; the one prprune removed is not.
+	[ "$(prlist -o id)" = kept ]
+	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
+}
+
 # --- 2. prreap forgets a record only of the process it waited for -----------
 
 @test "a pid reused while prreap waits, and recorded under the same default id, keeps its record" {
