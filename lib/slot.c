@@ -144,9 +144,10 @@ watch_holders(struct watch *w, struct reg *r, const struct slot *s,
 /*
  * Sleep until a look under the lock is worth it: a holder ended, or a
  * rewrite of the registry (read with no lock, its records of the type
- * only) shows a free slot, or the deadline.  After CAP ns (when blind: a
- * backoff) it is time to look, under the lock; but after WATCH_MAX_NS,
- * what the watch may have missed is looked for first without it.
+ * only) shows a free slot, or CAP ns passed (when blind: a backoff), or
+ * the deadline.  The look under the lock reads the whole file: what the
+ * part read without it cannot tell (a line of another type that holds
+ * the id of one of the type first) is right again within WATCH_MAX_NS.
  */
 static void
 watch_wait(struct watch *w, struct reg *r, const struct slot *s,
@@ -154,24 +155,14 @@ watch_wait(struct watch *w, struct reg *r, const struct slot *s,
 {
 	long long t;
 	size_t i;
-	int freed, got;
+	int freed;
 
 	while ((t = deadline - now_ns()) > 0) {
 		if (w->blind)
 			t = backoff_next(&w->b, t);
 		else if (t > cap)
 			t = cap;
-		got = poll(w->fd, w->n, ns_to_ms(t));
-		if (got == 0 && !w->blind && cap == WATCH_MAX_NS &&
-		    deadline - now_ns() > 0) {
-			if (reg_load_of(r, s->type) == -1)
-				return;		/* the look will say why */
-			watch_holders(w, r, s, 1);
-			if (w->live < s->max || w->blind)
-				return;
-			continue;
-		}
-		if (got <= 0 || w->blind)
+		if (poll(w->fd, w->n, ns_to_ms(t)) <= 0 || w->blind)
 			return;		/* time to look (or EINTR) */
 		for (i = 1, freed = 0; i < w->n; i++)
 			if (w->fd[i].fd != -1 && w->fd[i].revents != 0) {
