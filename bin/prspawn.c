@@ -254,6 +254,7 @@ start(struct reg *reg, struct args *a)
 	}
 	if ((pid = spawn(&a->o)) == -1)
 		abandon(a, 0);
+	slot_end(&a->s);
 	return pid;
 }
 

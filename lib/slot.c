@@ -192,6 +192,7 @@ slot_take(struct reg *r, struct slot *s)
 	long n = 0;
 
 	memset(&w, 0, sizeof w);
+	s->watchfd = -1;
 	w.cap = 8;
 	if ((w.fd = malloc(w.cap * sizeof *w.fd)) == NULL) {
 		fail_sys(PR_SYS, "-m: cannot wait for a slot");
@@ -257,8 +258,21 @@ slot_take(struct reg *r, struct slot *s)
 		waited = 1;
 	}
 	watch_drop(&w);
-	if (w.fd[0].fd != -1)
-		close(w.fd[0].fd);
+	s->watchfd = w.fd[0].fd;	/* closed once the command runs */
 	free(w.fd);
 	return rc;
+}
+
+/*
+ * Close what slot_take() left open: the watch on the registry's directory.
+ * Closing an inotify descriptor waits for the kernel's RCU grace period
+ * (0 to 10 ms, measured: a slot's freed-to-started time doubled), so it is
+ * done once the command has been started, not before.
+ */
+void
+slot_end(struct slot *s)
+{
+	if (s->watchfd != -1)
+		close(s->watchfd);
+	s->watchfd = -1;
 }

@@ -25,8 +25,10 @@ struct slot {
 	int stop;		/* -x */
 	unsigned long live;	/* out: live records of the type, last count */
 	unsigned long left;	/* out: what -x could not stop */
+	int watchfd;		/* out: the registry's watch, for slot_end() */
 };
 
 int slot_take(struct reg *r, struct slot *s);
+void slot_end(struct slot *s);
 
 #endif

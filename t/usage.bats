@@ -12,7 +12,7 @@ load helper
 bats_require_minimum_version 1.5.0
 
 MAN=$BATS_TEST_DIRNAME/../man
-KNOWN="prspawn prlist prreap prprune prpidcheck"
+KNOWN="prspawn prlist prreap prprune prpidcheck prwait"
 WANTWORD='want 1 to 255 of A-Z a-z 0-9 . _ : @ % + = , / -'
 WANTPID='want 1 to 2147483647'
 WANTSECS='want a decimal like 5 or 0.5, at most 1000000000'
@@ -101,7 +101,7 @@ all_right() {
 
 # --- which tools -------------------------------------------------------------
 
-@test "the five known tools are built and each has a man page" {
+@test "the six known tools are built and each has a man page" {
 	local t
 	for t in $KNOWN; do
 		[ -x "$bindir/$t" ] || { echo "no $bindir/$t"; false; }
