@@ -391,21 +391,27 @@ changes_free(struct change *c)
  * this writer's own changes: what it removed stays removed though that
  * file still held it, and an id of ours that another live record holds
  * now (one that writer added, and was told was written) is a failure; a
- * kept record whose id is held now is left out.
+ * kept record whose id is held now is left out.  With UNDO, this
+ * writer's changes are taken back instead, before the KEPT go in (its
+ * change failed, but a write of its may be in FILE): what it added goes,
+ * what it removed is kept.
  */
 static int
-reapply(struct reg *r, const struct change *c)
+reapply(struct reg *r, const struct change *c, int undo)
 {
 	struct rec *p;
 	size_t i;
-	int pass;
+	int pass, how;
 
 	for (pass = 0; pass < 2; pass++)
 	    for (i = 0; i < c->n; i++) {
-		if ((c->add[i] == KEPT) != (pass == 0))
-			continue;	/* first the KEPT, then ours */
+		/* First the KEPT, then ours; undone, ours first. */
+		if ((c->add[i] == KEPT) != (pass == undo))
+			continue;
+		how = !undo || c->add[i] == KEPT ? c->add[i] :
+		    c->add[i] == ADDED ? REMOVED : KEPT;
 		p = reg_find_same(r, &c->rec[i]);
-		if (c->add[i] == REMOVED) {
+		if (how == REMOVED) {
 			if (p != NULL)
 				reg_remove(r, p);
 			continue;
@@ -413,7 +419,7 @@ reapply(struct reg *r, const struct change *c)
 		if (p != NULL)
 			continue;
 		if ((p = reg_find(r, c->rec[i].f[F_ID])) != NULL) {
-			if (c->add[i] == KEPT)
+			if (how == KEPT)
 				continue;
 			if (reg_may_live(r, p))
 				return fail(PR_SYS, "%s: %s: taken meanwhile by "
@@ -472,7 +478,8 @@ reg_store(struct reg *r)
 	char lock[PATH_LEN], foreign[256], kept[STORE_TRIES][256];
 	struct fid expect = { 0, 0 }, mine = { 0, 0 };
 	struct reg w, *cur = r;
-	int tries, rc = -1, nkept = 0, pinfd = -1, i;
+	int tries, rc = -1, nkept = 0, pinfd = -1, i, refused = 0;
+	const char *src;
 
 	if (r->partial) {
 		reg_unlock(r);
@@ -515,23 +522,40 @@ reg_store(struct reg *r)
 			 * are kept from now on, as ours are.
 			 */
 			snprintf(kept[nkept++], sizeof kept[0], "%s", foreign);
+			src = kept[nkept - 1];
 			if ((rc = reg_load_from(cur, foreign)) == -1 ||
 			    (rc = changes(cur, &c, 1)) == -1)
 				goto out;
 			expect = mine;
 			cur->dirty = 1;
 		} else {
+			src = cur->base;
 			reg_unlock(cur);
 			if ((rc = reg_lock(cur)) == -1)
 				goto out;
 			loaded(cur, &expect);
 		}
-		if ((rc = reapply(cur, &c)) == -1)
-			goto out;
+		if (reapply(cur, &c, refused) == -1) {
+			/*
+			 * Our change cannot go in (an id of ours is taken);
+			 * but the records of a file ours put aside, which
+			 * another writer was told are written, must be in
+			 * FILE again: it is written with our change taken
+			 * back, and the change fails.
+			 */
+			if (refused || nkept == 0 ||
+			    reg_load_from(cur, src) == -1 ||
+			    reapply(cur, &c, 1) == -1) {
+				rc = -1;
+				goto out;
+			}
+			refused = 1;
+			cur->dirty = 1;
+		}
 		if (!cur->dirty && cur->nbad == 0)
 			break;		/* our change is in FILE already */
 	}
-	rc = 0;
+	rc = refused ? -1 : 0;
 	for (i = 0; i < nkept; i++)
 		unlinkat(r->dirfd, kept[i], 0);	/* their records are in FILE */
 	r->dirty = 0;

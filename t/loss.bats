@@ -64,6 +64,33 @@ bats_require_minimum_version 1.5.0
 	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
 }
 
+@test "a writer whose rename displaces another's file that took its id fails, and leaves that file's records in place" {
+	command -v strace >/dev/null || skip "no strace"
+	strace -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null ||
+	    skip "strace cannot delay a call here"
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	start_sleep
+	A=$P
+	start_sleep
+	B=$P
+	# A's exchange is held back; B, under a new lock, records the same id
+	# and is told so; A's exchange then puts B's file aside.
+	strace -qq -o /dev/null -e trace=renameat2 \
+	    -e inject=renameat2:delay_enter=3000000:when=1 \
+	    prspawn -A "$A" -i same </dev/null >"$T/out" 2>"$T/err" 3>&- &
+	W=$!
+	until_true compgen -G "$REG.tmp.*"
+	rm "$REG.lock"
+	run -0 prspawn -A "$B" -i same
+	ended "$W"
+	[ "$ST" -eq 3 ]
+	[ ! -s "$T/out" ]
+	[ "$(cat "$T/err")" = "prspawn: $REG: same: taken meanwhile by another writer's live record" ]
+	# What B was told is written is there; A's record is not.
+	[ "$(prlist -o id,pid)" = "same${TAB}$B" ]
+	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
+}
+
 # --- 2. prreap forgets a record only of the process it waited for -----------
 
 @test "a pid reused while prreap waits, and recorded under the same default id, keeps its record" {
