@@ -119,6 +119,7 @@ rename2(int dirfd, const char *from, const char *to, unsigned flags)
 	return (int)syscall(SYS_renameat2, dirfd, from, dirfd, to, flags);
 }
 #else
+#define EXCHANGE 0
 static int
 rename2(int dirfd, const char *from, const char *to, unsigned flags)
 {
@@ -128,12 +129,20 @@ rename2(int dirfd, const char *from, const char *to, unsigned flags)
 }
 #endif
 
+/* Swap the files A and B of DIRFD: 0, or -1 (ENOSYS: the system cannot). */
+int
+name_swap(int dirfd, const char *a, const char *b)
+{
+	return rename2(dirfd, a, b, EXCHANGE);
+}
+
 /*
  * Put the temporary file in NAME's place by exchanging the two: returns 1
  * with the file that was NAME now under a->tmp, for the caller to look at
  * and remove; 0 when there was no NAME (the file is in place, nothing
- * displaced) or where the system cannot exchange (then it was renamed
- * over NAME, as atomic_commit() does); -1 on failure, nothing changed.
+ * displaced); 2 where the system cannot exchange (then it was renamed
+ * over NAME, as atomic_commit() does, and what it replaced is not
+ * known); -1 on failure, nothing changed.
  */
 int
 atomic_exchange(struct atomic *a, const char *name)
@@ -157,7 +166,7 @@ atomic_exchange(struct atomic *a, const char *name)
 		/* No exchange here (the file system, the kernel). */
 		if (renameat(a->dirfd, a->tmp, a->dirfd, name) == -1)
 			goto fail;
-		return 0;
+		return 2;
 	}
 fail:
 	{

@@ -29,6 +29,7 @@ int atomic_open(struct atomic *a, int dirfd, const char *name,
 int atomic_write(struct atomic *a, const void *buf, size_t len);
 int atomic_commit(struct atomic *a, const char *name);
 int atomic_exchange(struct atomic *a, const char *name);
+int name_swap(int dirfd, const char *a, const char *b);
 void atomic_abort(struct atomic *a);
 int write_all(int fd, const void *buf, size_t len);
 void xfsz_ignore(void);

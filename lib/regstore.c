@@ -250,7 +250,7 @@ fid_same(const struct fid *a, const struct stat *st)
 }
 
 /* The outcome of one try of store_once(). */
-enum { STORED, CONFLICT, DISPLACED };
+enum { STORED, CONFLICT, DISPLACED, RENAMED };
 
 /*
  * One try: write what changed, in FILE's place, unless FILE.lock or FILE
@@ -260,6 +260,7 @@ enum { STORED, CONFLICT, DISPLACED };
  * file replaced is looked at: the one expected is removed (STORED); one
  * another writer put there in the moment between our look and our write
  * is kept, its name in FOREIGN (DISPLACED): its records must not be lost.
+ * Where it cannot, what was replaced is not known (RENAMED).
  * MINE is set to what was put in place, kept open in *PINFD.  -1 on
  * failure: FILE as it was, no temporary file, FILE.corrupt not grown.
  */
@@ -302,8 +303,9 @@ store_once(struct reg *r, const struct fid *expect, char foreign[256],
 		*pinfd = -1;
 		goto undo;
 	}
-	rc = rc == 1 && fstatat(r->dirfd, a.tmp, &st, AT_SYMLINK_NOFOLLOW) ==
-	    0 && !fid_same(expect, &st) ? DISPLACED : STORED;
+	rc = rc == 2 ? RENAMED : rc == 1 && fstatat(r->dirfd, a.tmp, &st,
+	    AT_SYMLINK_NOFOLLOW) == 0 && !fid_same(expect, &st) ? DISPLACED :
+	    STORED;
 	if (rc == DISPLACED)
 		snprintf(foreign, 256, "%s", a.tmp);
 	else
@@ -435,6 +437,26 @@ reapply(struct reg *r, const struct change *c, int undo)
 
 #define STORE_TRIES 20
 
+/*
+ * A write of ours failed after ours had put aside another writer's file
+ * NAME: that file goes back in FILE's place, if FILE is still the one we
+ * wrote (MINE), and ours goes.  Else (FILE changed since) it is left.
+ */
+static void
+put_back(const struct reg *r, const char *name, const struct fid *mine)
+{
+	struct stat st;
+
+	if (fstatat(r->dirfd, r->base, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !fid_same(mine, &st) || name_swap(r->dirfd, name, r->base) == -1)
+		return;
+	if (fstatat(r->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    fid_same(mine, &st))
+		unlinkat(r->dirfd, name, 0);	/* ours: it goes */
+	else
+		name_swap(r->dirfd, name, r->base);	/* not ours: undone */
+}
+
 /* The identity of the file R read last (kept open: r->pin). */
 static void
 loaded(const struct reg *r, struct fid *f)
@@ -464,12 +486,15 @@ scratch(struct reg *w, const struct reg *r)
  *
  * A lock file removed while we held it (a /tmp cleaner, an admin's rm)
  * lets a newcomer lock a new one and write beside us.  So a writer whose
- * lock is no longer FILE.lock, before its write or after it, takes the
- * one there now, reads FILE again, and makes its change on that once
- * more; and one whose write replaced a file it had not read (another
- * writer's, put there in the moment before) keeps that file's records
- * with its own and writes again.  Nothing acknowledged is lost, no other
- * writer's change undone.  R's records are left as the caller made them.
+ * lock is no longer FILE.lock before its write (or after a plain rename,
+ * which cannot tell what it replaced) takes the one there now, reads FILE
+ * again, and makes its change on that once more; one whose exchange put
+ * aside the file it read is done; and one whose exchange put aside a
+ * file it had not read (another writer's, put there in the moment
+ * before) keeps that file's records with its own and writes again, or,
+ * when its change cannot go in, or a later write fails, puts them back.
+ * Nothing acknowledged is lost, no other writer's change undone.  R's
+ * records are left as the caller made them.
  */
 int
 reg_store(struct reg *r)
@@ -497,7 +522,17 @@ reg_store(struct reg *r)
 			close(pinfd);
 		pinfd = -1;
 		rc = store_once(cur, &expect, foreign, &mine, &pinfd);
-		if (rc == STORED && same_file(cur, cur->lockfd, lock))
+		/*
+		 * An exchange that put aside the file we read published our
+		 * change whole: a newcomer under another lock read it, or
+		 * will find FILE changed, or put aside ours and keeps its
+		 * records.  Our change is not made again on what the
+		 * newcomer wrote (that would undo what it removed).  Only a
+		 * rename, which replaced what it cannot tell, is looked
+		 * after: if our lock is not FILE.lock, we make it again.
+		 */
+		if (rc == STORED || (rc == RENAMED &&
+		    same_file(cur, cur->lockfd, lock)))
 			break;
 		/* (rc stays what the try said: DISPLACED is acted on below.) */
 		if (rc == -1 || (tries == 0 && changes(r, &c, 0) == -1)) {
@@ -558,9 +593,12 @@ reg_store(struct reg *r)
 	rc = refused ? -1 : 0;
 	for (i = 0; i < nkept; i++)
 		unlinkat(r->dirfd, kept[i], 0);	/* their records are in FILE */
+	nkept = 0;
 	r->dirty = 0;
 	r->nbad = 0;
 out:
+	if (rc == -1 && nkept > 0)
+		put_back(r, kept[nkept - 1], &mine);
 	if (pinfd != -1)
 		close(pinfd);
 	changes_free(&c);

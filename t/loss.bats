@@ -91,6 +91,63 @@ bats_require_minimum_version 1.5.0
 	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
 }
 
+@test "a writer whose change is in FILE when it sees its lock replaced does not make it again over the next writer's" {
+	command -v strace >/dev/null || skip "no strace"
+	strace -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null ||
+	    skip "strace cannot delay a call here"
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	start_sleep
+	prspawn -A "$P" -i base		# FILE is there: A's rename exchanges
+	start_sleep
+	# A's exchange is done, A held back after it; FILE.lock is removed,
+	# and B, under a new lock, removes A's record and says so.
+	strace -qq -o /dev/null -e trace=renameat2 \
+	    -e inject=renameat2:delay_exit=3000000:when=1 \
+	    prspawn -A "$P" -i x </dev/null >"$T/out" 2>"$T/err" 3>&- &
+	W=$!
+	until_true eval '[ "$(prlist -o id 2>/dev/null | sort | tr "\n" " ")" = "base x " ]'
+	rm "$REG.lock"
+	run -0 prprune -a -i x
+	[ "$(cut -f 7 <<<"$output")" = x ]
+	ended "$W"
+	[ "$ST" -eq 0 ]
+	[ ! -s "$T/err" ]
+	# What B removed stays removed.
+	[ "$(prlist -o id)" = base ]
+	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
+}
+
+@test "a writer whose write fails after its rename put another's file aside puts that file back" {
+	command -v strace >/dev/null || skip "no strace"
+	strace -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null ||
+	    skip "strace cannot delay a call here"
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	start_sleep
+	A=$P
+	start_sleep
+	B=$P
+	# A FILE just under 8 KiB: A's record fits under ulimit -f 8, A's with
+	# B's (an id of 255 bytes) does not.
+	{ header
+	  for i in $(seq 154); do
+		rec $((4000000 + i)) - job s "$S1" - "$(printf 'dead%03d' "$i")"
+	  done; } >"$REG"
+	big=$(printf 'b%.0s' $(seq 255))
+	bash -c 'ulimit -f 8; exec strace -qq -o /dev/null -e trace=renameat2 \
+	    -e inject=renameat2:delay_enter=3000000:when=1 prspawn -A "$1" -i a' \
+	    sh "$A" </dev/null >"$T/out" 2>"$T/err" 3>&- &
+	W=$!
+	until_true compgen -G "$REG.tmp.*"
+	rm "$REG.lock"
+	run -0 prspawn -A "$B" -i "$big"
+	ended "$W"
+	[ "$ST" -eq 3 ]
+	[ "$(cat "$T/err")" = "prspawn: $REG: cannot write: File too large" ]
+	# What B was told is written is there; A's record is not; no file left.
+	[ "$(prlist -o id | grep -v '^dead')" = "$big" ]
+	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
+}
+
 # --- 2. prreap forgets a record only of the process it waited for -----------
 
 @test "a pid reused while prreap waits, and recorded under the same default id, keeps its record" {
