@@ -335,30 +335,45 @@ abort:
  * What this writer changed: copies of the records it added and removed,
  * and of other writers' it keeps.
  */
-enum { REMOVED, ADDED, KEPT };
+/*
+ * This writer's changes (REMOVED, ADDED), and another writer's, from a
+ * file ours put aside (KEPT: what it added; GONE: what it removed).
+ */
+enum { REMOVED, ADDED, KEPT, GONE };
 
 struct change {
 	struct rec *rec;
-	int *add;		/* REMOVED, ADDED or KEPT */
+	int *add;		/* REMOVED, ADDED, KEPT or GONE */
 	size_t n;
 };
 
+static int
+change_add(struct change *c, const struct rec *p, int how, const char *path)
+{
+	if (rec_copy(&c->rec[c->n], p) == -1)
+		return fail_sys(PR_SYS, "%s: cannot write", path);
+	c->add[c->n++] = how;
+	return 0;
+}
+
 /*
  * Into C, what R changed: the records added (never in the file, not
- * removed again) and those removed; with ALL, every record R holds, as
- * ones to keep (another writer's, from a file ours displaced).
+ * removed again) and those removed.  With BASE (R then another writer's
+ * file, that ours put aside; BASE what we read and changed): what that
+ * writer changed, the records R holds that BASE does not, and those of
+ * BASE's file, not removed by us, that R lacks.
  */
 static int
-changes(const struct reg *r, struct change *c, int all)
+changes(struct reg *r, struct change *c, struct reg *base)
 {
+	size_t i, more = r->n + (base != NULL ? base->n : 0) + 1;
 	struct rec *nr;
-	size_t i;
 	int *na;
 
-	nr = realloc(c->rec, (c->n + r->n + 1) * sizeof *nr);
+	nr = realloc(c->rec, (c->n + more) * sizeof *nr);
 	if (nr != NULL)
 		c->rec = nr;
-	na = realloc(c->add, (c->n + r->n + 1) * sizeof *na);
+	na = realloc(c->add, (c->n + more) * sizeof *na);
 	if (na != NULL)
 		c->add = na;
 	if (nr == NULL || na == NULL)
@@ -366,11 +381,20 @@ changes(const struct reg *r, struct change *c, int all)
 	for (i = 0; i < r->n; i++) {
 		const struct rec *p = &r->rec[i];
 
-		if (all ? p->gone : (p->line == 0) == !!p->gone)
+		if (base != NULL ? p->gone || reg_find_same(base, p) != NULL :
+		    (p->line == 0) == !!p->gone)
 			continue;
-		if (rec_copy(&c->rec[c->n], p) == -1)
-			return fail_sys(PR_SYS, "%s: cannot write", r->path);
-		c->add[c->n++] = all ? KEPT : p->line == 0 ? ADDED : REMOVED;
+		if (change_add(c, p, base != NULL ? KEPT : p->line == 0 ?
+		    ADDED : REMOVED, r->path) == -1)
+			return -1;
+	}
+	for (i = 0; base != NULL && i < base->n; i++) {
+		const struct rec *q = &base->rec[i];
+
+		if (q->line != 0 && !q->gone &&
+		    reg_find_same(r, q) == NULL &&
+		    change_add(c, q, GONE, r->path) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -389,8 +413,9 @@ changes_free(struct change *c)
 /*
  * C again, on the file as it is now (locked): what was removed is
  * removed, what was added or kept is there, where another writer's file
- * lacks it.  The records kept from another writer's file go first, then
- * this writer's own changes: what it removed stays removed though that
+ * lacks it.  What another writer changed in a file ours put aside goes
+ * first (what it added, KEPT, what it removed, GONE), then this writer's
+ * own changes: what it removed stays removed though that
  * file still held it, and an id of ours that another live record holds
  * now (one that writer added, and was told was written) is a failure; a
  * kept record whose id is held now is left out.  With UNDO, this
@@ -407,13 +432,15 @@ reapply(struct reg *r, const struct change *c, int undo)
 
 	for (pass = 0; pass < 2; pass++)
 	    for (i = 0; i < c->n; i++) {
-		/* First the KEPT, then ours; undone, ours first. */
-		if ((c->add[i] == KEPT) != (pass == undo))
+		/* First theirs, then ours; undone, ours first. */
+		int theirs = c->add[i] == KEPT || c->add[i] == GONE;
+
+		if (theirs != (pass == undo))
 			continue;
-		how = !undo || c->add[i] == KEPT ? c->add[i] :
+		how = !undo || theirs ? c->add[i] :
 		    c->add[i] == ADDED ? REMOVED : KEPT;
 		p = reg_find_same(r, &c->rec[i]);
-		if (how == REMOVED) {
+		if (how == REMOVED || how == GONE) {
 			if (p != NULL)
 				reg_remove(r, p);
 			continue;
@@ -535,7 +562,7 @@ reg_store(struct reg *r)
 		    same_file(cur, cur->lockfd, lock)))
 			break;
 		/* (rc stays what the try said: DISPLACED is acted on below.) */
-		if (rc == -1 || (tries == 0 && changes(r, &c, 0) == -1)) {
+		if (rc == -1 || (tries == 0 && changes(r, &c, NULL) == -1)) {
 			rc = -1;
 			goto out;
 		}
@@ -559,7 +586,7 @@ reg_store(struct reg *r)
 			snprintf(kept[nkept++], sizeof kept[0], "%s", foreign);
 			src = kept[nkept - 1];
 			if ((rc = reg_load_from(cur, foreign)) == -1 ||
-			    (rc = changes(cur, &c, 1)) == -1)
+			    (rc = changes(cur, &c, r)) == -1)
 				goto out;
 			expect = mine;
 			cur->dirty = 1;

@@ -148,6 +148,37 @@ bats_require_minimum_version 1.5.0
 	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
 }
 
+@test "of a file put aside, what its writer changed is kept, not the records a third writer removed since" {
+	command -v strace >/dev/null || skip "no strace"
+	strace -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null ||
+	    skip "strace cannot delay a call here"
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	start_sleep
+	prspawn -A "$P" -i z
+	start_sleep
+	A=$P
+	start_sleep
+	B=$P
+	# A's exchange is held back before and after: B writes under a new
+	# lock before it (A puts B's file aside), C after it (C reads A's
+	# file, removes z and says so).
+	strace -qq -o /dev/null -e trace=renameat2 \
+	    -e inject=renameat2:delay_enter=3000000:delay_exit=3000000:when=1 \
+	    prspawn -A "$A" -i x </dev/null >"$T/out" 2>"$T/err" 3>&- &
+	W=$!
+	until_true compgen -G "$REG.tmp.*"
+	rm "$REG.lock"
+	prspawn -A "$B" -i y
+	until_true eval '[ "$(prlist -o id 2>/dev/null | sort | tr "\n" " ")" = "x z " ]'
+	run -0 prprune -a -i z
+	[ "$(cut -f 7 <<<"$output")" = z ]
+	ended "$W"
+	[ "$ST" -eq 0 ]
+	[ ! -s "$T/err" ]
+	[ "$(prlist -o id | sort | tr '\n' ' ')" = "x y " ]
+	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
+}
+
 # --- 2. prreap forgets a record only of the process it waited for -----------
 
 @test "a pid reused while prreap waits, and recorded under the same default id, keeps its record" {
