@@ -191,6 +191,15 @@ token_of() {
 	fi
 }
 
+# need_strace_inject: strace here, and able to delay a call (-e inject);
+# LeakSanitizer off (make check SANITIZE=1), as it cannot work under ptrace.
+need_strace_inject() {
+	command -v strace >/dev/null || skip "no strace"
+	strace -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null ||
+	    skip "strace cannot delay a call here"
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+}
+
 # need_root: the test makes namespaces, mounts or another uid's files.
 need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root (namespaces, mounts, setpriv)"

@@ -36,10 +36,7 @@ bats_require_minimum_version 1.5.0
 }
 
 @test "a writer whose rename displaces another's file keeps that file's records, and what it removed stays removed" {
-	command -v strace >/dev/null || skip "no strace"
-	strace -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null ||
-	    skip "strace cannot delay a call here"
-	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	need_strace_inject
 	start_sleep
 	L=$P
 	start_sleep
@@ -65,10 +62,7 @@ bats_require_minimum_version 1.5.0
 }
 
 @test "a writer whose rename displaces another's file that took its id fails, and leaves that file's records in place" {
-	command -v strace >/dev/null || skip "no strace"
-	strace -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null ||
-	    skip "strace cannot delay a call here"
-	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	need_strace_inject
 	start_sleep
 	A=$P
 	start_sleep
@@ -92,10 +86,7 @@ bats_require_minimum_version 1.5.0
 }
 
 @test "a writer whose change is in FILE when it sees its lock replaced does not make it again over the next writer's" {
-	command -v strace >/dev/null || skip "no strace"
-	strace -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null ||
-	    skip "strace cannot delay a call here"
-	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	need_strace_inject
 	start_sleep
 	prspawn -A "$P" -i base		# FILE is there: A's rename exchanges
 	start_sleep
@@ -118,10 +109,7 @@ bats_require_minimum_version 1.5.0
 }
 
 @test "a writer whose write fails after its rename put another's file aside puts that file back" {
-	command -v strace >/dev/null || skip "no strace"
-	strace -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null ||
-	    skip "strace cannot delay a call here"
-	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	need_strace_inject
 	start_sleep
 	A=$P
 	start_sleep
@@ -149,10 +137,7 @@ bats_require_minimum_version 1.5.0
 }
 
 @test "of a file put aside, what its writer changed is kept, not the records a third writer removed since" {
-	command -v strace >/dev/null || skip "no strace"
-	strace -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null ||
-	    skip "strace cannot delay a call here"
-	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	need_strace_inject
 	start_sleep
 	prspawn -A "$P" -i z
 	start_sleep

@@ -504,9 +504,7 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 }
 
 @test "a TERM between the start and the record is held off: the command is recorded first" {
-	command -v strace >/dev/null || skip "no strace"
-	strace -o /dev/null -e inject=write:delay_enter=1 true 2>/dev/null ||
-	    skip "strace cannot delay a call here"
+	need_strace_inject
 	# prspawn's first write(2), of the new registry to its temporary file,
 	# is held back 2 s by strace; prspawn gets TERM meanwhile, which,
 	# were it let in, would end prspawn before its rename.
