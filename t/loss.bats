@@ -35,6 +35,37 @@ bats_require_minimum_version 1.5.0
 	[ "$(wc -l <"$T/acked")" -gt 0 ]
 }
 
+# held WHEN CMD [ARG...]: CMD in the background, its output in $T/out and
+# $T/err, its pid in W, with its first renameat2 (the exchange that puts
+# its file in FILE's place) held back 3 s by strace: WHEN is enter
+# (before the exchange), exit (after it) or both.
+held() {
+	local how=
+	case $1 in
+	enter | both) how=delay_enter=3000000: ;;
+	esac
+	case $1 in
+	exit | both) how=${how}delay_exit=3000000: ;;
+	esac
+	shift
+	strace -qq -o /dev/null -e trace=renameat2 \
+	    -e inject=renameat2:${how}when=1 \
+	    "$@" </dev/null >"$T/out" 2>"$T/err" 3>&- &
+	W=$!
+}
+
+# lock_gone: once the held writer has written its temporary file (it is
+# at its exchange), FILE.lock is removed, as a /tmp cleaner would.
+lock_gone() {
+	until_true compgen -G "$REG.tmp.*"
+	rm "$REG.lock"
+}
+
+# no_temp: no temporary file is left beside FILE.
+no_temp() {
+	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
+}
+
 @test "a writer whose rename displaces another's file keeps that file's records, and what it removed stays removed" {
 	need_strace_inject
 	start_sleep
@@ -45,12 +76,8 @@ bats_require_minimum_version 1.5.0
 	# prprune -a's exchange of its file for FILE is held back 3 s; in the
 	# meantime FILE.lock is removed, and another writer takes a new lock
 	# and writes FILE: prprune's exchange puts that file aside.
-	strace -qq -o /dev/null -e trace=renameat2 \
-	    -e inject=renameat2:delay_enter=3000000:when=1 \
-	    prprune -a -i gone </dev/null >"$T/out" 2>"$T/err" 3>&- &
-	W=$!
-	until_true compgen -G "$REG.tmp.*"
-	rm "$REG.lock"
+	held enter prprune -a -i gone
+	lock_gone
 	prspawn -A "$B" -i kept
 	ended "$W"
 	[ "$ST" -eq 0 ]
@@ -58,7 +85,7 @@ bats_require_minimum_version 1.5.0
 	[ ! -s "$T/err" ]
 	# The other writer's record is there; the one prprune removed is not.
 	[ "$(prlist -o id)" = kept ]
-	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
+	no_temp
 }
 
 @test "a writer whose rename displaces another's file that took its id fails, and leaves that file's records in place" {
@@ -69,12 +96,8 @@ bats_require_minimum_version 1.5.0
 	B=$P
 	# A's exchange is held back; B, under a new lock, records the same id
 	# and is told so; A's exchange then puts B's file aside.
-	strace -qq -o /dev/null -e trace=renameat2 \
-	    -e inject=renameat2:delay_enter=3000000:when=1 \
-	    prspawn -A "$A" -i same </dev/null >"$T/out" 2>"$T/err" 3>&- &
-	W=$!
-	until_true compgen -G "$REG.tmp.*"
-	rm "$REG.lock"
+	held enter prspawn -A "$A" -i same
+	lock_gone
 	run -0 prspawn -A "$B" -i same
 	ended "$W"
 	[ "$ST" -eq 3 ]
@@ -82,7 +105,7 @@ bats_require_minimum_version 1.5.0
 	[ "$(cat "$T/err")" = "prspawn: $REG: same: taken meanwhile by another writer's live record" ]
 	# What B was told is written is there; A's record is not.
 	[ "$(prlist -o id,pid)" = "same${TAB}$B" ]
-	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
+	no_temp
 }
 
 @test "a writer whose change is in FILE when it sees its lock replaced does not make it again over the next writer's" {
@@ -92,10 +115,7 @@ bats_require_minimum_version 1.5.0
 	start_sleep
 	# A's exchange is done, A held back after it; FILE.lock is removed,
 	# and B, under a new lock, removes A's record and says so.
-	strace -qq -o /dev/null -e trace=renameat2 \
-	    -e inject=renameat2:delay_exit=3000000:when=1 \
-	    prspawn -A "$P" -i x </dev/null >"$T/out" 2>"$T/err" 3>&- &
-	W=$!
+	held exit prspawn -A "$P" -i x
 	until_true eval '[ "$(prlist -o id 2>/dev/null | sort | tr "\n" " ")" = "base x " ]'
 	rm "$REG.lock"
 	run -0 prprune -a -i x
@@ -105,7 +125,7 @@ bats_require_minimum_version 1.5.0
 	[ ! -s "$T/err" ]
 	# What B removed stays removed.
 	[ "$(prlist -o id)" = base ]
-	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
+	no_temp
 }
 
 @test "a writer whose write fails after its rename put another's file aside puts that file back" {
@@ -121,19 +141,15 @@ bats_require_minimum_version 1.5.0
 		rec $((4000000 + i)) - job s "$S1" - "$(printf 'dead%03d' "$i")"
 	  done; } >"$REG"
 	big=$(printf 'b%.0s' $(seq 255))
-	bash -c 'ulimit -f 8; exec strace -qq -o /dev/null -e trace=renameat2 \
-	    -e inject=renameat2:delay_enter=3000000:when=1 prspawn -A "$1" -i a' \
-	    sh "$A" </dev/null >"$T/out" 2>"$T/err" 3>&- &
-	W=$!
-	until_true compgen -G "$REG.tmp.*"
-	rm "$REG.lock"
+	held enter bash -c 'ulimit -f 8; exec prspawn -A "$1" -i a' sh "$A"
+	lock_gone
 	run -0 prspawn -A "$B" -i "$big"
 	ended "$W"
 	[ "$ST" -eq 3 ]
 	[ "$(cat "$T/err")" = "prspawn: $REG: cannot write: File too large" ]
 	# What B was told is written is there; A's record is not; no file left.
 	[ "$(prlist -o id | grep -v '^dead')" = "$big" ]
-	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
+	no_temp
 }
 
 @test "of a file put aside, what its writer changed is kept, not the records a third writer removed since" {
@@ -147,12 +163,8 @@ bats_require_minimum_version 1.5.0
 	# A's exchange is held back before and after: B writes under a new
 	# lock before it (A puts B's file aside), C after it (C reads A's
 	# file, removes z and says so).
-	strace -qq -o /dev/null -e trace=renameat2 \
-	    -e inject=renameat2:delay_enter=3000000:delay_exit=3000000:when=1 \
-	    prspawn -A "$A" -i x </dev/null >"$T/out" 2>"$T/err" 3>&- &
-	W=$!
-	until_true compgen -G "$REG.tmp.*"
-	rm "$REG.lock"
+	held both prspawn -A "$A" -i x
+	lock_gone
 	prspawn -A "$B" -i y
 	until_true eval '[ "$(prlist -o id 2>/dev/null | sort | tr "\n" " ")" = "x z " ]'
 	run -0 prprune -a -i z
@@ -161,7 +173,7 @@ bats_require_minimum_version 1.5.0
 	[ "$ST" -eq 0 ]
 	[ ! -s "$T/err" ]
 	[ "$(prlist -o id | sort | tr '\n' ' ')" = "x y " ]
-	[ "$(compgen -G "$REG.tmp.*" || true)" = "" ]
+	no_temp
 }
 
 # --- 2. prreap forgets a record only of the process it waited for -----------
