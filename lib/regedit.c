@@ -100,6 +100,13 @@ reg_live(const struct reg *r, const struct rec *rec)
 	return r->otherboot ? DEAD : rec_live(rec);
 }
 
+/* Live, or not proven dead (a token that cannot be read). */
+static int
+may_live(enum live l)
+{
+	return l == LIVE || l == UNKNOWN;
+}
+
 /*
  * Whether REC may still have a process: live, or not proven dead (its
  * token cannot be read).  Such a record holds its slot and is kept.
@@ -107,9 +114,7 @@ reg_live(const struct reg *r, const struct rec *rec)
 int
 reg_may_live(const struct reg *r, const struct rec *rec)
 {
-	enum live l = reg_live(r, rec);
-
-	return l == LIVE || l == UNKNOWN;
+	return may_live(reg_live(r, rec));
 }
 
 /*
@@ -140,21 +145,17 @@ reg_live_of(const struct reg *r, const char *type, size_t enough,
 
 			if (p->gone || strcmp(p->f[F_TYPE], type) != 0)
 				continue;
-			if (pass == 0) {
+			if (pass == 1 && lead != NULL)
+				l = (enum live)(lead[i] - 1);
+			else
 				l = pid_live(p->pid, p->f[F_TOKEN]);
+			if (pass == 0)
 				lead[i] = (unsigned char)(l + 1);
-				if (l != LIVE && l != UNKNOWN)
-					continue;
-				why = l == LIVE ? p->pid : -1;
-			} else {
-				l = lead != NULL ? (enum live)(lead[i] - 1) :
-				    pid_live(p->pid, p->f[F_TOKEN]);
-				if (lead != NULL && (l == LIVE || l == UNKNOWN))
-					continue;	/* counted */
-				l = rec_live_as(p, l, &why);
-				if (l != LIVE && l != UNKNOWN)
-					continue;
-			}
+			/* Pass 0 takes those whose pid lives, pass 1 the rest. */
+			if (lead != NULL && may_live(l) != (pass == 0))
+				continue;
+			if (!may_live(rec_live_as(p, l, &why)))
+				continue;
 			n++;
 			if (fn != NULL)
 				fn(arg, p, why);

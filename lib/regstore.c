@@ -332,12 +332,9 @@ abort:
 }
 
 /*
- * What this writer changed: copies of the records it added and removed,
- * and of other writers' it keeps.
- */
-/*
- * This writer's changes (REMOVED, ADDED), and another writer's, from a
- * file ours put aside (KEPT: what it added; GONE: what it removed).
+ * Copies of the records changed: this writer's changes (REMOVED, ADDED),
+ * and another writer's, from a file ours put aside (KEPT: what it added;
+ * GONE: what it removed).
  */
 enum { REMOVED, ADDED, KEPT, GONE };
 
@@ -415,8 +412,8 @@ changes_free(struct change *c)
  * removed, what was added or kept is there, where another writer's file
  * lacks it.  What another writer changed in a file ours put aside goes
  * first (what it added, KEPT, what it removed, GONE), then this writer's
- * own changes: what it removed stays removed though that
- * file still held it, and an id of ours that another live record holds
+ * own changes: what it removed stays removed though that file still held
+ * it, and an id of ours that another live record holds
  * now (one that writer added, and was told was written) is a failure; a
  * kept record whose id is held now is left out.  With UNDO, this
  * writer's changes are taken back instead, before the KEPT go in (its
