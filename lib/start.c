@@ -1,6 +1,7 @@
 /* start.c - prspawn(1)'s phases: prepare, start (or adopt), record, tell. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "live.h"
 #include "msg.h"
 #include "pidfile.h"
+#include "reap.h"
 #include "reaper.h"
 #include "start.h"
 
@@ -78,25 +80,66 @@ start_prepare(struct start *st)
 	return 0;
 }
 
+/* The record of the command, as it is (or would be) written. */
+static void
+build(const struct start *st, struct rec *r, struct recbuf *b,
+    const char *started)
+{
+	rec_build(r, b, st->pid, st->pgid, st->s.type, st->s.session, started,
+	    st->token, st->id != NULL ? st->id : "-",
+	    st->attrs[0] != '\0' ? st->attrs : NULL);
+}
+
+/*
+ * A command started and never recorded is stopped at once (KILL) as
+ * prreap stops a record: its group, what carries its marker, its cgroup,
+ * so what it started at once (a daemon's double fork and setsid) goes
+ * too, and the cgroup is removed.  Before its token is known, only the
+ * child and its group can be told ours.
+ */
+static void
+stop_unrecorded(struct start *st)
+{
+	struct reap_opts o = REAP_DEFAULTS;
+	struct recbuf b;
+	struct rec r, *rp = &r;
+	int gone = 1;
+
+	if (st->token[0] != '\0') {
+		o.sig = SIGKILL;
+		o.children = st->reaper;
+		build(st, &r, &b, NULL);
+		reap(&rp, 1, &o, &gone);
+	}
+	spawn_cancel(st->pid);
+	if (!gone)
+		warnx_("%ld: started, not recorded, and not all stopped",
+		    (long)st->pid);
+}
+
 /*
  * Undo a start that cannot be recorded: the command is stopped, and the
- * cgroup made for it removed.  What start_record() kept stays.
+ * cgroup made for it removed.  What start_record() kept stays.  The
+ * failure kept is the one to say, whatever the stop met.
  */
 void
 start_undo(struct start *st)
 {
-	int i;
+	char why[1024];
+	int status = failed_status(), i;
 
 	if (st->kept)
 		return;
+	snprintf(why, sizeof why, "%s", failed_msg());
 	if (st->pid > 0 && st->adopt == 0)
-		spawn_cancel(st->pid);
+		stop_unrecorded(st);
 	/* Its cgroup empties once the SIGKILL is taken: then it goes. */
 	for (i = 0; st->cg[0] != '\0' && i < 100 && cg_populated(st->cg) == 1;
 	    i++)
 		sleep_ns(10 * NS_PER_MS);
 	if (st->cg[0] != '\0')
 		rmdir(st->cg);
+	fail(status, "%s", why);
 }
 
 /*
@@ -140,19 +183,26 @@ no_slot(const struct slot *s, enum slot_result why)
 /*
  * Nothing in the registry decides the start: start first, from a smaller
  * process to fork, and read the registry while the command execs.  The
- * lock is held from before the start.
+ * lock is held from before the start, and what the record's write could
+ * refuse is tried before it; an unsafe FILE.corrupt refuses only when
+ * lines are to be moved there, so then the registry is read first.
  */
 static int
 start_first(struct start *st)
 {
+	struct reg *reg = &st->reg;
+	int fd, loaded = 0;
 	pid_t pid;
-	int fd;
 
-	if (reg_hold(&st->reg) == -1 || (pid = spawn_start(&st->o, &fd)) ==
-	    -1)
+	if (reg_hold(reg) == -1)
 		return -1;
-	st->pid = pid;
-	if (reg_load(&st->reg) == -1)
+	if (reg_can_store(reg, 0) == -1 && (loaded = 1, reg_load(reg) == -1 ||
+	    reg_can_store(reg, 1) == -1))
+		return -1;
+	if ((pid = spawn_start(&st->o, &fd)) == -1)
+		return -1;
+	st->pid = st->pgid = pid;
+	if (!loaded && reg_load(reg) == -1)
 		return -1;
 	if (spawn_confirm(pid, fd, &st->o) == -1) {
 		st->pid = 0;	/* collected: nothing to stop */
@@ -169,7 +219,8 @@ start_in_slot(struct start *st)
 
 	if (why != SLOT_OK)
 		return no_slot(&st->s, why);
-	if (st->id != NULL && id_free(&st->reg, st->id, 0) == -1)
+	if ((st->id != NULL && id_free(&st->reg, st->id, 0) == -1) ||
+	    reg_can_store(&st->reg, 1) == -1)
 		return -1;
 	if ((st->pid = spawn(&st->o)) == -1) {
 		st->pid = 0;
@@ -248,9 +299,8 @@ start_record(struct start *st)
 	struct recbuf b;
 	struct rec nr, *r;
 
-	rec_build(&nr, &b, st->pid, st->pgid, st->s.type, st->s.session,
-	    st->adopt != 0 && proc_started(st->pid, started) ? started : NULL,
-	    st->token, st->id, st->attrs[0] != '\0' ? st->attrs : NULL);
+	build(st, &nr, &b, st->adopt != 0 && proc_started(st->pid, started) ?
+	    started : NULL);
 	if ((r = reg_add(&st->reg, &nr)) == NULL)
 		return -1;
 	if (rec_copy(&st->mine, r) == -1)

@@ -6,6 +6,7 @@
 # Nothing here signals a process the test did not start.
 
 load helper
+load helpers/forker
 
 PRSPAWN_USAGE='usage: prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-m MAX] [-W SECS]
                [-C CAP] [-x] [-c] [-u NAME]... [-E] [-o FILE] [-d DIR]
@@ -480,26 +481,65 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	[ ! -s "$T/target" ]
 }
 
-@test "a record that cannot be written stops the command: exit 3, nothing left running" {
-	# A bad line to quarantine, and FILE.corrupt unsafe: the write fails
-	# only after the command has been started.
+@test "a record that cannot be written is found out before the start: exit 3, nothing run" {
+	# A bad line to quarantine, and FILE.corrupt unsafe: the write would
+	# fail; it is tried under the lock before the command starts.  The
+	# command would start a daemon at once (fork, setsid).
 	{ header; echo 'bad line'; } >"$REG"
 	ln -s "$T/target" "$REG.corrupt"
-	arg=1000.$$$RANDOM
-	for opts in "" "-w" "-i one" "-m 5"; do
+	for opts in "" "-w" "-i one" "-m 5" "-x"; do
 		# Not through `run`: a command left running would hold its pipe.
 		st=0
-		prspawn $opts -- sleep "$arg" </dev/null >"$T/out" 2>"$T/err" \
-		    3>&- || st=$?
-		# Whatever ran as it is ours; any left is tracked, then failed on.
-		left=$(ps -eo pid=,args= | awk -v a="sleep $arg" \
-		    '{ p = $1; $1 = ""; if (substr($0, 2) == a) print p }')
-		for p in $left; do track "$p"; done
+		prspawn $opts -- sh "$FORKER" "$T" \
+		    </dev/null >"$T/out" 2>"$T/err" 3>&- || st=$?
+		for f in ran kid; do
+			[ ! -s "$T/$f" ] || track "$(cat "$T/$f")"
+		done
 		[ "$st" -eq 3 ]
 		[ ! -s "$T/out" ]
 		[ "$(cat "$T/err")" = "prspawn: $REG.corrupt: unsafe file: a symbolic link" ]
-		[ -z "$left" ]
+		[ ! -e "$T/ran" ]
+		[ ! -e "$T/kid" ]
 		[ "$(cat "$REG")" = "$(header; echo 'bad line')" ]
+	done
+}
+
+@test "an unsafe FILE.corrupt with no line to move there refuses nothing" {
+	header >"$REG"
+	ln -s "$T/target" "$REG.corrupt"
+	spawn -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ "$ERR" = "" ]
+	[ "$(reg_lines | wc -l)" -eq 1 ]
+}
+
+@test "a registry name too long for its temporary file: exit 3, a message, nothing run" {
+	# FILE.lock (253 bytes) can be made; FILE.tmp.XXXXXX (259) cannot.
+	name=$(printf 'r%.0s' $(seq 248))
+	for opts in "" "-m 5"; do
+		run --separate-stderr prspawn -r "$T/$name" $opts -- \
+		    touch "$T/ran"
+		[ "$status" -eq 3 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "prspawn: $T/$name.tmp.XXXXXX: cannot create: File name too long" ]
+		[ ! -e "$T/ran" ]
+		[ ! -e "$T/$name" ]
+	done
+}
+
+@test "a record write that fails after the start stops what the command started: group, marker" {
+	need_strace_inject
+	# prspawn's rename of the new registry fails (EIO), and strace holds
+	# prspawn stopped there until the command's daemon (its own session)
+	# runs: what was never recorded is stopped as prreap stops a record.
+	for opts in "" "-w" "-i one"; do
+		failed_after_start $opts
+		[ "$ST" -eq 3 ]
+		[ ! -s "$T/out" ]
+		[ "$(cat "$T/err")" = "prspawn: $REG: cannot replace: Input/output error" ]
+		gone "$(cat "$T/ran")"
+		gone "$(cat "$T/kid")"
+		! has_records
 	done
 }
 
