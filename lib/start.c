@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "arg.h"
 #include "cgroup.h"
@@ -27,18 +28,76 @@ start_init(struct start *st)
 	st->reg.dirfd = st->reg.lockfd = st->reg.fd = st->reg.pin = -1;
 }
 
-/* -o FILE, -d DIR: opened now, so a bad one is refused before a start. */
+/*
+ * -d DIR, and -o's directory: opened now, so a bad one is refused before
+ * a start (SHOWN: as the option names it); its status in *ST.
+ */
 static int
-open_arg(int opt, const char *path, int flags)
+open_dir(const char *dir, const char *shown, struct stat *st)
 {
-	int fd = open(path, flags | O_CLOEXEC, 0600);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd == -1)
 		return fail_sys(errno == ENOENT || errno == ENOTDIR ||
-		    errno == EISDIR || errno == ELOOP ||
-		    errno == ENAMETOOLONG ? PR_USAGE : PR_SYS,
-		    "-%c: %s: cannot open", opt, arg_shown(path));
-	return fd;
+		    errno == ELOOP || errno == ENAMETOOLONG ? PR_USAGE : PR_SYS,
+		    "%s: cannot open", shown);
+	if (fstat(fd, st) == 0)
+		return fd;
+	fail_sys(PR_SYS, "%s: cannot stat", shown);
+	close(fd);
+	return -1;
+}
+
+/* -d DIR, where the command is to run. */
+static int
+open_cwd(const char *path)
+{
+	char shown[PATH_LEN + 8];
+	struct stat st;
+
+	snprintf(shown, sizeof shown, "-d: %s", arg_shown(path));
+	return open_dir(path, shown, &st);
+}
+
+/*
+ * -o FILE, opened now as the registry's files are (never through a
+ * symbolic link, never blocking on a FIFO), in its directory opened
+ * first: a regular file, or a character device (-o /dev/null; only root
+ * makes one), never one of another user in a sticky directory (/tmp:
+ * planted there for us to write into).
+ */
+static int
+open_out(const char *path)
+{
+	char dir[PATH_LEN], shown[PATH_LEN + 8];
+	const char *base;
+	struct stat ds, st;
+	int dirfd, fd;
+
+	snprintf(shown, sizeof shown, "-o: %s", arg_shown(path));
+	if (strlen(path) >= PATH_LEN)
+		return fail(PR_USAGE, "%s: path too long", shown);
+	path_split(path, dir, &base);
+	if ((dirfd = open_dir(dir, shown, &ds)) == -1)
+		return -1;
+	fd = *base == '\0' ? fail(PR_USAGE, "%s: not a file", shown) :
+	    open_nofollow(dirfd, base, shown, O_WRONLY | O_APPEND | O_CREAT,
+	    &st);
+	close(dirfd);
+	if (fd == -1)
+		return -1;
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		fail(PR_SYS, "%s: unsafe file: not a regular file", shown);
+	else if ((ds.st_mode & MODE_STICKY) && st.st_uid != geteuid())
+		fail(PR_SYS, "%s: unsafe file: owned by uid %lu, not %lu, in a "
+		    "sticky directory", shown, (unsigned long)st.st_uid,
+		    (unsigned long)geteuid());
+	else {
+		fd_blocking(fd);
+		return fd;
+	}
+	close(fd);
+	return -1;
 }
 
 /* -c: a cgroup of the command's own, made before anything starts. */
@@ -61,11 +120,9 @@ make_cgroup(struct start *st)
 int
 start_prepare(struct start *st)
 {
-	if (st->out != NULL && (st->o.outfd = open_arg('o', st->out,
-	    O_WRONLY | O_APPEND | O_CREAT)) == -1)
+	if (st->out != NULL && (st->o.outfd = open_out(st->out)) == -1)
 		return -1;
-	if (st->dir != NULL && (st->o.dirfd = open_arg('d', st->dir,
-	    O_RDONLY | O_DIRECTORY)) == -1)
+	if (st->dir != NULL && (st->o.dirfd = open_cwd(st->dir)) == -1)
 		return -1;
 	if (st->notify != -1 &&
 	    (st->ready = spawn_notify(&st->o, st->notify)) == -1)

@@ -241,6 +241,97 @@ has_records() {
 	[ ! -e "$T/started" ]
 }
 
+@test "-P replaces a symbolic link planted at its path with its own file; the link's target is untouched" {
+	echo keep >"$T/target"
+	ln -s "$T/target" "$T/app.pid"
+	spawn -P "$T/app.pid" -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ ! -L "$T/app.pid" ]
+	printf '%s %s\n' "$P" "$(prpidcheck -T "$P")" | cmp - "$T/app.pid"
+	[ "$(cat "$T/target")" = keep ]
+}
+
+# --- -o: the output file ----------------------------------------------------
+
+@test "-o appends to a file of ours, makes a missing one 0600, and -o /dev/null works" {
+	cd "$T"
+	echo before >log
+	run -0 prspawn -w -o log -- sh -c 'echo out; echo err >&2'
+	[ "$output" = "" ]
+	[ "$(cat log)" = "$(printf 'before\nout\nerr')" ]
+	run -0 prspawn -w -o new.log -- echo new
+	[ "$(stat -c %a new.log)" = 600 ]
+	[ "$(cat new.log)" = new ]
+	run -0 prspawn -w -o /dev/null -- echo gone
+	[ "$output" = "" ]
+}
+
+# what_o FILE: prspawn -o FILE of a command that would leave a mark; sets
+# ST and ERR, and says whether the command ran ($T/ran).
+what_o() {
+	ST=0
+	timeout 60 prspawn -o "$1" -- sh -c 'echo $$ >"$1/ran"' sh "$T" \
+	    </dev/null >"$T/out" 2>"$T/err" 3>&- || ST=$?
+	ERR=$(cat "$T/err")
+	[ ! -s "$T/ran" ] || track "$(cat "$T/ran")"
+	[ ! -s "$T/out" ]
+	[ ! -e "$T/ran" ]
+	! has_records
+}
+
+@test "-o refuses a symbolic link, a FIFO, a directory: exit 3, a message, nothing started, the target untouched" {
+	cd "$T"
+	echo keep >target
+	ln -s "$T/target" link
+	what_o link
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: link: unsafe file: a symbolic link" ]
+	[ "$(cat target)" = keep ]
+	ln -s "$T/none" dangling
+	what_o dangling
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: dangling: unsafe file: a symbolic link" ]
+	[ ! -e none ]
+	# A FIFO never blocks prspawn, with or without a reader.
+	mkfifo fifo
+	what_o fifo
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: fifo: unsafe file: not a regular file" ]
+	sleep 1000 <>fifo 3>&- &
+	track $!
+	what_o fifo
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: fifo: unsafe file: not a regular file" ]
+	mkdir dir
+	what_o dir
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: dir: unsafe file: not a regular file" ]
+}
+
+@test "-o in a sticky directory refuses another user's file or link: exit 3, a message, nothing started" {
+	need_root
+	cd "$T"
+	mkdir pub
+	chmod 1777 pub
+	echo keep >target
+	echo theirs >pub/other.log
+	chown 65534 pub/other.log
+	ln -s "$T/target" pub/link.log
+	chown -h 65534 pub/link.log
+	what_o pub/other.log
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: pub/other.log: unsafe file: owned by uid 65534, not 0, in a sticky directory" ]
+	[ "$(cat pub/other.log)" = theirs ]
+	what_o pub/link.log
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: pub/link.log: unsafe file: a symbolic link" ]
+	[ "$(cat target)" = keep ]
+	# Outside a sticky directory, another user's file is root's to write.
+	chown 65534 target
+	run -0 prspawn -w -o target -- echo more
+	[ "$(cat target)" = "$(printf 'keep\nmore')" ]
+}
+
 # --- -m, -W, -C -----------------------------------------------------------
 
 @test "-m: 10 concurrent prspawn -m 3 never have more than 3 live, and all 10 run" {
