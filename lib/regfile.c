@@ -10,9 +10,6 @@
 #include "msg.h"
 #include "regfile.h"
 
-/* S_ISVTX is XSI, not POSIX; its value is the same everywhere. */
-#define MODE_STICKY 01000
-
 static int
 mkdir_0700(const char *dir)
 {
@@ -132,15 +129,16 @@ dir_open(const char *dir)
 }
 
 /*
- * Open NAME in DIRFD with FLAGS (never following a symbolic link, never
- * blocking on a FIFO) and refuse what we cannot trust; SHOWN names it in
- * messages.  Returns the descriptor; -1 with errno ENOENT when it does not
- * exist and FLAGS do not create it; -1 with a failure kept otherwise.
+ * Open NAME in DIRFD with FLAGS, never following a symbolic link, never
+ * blocking on a FIFO (fd_blocking() undoes that), and stat it into *ST;
+ * SHOWN names it in messages.  Returns the descriptor; -1 with errno
+ * ENOENT when it does not exist and FLAGS do not create it; -1 with a
+ * failure kept otherwise.
  */
 int
-safe_openat(int dirfd, const char *name, const char *shown, int flags)
+open_nofollow(int dirfd, const char *name, const char *shown, int flags,
+    struct stat *st)
 {
-	struct stat st;
 	int fd, e;
 
 	fd = openat(dirfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
@@ -149,7 +147,9 @@ safe_openat(int dirfd, const char *name, const char *shown, int flags)
 		e = errno;
 		if (e == ENOENT && !(flags & O_CREAT))
 			return -1;
-		if (e == ELOOP)
+		/* Another's link in a sticky directory may say EACCES. */
+		if (e == ELOOP || (e == EACCES && fstatat(dirfd, name, st,
+		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st->st_mode)))
 			fail(PR_SYS, "%s: unsafe file: a symbolic link", shown);
 		else if (e == EISDIR || e == ENXIO)
 			fail(PR_SYS, "%s: unsafe file: not a regular file",
@@ -159,9 +159,33 @@ safe_openat(int dirfd, const char *name, const char *shown, int flags)
 		errno = e == ENOENT ? EIO : e;
 		return -1;
 	}
-	if (fstat(fd, &st) == -1)
-		fail_sys(PR_SYS, "%s: cannot stat", shown);
-	else if (!S_ISREG(st.st_mode))
+	if (fstat(fd, st) == 0)
+		return fd;
+	fail_sys(PR_SYS, "%s: cannot stat", shown);
+	close(fd);
+	return -1;
+}
+
+/* Reads and writes of FD, from open_nofollow(), may block as usual. */
+void
+fd_blocking(int fd)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+}
+
+/*
+ * open_nofollow(), and refuse what we cannot trust: a file that is not
+ * regular, not ours, or that others may write.
+ */
+int
+safe_openat(int dirfd, const char *name, const char *shown, int flags)
+{
+	struct stat st;
+	int fd = open_nofollow(dirfd, name, shown, flags, &st);
+
+	if (fd == -1)
+		return -1;
+	if (!S_ISREG(st.st_mode))
 		fail(PR_SYS, "%s: unsafe file: not a regular file", shown);
 	else if (st.st_uid != geteuid())
 		fail(PR_SYS, "%s: unsafe file: owned by uid %lu, not %lu", shown,
@@ -170,8 +194,7 @@ safe_openat(int dirfd, const char *name, const char *shown, int flags)
 		fail(PR_SYS, "%s: unsafe file: writable by group or others "
 		    "(mode %04o)", shown, (unsigned)st.st_mode & 07777);
 	else {
-		/* Reads and writes below may block as usual. */
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		fd_blocking(fd);
 		return fd;
 	}
 	close(fd);

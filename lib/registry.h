@@ -84,6 +84,7 @@ int reg_unchanged(const struct reg *r);
 int reg_store(struct reg *r);
 int reg_write(struct reg *r, int fd, const char *path);
 int reg_writable(struct reg *r);
+int reg_can_store(struct reg *r, int loaded);
 int quarantine_recover(struct reg *r);
 
 /* regedit.c */

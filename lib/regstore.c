@@ -635,33 +635,42 @@ out:
 }
 
 /*
- * Everything a store can refuse, tried before anything is done that a
- * refusal would leave half-done (prreap signals, then stores): the lock
- * file, FILE, FILE.corrupt when lines are to be moved, and a temporary
- * file beside FILE.
+ * Everything a store can refuse, tried under the lock before anything is
+ * done that a refusal would leave half-done (prreap signals, prspawn
+ * starts, then they store): FILE.corrupt when lines are to be moved
+ * (before FILE is LOADED, when it exists at all), and a temporary file
+ * beside FILE.
  */
 int
-reg_writable(struct reg *r)
+reg_can_store(struct reg *r, int loaded)
 {
 	char shown[PATH_LEN + 16];
 	struct atomic a;
 	int fd;
 
+	if (!loaded || r->nbad > 0) {
+		fd = corrupt_open(r, shown, O_WRONLY | O_APPEND |
+		    (loaded ? O_CREAT : 0));
+		if (fd == -1 && (loaded || errno != ENOENT))
+			return -1;
+		if (fd != -1)
+			close(fd);
+	}
+	if (atomic_open(&a, r->dirfd, r->base, r->path, 0600) == -1)
+		return -1;
+	atomic_abort(&a);
+	return 0;
+}
+
+/* reg_can_store(), with the lock taken for it and let go. */
+int
+reg_writable(struct reg *r)
+{
+	int rc;
+
 	if (reg_hold(r) == -1)
 		return -1;
-	if (r->nbad > 0) {
-		if ((fd = corrupt_open(r, shown, O_WRONLY | O_APPEND |
-		    O_CREAT)) == -1) {
-			reg_unlock(r);
-			return -1;
-		}
-		close(fd);
-	}
-	if (atomic_open(&a, r->dirfd, r->base, r->path, 0600) == -1) {
-		reg_unlock(r);
-		return -1;
-	}
-	atomic_abort(&a);
+	rc = reg_can_store(r, 1);
 	reg_unlock(r);
-	return 0;
+	return rc;
 }

@@ -12,6 +12,7 @@
 # (and -w, its subreaper) holds.  Every pid left is killed by teardown.
 
 load helper
+load helpers/forker
 bats_require_minimum_version 1.5.0
 
 # What a pattern left is the test's, whether or not the test got as far
@@ -486,4 +487,32 @@ r${TAB}dead" ]
 	[ "$stderr" = "prspawn: PRREG_CGROUP: want the absolute path of a cgroup v2 directory" ]
 	[ ! -e "$T/ran" ]
 	[ ! -e "$REG" ]
+}
+
+@test "-c: a record that cannot be written: nothing started, no cgroup left; one that fails after the start: none survives, the cgroup removed" {
+	need_cgroup
+	root=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+	export PRREG_CGROUP=$root/prreg/failed-$$
+	mkdir "$PRREG_CGROUP"
+	echo "$PRREG_CGROUP" >>"$T/rmdirs"
+	{ header; echo 'bad line'; } >"$REG"
+	ln -s "$T/target" "$REG.corrupt"
+	st=0
+	prspawn -c -- sh "$FORKER" "$T" \
+	    </dev/null >"$T/out" 2>"$T/err" 3>&- || st=$?
+	[ "$st" -eq 3 ]
+	[ "$(cat "$T/err")" = "prspawn: $REG.corrupt: unsafe file: a symbolic link" ]
+	[ ! -e "$T/ran" ]
+	[ -z "$(find "$PRREG_CGROUP" -mindepth 1 -type d)" ]
+
+	# The rename fails (EIO), with prspawn held there until the daemon runs.
+	need_strace_inject
+	rm -f "$REG" "$REG.corrupt"
+	failed_after_start -c
+	[ "$ST" -eq 3 ]
+	[ "$(cat "$T/err")" = "prspawn: $REG: cannot replace: Input/output error" ]
+	gone "$(cat "$T/ran")"
+	gone "$(cat "$T/kid")"
+	[ -z "$(find "$PRREG_CGROUP" -mindepth 1 -type d)" ]
+	[ -z "$(reg_lines)" ]
 }

@@ -6,6 +6,7 @@
 # Nothing here signals a process the test did not start.
 
 load helper
+load helpers/forker
 
 PRSPAWN_USAGE='usage: prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-m MAX] [-W SECS]
                [-C CAP] [-x] [-c] [-u NAME]... [-E] [-o FILE] [-d DIR]
@@ -238,6 +239,97 @@ has_records() {
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "prspawn: -P: empty path" ]
 	[ ! -e "$T/started" ]
+}
+
+@test "-P replaces a symbolic link planted at its path with its own file; the link's target is untouched" {
+	echo keep >"$T/target"
+	ln -s "$T/target" "$T/app.pid"
+	spawn -P "$T/app.pid" -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ ! -L "$T/app.pid" ]
+	printf '%s %s\n' "$P" "$(prpidcheck -T "$P")" | cmp - "$T/app.pid"
+	[ "$(cat "$T/target")" = keep ]
+}
+
+# --- -o: the output file ----------------------------------------------------
+
+@test "-o appends to a file of ours, makes a missing one 0600, and -o /dev/null works" {
+	cd "$T"
+	echo before >log
+	run -0 prspawn -w -o log -- sh -c 'echo out; echo err >&2'
+	[ "$output" = "" ]
+	[ "$(cat log)" = "$(printf 'before\nout\nerr')" ]
+	run -0 prspawn -w -o new.log -- echo new
+	[ "$(stat -c %a new.log)" = 600 ]
+	[ "$(cat new.log)" = new ]
+	run -0 prspawn -w -o /dev/null -- echo gone
+	[ "$output" = "" ]
+}
+
+# what_o FILE: prspawn -o FILE of a command that would leave a mark; sets
+# ST and ERR, and says whether the command ran ($T/ran).
+what_o() {
+	ST=0
+	timeout 60 prspawn -o "$1" -- sh -c 'echo $$ >"$1/ran"' sh "$T" \
+	    </dev/null >"$T/out" 2>"$T/err" 3>&- || ST=$?
+	ERR=$(cat "$T/err")
+	[ ! -s "$T/ran" ] || track "$(cat "$T/ran")"
+	[ ! -s "$T/out" ]
+	[ ! -e "$T/ran" ]
+	! has_records
+}
+
+@test "-o refuses a symbolic link, a FIFO, a directory: exit 3, a message, nothing started, the target untouched" {
+	cd "$T"
+	echo keep >target
+	ln -s "$T/target" link
+	what_o link
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: link: unsafe file: a symbolic link" ]
+	[ "$(cat target)" = keep ]
+	ln -s "$T/none" dangling
+	what_o dangling
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: dangling: unsafe file: a symbolic link" ]
+	[ ! -e none ]
+	# A FIFO never blocks prspawn, with or without a reader.
+	mkfifo fifo
+	what_o fifo
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: fifo: unsafe file: not a regular file" ]
+	sleep 1000 <>fifo 3>&- &
+	track $!
+	what_o fifo
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: fifo: unsafe file: not a regular file" ]
+	mkdir dir
+	what_o dir
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: dir: unsafe file: not a regular file" ]
+}
+
+@test "-o in a sticky directory refuses another user's file or link: exit 3, a message, nothing started" {
+	need_root
+	cd "$T"
+	mkdir pub
+	chmod 1777 pub
+	echo keep >target
+	echo theirs >pub/other.log
+	chown 65534 pub/other.log
+	ln -s "$T/target" pub/link.log
+	chown -h 65534 pub/link.log
+	what_o pub/other.log
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: pub/other.log: unsafe file: owned by uid 65534, not 0, in a sticky directory" ]
+	[ "$(cat pub/other.log)" = theirs ]
+	what_o pub/link.log
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: pub/link.log: unsafe file: a symbolic link" ]
+	[ "$(cat target)" = keep ]
+	# Outside a sticky directory, another user's file is root's to write.
+	chown 65534 target
+	run -0 prspawn -w -o target -- echo more
+	[ "$(cat target)" = "$(printf 'keep\nmore')" ]
 }
 
 # --- -m, -W, -C -----------------------------------------------------------
@@ -480,26 +572,65 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	[ ! -s "$T/target" ]
 }
 
-@test "a record that cannot be written stops the command: exit 3, nothing left running" {
-	# A bad line to quarantine, and FILE.corrupt unsafe: the write fails
-	# only after the command has been started.
+@test "a record that cannot be written is found out before the start: exit 3, nothing run" {
+	# A bad line to quarantine, and FILE.corrupt unsafe: the write would
+	# fail; it is tried under the lock before the command starts.  The
+	# command would start a daemon at once (fork, setsid).
 	{ header; echo 'bad line'; } >"$REG"
 	ln -s "$T/target" "$REG.corrupt"
-	arg=1000.$$$RANDOM
-	for opts in "" "-w" "-i one" "-m 5"; do
+	for opts in "" "-w" "-i one" "-m 5" "-x"; do
 		# Not through `run`: a command left running would hold its pipe.
 		st=0
-		prspawn $opts -- sleep "$arg" </dev/null >"$T/out" 2>"$T/err" \
-		    3>&- || st=$?
-		# Whatever ran as it is ours; any left is tracked, then failed on.
-		left=$(ps -eo pid=,args= | awk -v a="sleep $arg" \
-		    '{ p = $1; $1 = ""; if (substr($0, 2) == a) print p }')
-		for p in $left; do track "$p"; done
+		prspawn $opts -- sh "$FORKER" "$T" \
+		    </dev/null >"$T/out" 2>"$T/err" 3>&- || st=$?
+		for f in ran kid; do
+			[ ! -s "$T/$f" ] || track "$(cat "$T/$f")"
+		done
 		[ "$st" -eq 3 ]
 		[ ! -s "$T/out" ]
 		[ "$(cat "$T/err")" = "prspawn: $REG.corrupt: unsafe file: a symbolic link" ]
-		[ -z "$left" ]
+		[ ! -e "$T/ran" ]
+		[ ! -e "$T/kid" ]
 		[ "$(cat "$REG")" = "$(header; echo 'bad line')" ]
+	done
+}
+
+@test "an unsafe FILE.corrupt with no line to move there refuses nothing" {
+	header >"$REG"
+	ln -s "$T/target" "$REG.corrupt"
+	spawn -- sleep 1000
+	[ "$ST" -eq 0 ]
+	[ "$ERR" = "" ]
+	[ "$(reg_lines | wc -l)" -eq 1 ]
+}
+
+@test "a registry name too long for its temporary file: exit 3, a message, nothing run" {
+	# FILE.lock (253 bytes) can be made; FILE.tmp.XXXXXX (259) cannot.
+	name=$(printf 'r%.0s' $(seq 248))
+	for opts in "" "-m 5"; do
+		run --separate-stderr prspawn -r "$T/$name" $opts -- \
+		    touch "$T/ran"
+		[ "$status" -eq 3 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "prspawn: $T/$name.tmp.XXXXXX: cannot create: File name too long" ]
+		[ ! -e "$T/ran" ]
+		[ ! -e "$T/$name" ]
+	done
+}
+
+@test "a record write that fails after the start stops what the command started: group, marker" {
+	need_strace_inject
+	# prspawn's rename of the new registry fails (EIO), and strace holds
+	# prspawn stopped there until the command's daemon (its own session)
+	# runs: what was never recorded is stopped as prreap stops a record.
+	for opts in "" "-w" "-i one"; do
+		failed_after_start $opts
+		[ "$ST" -eq 3 ]
+		[ ! -s "$T/out" ]
+		[ "$(cat "$T/err")" = "prspawn: $REG: cannot replace: Input/output error" ]
+		gone "$(cat "$T/ran")"
+		gone "$(cat "$T/kid")"
+		! has_records
 	done
 }
 

@@ -1,0 +1,393 @@
+/* start.c - prspawn(1)'s phases: prepare, start (or adopt), record, tell. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "arg.h"
+#include "cgroup.h"
+#include "clock.h"
+#include "live.h"
+#include "msg.h"
+#include "pidfile.h"
+#include "reap.h"
+#include "reaper.h"
+#include "start.h"
+
+void
+start_init(struct start *st)
+{
+	memset(st, 0, sizeof *st);
+	st->s.type = "proc", st->s.session = "-";
+	st->o.cgfd = st->o.dirfd = st->o.outfd = st->o.notify = -1;
+	st->notify = st->ready = -1;
+	st->reg.dirfd = st->reg.lockfd = st->reg.fd = st->reg.pin = -1;
+}
+
+/*
+ * -d DIR, and -o's directory: opened now, so a bad one is refused before
+ * a start (SHOWN: as the option names it); its status in *ST.
+ */
+static int
+open_dir(const char *dir, const char *shown, struct stat *st)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd == -1)
+		return fail_sys(errno == ENOENT || errno == ENOTDIR ||
+		    errno == ELOOP || errno == ENAMETOOLONG ? PR_USAGE : PR_SYS,
+		    "%s: cannot open", shown);
+	if (fstat(fd, st) == 0)
+		return fd;
+	fail_sys(PR_SYS, "%s: cannot stat", shown);
+	close(fd);
+	return -1;
+}
+
+/* -d DIR, where the command is to run. */
+static int
+open_cwd(const char *path)
+{
+	char shown[PATH_LEN + 8];
+	struct stat st;
+
+	snprintf(shown, sizeof shown, "-d: %s", arg_shown(path));
+	return open_dir(path, shown, &st);
+}
+
+/*
+ * -o FILE, opened now as the registry's files are (never through a
+ * symbolic link, never blocking on a FIFO), in its directory opened
+ * first: a regular file, or a character device (-o /dev/null; only root
+ * makes one), never one of another user in a sticky directory (/tmp:
+ * planted there for us to write into).
+ */
+static int
+open_out(const char *path)
+{
+	char dir[PATH_LEN], shown[PATH_LEN + 8];
+	const char *base;
+	struct stat ds, st;
+	int dirfd, fd;
+
+	snprintf(shown, sizeof shown, "-o: %s", arg_shown(path));
+	if (strlen(path) >= PATH_LEN)
+		return fail(PR_USAGE, "%s: path too long", shown);
+	path_split(path, dir, &base);
+	if ((dirfd = open_dir(dir, shown, &ds)) == -1)
+		return -1;
+	fd = *base == '\0' ? fail(PR_USAGE, "%s: not a file", shown) :
+	    open_nofollow(dirfd, base, shown, O_WRONLY | O_APPEND | O_CREAT,
+	    &st);
+	close(dirfd);
+	if (fd == -1)
+		return -1;
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		fail(PR_SYS, "%s: unsafe file: not a regular file", shown);
+	else if ((ds.st_mode & MODE_STICKY) && st.st_uid != geteuid())
+		fail(PR_SYS, "%s: unsafe file: owned by uid %lu, not %lu, in a "
+		    "sticky directory", shown, (unsigned long)st.st_uid,
+		    (unsigned long)geteuid());
+	else {
+		fd_blocking(fd);
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+/* -c: a cgroup of the command's own, made before anything starts. */
+static int
+make_cgroup(struct start *st)
+{
+	char root[PATH_LEN];
+
+	if (cg_root(root) == -1 || cg_make(root, st->cg) == -1) {
+		st->cg[0] = '\0';	/* none made: none to remove */
+		return -1;
+	}
+	if ((st->o.cgfd = cg_procs_fd(st->cg)) == -1)
+		return -1;
+	snprintf(st->attrs, sizeof st->attrs, CG_ATTR "=%s", st->cg);
+	return 0;
+}
+
+/* Everything that can be refused before the registry's lock is taken. */
+int
+start_prepare(struct start *st)
+{
+	if (st->out != NULL && (st->o.outfd = open_out(st->out)) == -1)
+		return -1;
+	if (st->dir != NULL && (st->o.dirfd = open_cwd(st->dir)) == -1)
+		return -1;
+	if (st->notify != -1 &&
+	    (st->ready = spawn_notify(&st->o, st->notify)) == -1)
+		return -1;
+	st->o.mark = 1;
+	if (reg_open(&st->reg, st->ropt, 1) == -1)
+		return -1;
+	if (st->cgroup && make_cgroup(st) == -1)
+		return -1;
+	if (st->fg)
+		st->reaper = subreaper() == 0;
+	return 0;
+}
+
+/* The record of the command, as it is (or would be) written. */
+static void
+build(const struct start *st, struct rec *r, struct recbuf *b,
+    const char *started)
+{
+	rec_build(r, b, st->pid, st->pgid, st->s.type, st->s.session, started,
+	    st->token, st->id != NULL ? st->id : "-",
+	    st->attrs[0] != '\0' ? st->attrs : NULL);
+}
+
+/*
+ * A command started and never recorded is stopped at once (KILL) as
+ * prreap stops a record: its group, what carries its marker, its cgroup,
+ * so what it started at once (a daemon's double fork and setsid) goes
+ * too, and the cgroup is removed.  Before its token is known, only the
+ * child and its group can be told ours.
+ */
+static void
+stop_unrecorded(struct start *st)
+{
+	struct reap_opts o = REAP_DEFAULTS;
+	struct recbuf b;
+	struct rec r, *rp = &r;
+	int gone = 1;
+
+	if (st->token[0] != '\0') {
+		o.sig = SIGKILL;
+		o.children = st->reaper;
+		build(st, &r, &b, NULL);
+		reap(&rp, 1, &o, &gone);
+	}
+	spawn_cancel(st->pid);
+	if (!gone)
+		warnx_("%ld: started, not recorded, and not all stopped",
+		    (long)st->pid);
+}
+
+/*
+ * Undo a start that cannot be recorded: the command is stopped, and the
+ * cgroup made for it removed.  What start_record() kept stays.  The
+ * failure kept is the one to say, whatever the stop met.
+ */
+void
+start_undo(struct start *st)
+{
+	char why[1024];
+	int status = failed_status(), i;
+
+	if (st->kept)
+		return;
+	snprintf(why, sizeof why, "%s", failed_msg());
+	if (st->pid > 0 && st->adopt == 0)
+		stop_unrecorded(st);
+	/* Its cgroup empties once the SIGKILL is taken: then it goes. */
+	for (i = 0; st->cg[0] != '\0' && i < 100 && cg_populated(st->cg) == 1;
+	    i++)
+		sleep_ns(10 * NS_PER_MS);
+	if (st->cg[0] != '\0')
+		rmdir(st->cg);
+	fail(status, "%s", why);
+}
+
+/*
+ * Whether ID is free for a record of PID: a dead holder's record is
+ * removed.  FRESH is a process we have just started: a record that names
+ * its pid is about an earlier process, whatever it says.
+ */
+static int
+id_free(struct reg *reg, const char *id, pid_t fresh)
+{
+	struct rec *r = reg_find(reg, id);
+
+	if (r != NULL && r->pid != fresh && reg_may_live(reg, r))
+		return fail(PR_NO, "%s: id held by a live process", id);
+	if (r != NULL)
+		reg_remove(reg, r);
+	return 0;
+}
+
+/* Why slot_take() said no, kept as the failure. */
+static int
+no_slot(const struct slot *s, enum slot_result why)
+{
+	switch (why) {
+	case SLOT_CAP:
+		return fail(PR_NOSLOT, "-C: %lu live of type %s, cap %lu; "
+		    "nothing started", s->live, s->type, s->cap);
+	case SLOT_TIMEOUT:
+		return fail(PR_NOSLOT, "-m: no slot: %lu live of type %s, max "
+		    "%lu, after %lld.%03lld s; nothing started", s->live,
+		    s->type, s->max, s->wait_ns / NS_PER_S,
+		    s->wait_ns / NS_PER_MS % 1000);
+	case SLOT_STUCK:
+		return fail(PR_NO, "-x: %lu of type %s in session %s not "
+		    "stopped; nothing started", s->left, s->type, s->session);
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Nothing in the registry decides the start: start first, from a smaller
+ * process to fork, and read the registry while the command execs.  The
+ * lock is held from before the start, and what the record's write could
+ * refuse is tried before it; an unsafe FILE.corrupt refuses only when
+ * lines are to be moved there, so then the registry is read first.
+ */
+static int
+start_first(struct start *st)
+{
+	struct reg *reg = &st->reg;
+	int fd, loaded = 0;
+	pid_t pid;
+
+	if (reg_hold(reg) == -1)
+		return -1;
+	if (reg_can_store(reg, 0) == -1 && (loaded = 1, reg_load(reg) == -1 ||
+	    reg_can_store(reg, 1) == -1))
+		return -1;
+	if ((pid = spawn_start(&st->o, &fd)) == -1)
+		return -1;
+	st->pid = st->pgid = pid;
+	if (!loaded && reg_load(reg) == -1)
+		return -1;
+	if (spawn_confirm(pid, fd, &st->o) == -1) {
+		st->pid = 0;	/* collected: nothing to stop */
+		return -1;
+	}
+	return 0;
+}
+
+/* Make room and take a slot, holding the lock from there, then start. */
+static int
+start_in_slot(struct start *st)
+{
+	enum slot_result why = slot_take(&st->reg, &st->s);
+
+	if (why != SLOT_OK)
+		return no_slot(&st->s, why);
+	if ((st->id != NULL && id_free(&st->reg, st->id, 0) == -1) ||
+	    reg_can_store(&st->reg, 1) == -1)
+		return -1;
+	if ((st->pid = spawn(&st->o)) == -1) {
+		st->pid = 0;
+		return -1;
+	}
+	slot_end(&st->s);
+	return 0;
+}
+
+/* The command started, under the lock: its pid, group and token. */
+static int
+start_command(struct start *st)
+{
+	int first = st->id == NULL && st->s.max == 0 && st->s.cap == 0 &&
+	    !st->s.stop;
+
+	if ((first ? start_first(st) : start_in_slot(st)) == -1)
+		return -1;
+	st->pgid = st->pid;
+	if (!proc_token(st->pid, st->token))
+		return fail(PR_SYS, "%ld: cannot read its start token (is "
+		    "/proc mounted?); the command is stopped", (long)st->pid);
+	return 0;
+}
+
+/*
+ * -A: a process that runs already.  Its token is read before the wait
+ * for the lock, and checked again under it: a process that ended
+ * meanwhile is not recorded (its pid may be another's by then).  Its
+ * group is recorded only when it leads it: a record never names a group
+ * it does not own.
+ */
+static int
+adopt(struct start *st)
+{
+	pid_t pid = st->adopt;
+	enum live l = pid_live(pid, NULL);
+
+	if (l == LIVE && !proc_token(pid, st->token))
+		return fail(PR_SYS, "-A: %ld: cannot read its start token (is "
+		    "/proc mounted?); not recorded", (long)pid);
+	if (l == LIVE && reg_lock(&st->reg) == -1)
+		return -1;
+	if (l == LIVE)
+		l = pid_live(pid, st->token);
+	if (l != LIVE)
+		return fail(PR_NO, "-A: %ld: not a live process (%s)",
+		    (long)pid, live_name(l));
+	st->pid = pid;
+	st->pgid = getpgid(pid) == pid ? pid : 0;
+	if (st->id != NULL && id_free(&st->reg, st->id, 0) == -1)
+		return -1;
+	return 0;
+}
+
+/* Lock, and start the command (or take the one to adopt); its id. */
+int
+start_take(struct start *st)
+{
+	if ((st->adopt != 0 ? adopt(st) : start_command(st)) == -1)
+		return -1;
+	if (st->id != NULL)
+		return 0;
+	/* The default id names the pid: free only now it is known. */
+	snprintf(st->defid, sizeof st->defid, "%s:%s:%ld", st->s.type,
+	    st->s.session, (long)st->pid);
+	st->id = st->defid;
+	return id_free(&st->reg, st->id, st->adopt != 0 ? 0 : st->pid);
+}
+
+/* Record it: from here the command is kept, whatever fails after. */
+int
+start_record(struct start *st)
+{
+	char started[STAMP_LEN + 1];
+	struct recbuf b;
+	struct rec nr, *r;
+
+	build(st, &nr, &b, st->adopt != 0 && proc_started(st->pid, started) ?
+	    started : NULL);
+	if ((r = reg_add(&st->reg, &nr)) == NULL)
+		return -1;
+	if (rec_copy(&st->mine, r) == -1)
+		return fail(PR_SYS, "out of memory");
+	if (reg_store(&st->reg) == -1)
+		return -1;
+	if (st->adopt == 0)
+		spawn_keep(st->fg);
+	st->kept = 1;
+	return 0;
+}
+
+/* Then tell: -N's ready, -P's pid file, -p's line (what the file holds). */
+int
+start_tell(struct start *st)
+{
+	if (st->ready != -1 && start_ready(st) == -1)
+		return -1;
+	if (st->pidfile != NULL &&
+	    pidfile_write(st->pidfile, st->pid, st->token) == -1)
+		return -1;
+	if (st->print)
+		rec_print(&st->mine);
+	return 0;
+}
+
+void
+start_end(struct start *st)
+{
+	rec_release(&st->mine);
+	reg_free(&st->reg);
+	free((void *)st->o.unset);
+}

@@ -1,0 +1,61 @@
+/*
+ * start.h - prspawn(1)'s job, phase by phase, for the tool to call in
+ * order once its options are parsed into a struct start:
+ *
+ *   start_prepare()  what can be refused before anything starts: -o's
+ *                    file, -d's directory, -N's pipe, the registry, the
+ *                    cgroup of -c, the subreaper of -w
+ *   start_take()     the lock (and a slot), then the command started, or
+ *                    -A's process checked; its start token, its id
+ *   start_record()   the record written: from here the command is kept
+ *   start_tell()     -N's wait for ready, -P's pid file, -p's line
+ *   start_stay()     -w: with the command until it exits (stay.c)
+ *
+ * Each returns -1 with the failure kept (msg.h); the tool then calls
+ * start_undo(), which stops and forgets what was started and not kept,
+ * and removes the cgroup, before it says why and exits.
+ */
+#ifndef PRREG_START_H
+#define PRREG_START_H
+
+#include <sys/types.h>
+
+#include "registry.h"
+#include "slot.h"
+#include "spawn.h"
+
+struct start {
+	/* From the options. */
+	struct slot s;		/* -t, -s, -m, -W, -C, -x */
+	struct spawn_opts o;	/* COMMAND, -u; the rest by start_prepare() */
+	const char *ropt, *pidfile, *id, *out, *dir;
+	int print, fg, cgroup;
+	int notify;		/* -N: the descriptor number, or -1 */
+	pid_t adopt;		/* -A, or 0 */
+
+	/* Made by the phases. */
+	struct reg reg;
+	int ready;		/* -N: the pipe's read end, or -1 */
+	int reaper;		/* -w: we are a subreaper */
+	int kept;		/* recorded: never undone */
+	pid_t pid, pgid;	/* what is recorded */
+	char token[TOKEN_MAX + 1];
+	char defid[WORD_MAX + 1];
+	char cg[PATH_LEN];	/* -c: the cgroup made for the command */
+	char attrs[PATH_LEN + 16];
+	struct rec mine;	/* the record as written */
+};
+
+void start_init(struct start *st);
+int start_prepare(struct start *st);
+int start_take(struct start *st);
+int start_record(struct start *st);
+int start_tell(struct start *st);
+void start_undo(struct start *st);
+void start_end(struct start *st);
+
+/* stay.c */
+int start_ready(struct start *st);
+int start_stay(struct start *st);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * stay.c - prspawn(1) after the record: -N's wait until the command says
+ * it is ready, and -w's stay until it exits; either ends, when the
+ * command is done with, by stopping what is left of it and forgetting it.
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "msg.h"
+#include "pidfile.h"
+#include "reap.h"
+#include "start.h"
+
+/*
+ * As prreap would, stop what is left of the command's processes (while
+ * it is an unreaped zombie, its group's id is still its own), then
+ * forget it, with its pid file if ours.  As a subreaper, our children
+ * are orphans of its: what it started, proven ours.  Its status as a
+ * shell says it, or -1.
+ */
+static int
+finish(struct start *st, const char *pidfile)
+{
+	struct reap_opts o = REAP_DEFAULTS;
+	struct rec *rec = &st->mine, *r;
+	char token[TOKEN_MAX + 1];
+	pid_t ppid;
+	int status, gone;
+
+	o.children = st->reaper;
+	reap(&rec, 1, &o, &gone);
+	if ((status = spawn_status(st->pid, st->reaper)) == -1 ||
+	    reg_lock(&st->reg) == -1)
+		return -1;
+	if ((r = reg_find_same(&st->reg, rec)) != NULL)
+		reg_remove(&st->reg, r);
+	if (pidfile != NULL && pidfile_read(pidfile, &ppid, token) == 1 &&
+	    ppid == st->pid && unlink(pidfile) == -1)
+		warn_("%s: cannot remove", pidfile);
+	if (reg_store(&st->reg) == -1)
+		return -1;
+	return status;
+}
+
+/*
+ * -N: it is recorded; now wait (-W at most) until it says it is ready.
+ * A command that exits, or closes the descriptor, first, or is not ready
+ * in time, is stopped and forgotten as -w does it: prspawn fails.
+ */
+int
+start_ready(struct start *st)
+{
+	int status = 0, rc = spawn_ready(st->pid, st->ready,
+	    now_ns() + st->s.wait_ns, &status);
+
+	if (rc == SPAWN_READY)
+		return 0;
+	if (finish(st, NULL) == -1)
+		return -1;
+	if (rc == SPAWN_LATE)
+		return fail(PR_NOSLOT, "%s: not ready after %lld.%03lld s "
+		    "(-W); stopped and forgotten", st->id,
+		    st->s.wait_ns / NS_PER_S, st->s.wait_ns / NS_PER_MS % 1000);
+	if (rc == SPAWN_EXITED)
+		return fail(PR_NO, "%s: exited (status %d) before it was "
+		    "ready; forgotten", st->id, status);
+	return fail(PR_NO, "%s: closed its -N descriptor without a newline; "
+	    "stopped and forgotten", st->id);
+}
+
+/*
+ * -w: stay with it.  As a subreaper, orphans of its descendants are ours
+ * and collected.  When it exits, what is left of its processes is
+ * stopped, then it is forgotten: its status, or -1.
+ */
+int
+start_stay(struct start *st)
+{
+	if (spawn_wait(st->pid, st->reaper) == -1)
+		return -1;
+	return finish(st, st->pidfile);
+}
