@@ -38,7 +38,6 @@ struct args {
 	int ready;		/* -N: the pipe's read end, or -1 */
 	pid_t adopt;
 	char cg[PATH_LEN];	/* -c: the cgroup made for the command */
-	char attrs[PATH_LEN + 16];
 };
 
 /* -o FILE, -d DIR: opened now, so a bad one is refused before a start. */
@@ -166,7 +165,6 @@ make_cgroup(struct args *a)
 		cg_remove(a->cg);
 		die_failed();
 	}
-	snprintf(a->attrs, sizeof a->attrs, CG_ATTR "=%s", a->cg);
 }
 
 /* Undo a start that cannot be recorded, then say why and end. */
@@ -403,9 +401,14 @@ main(int argc, char *argv[])
 	}
 
 	/* Record it, then tell: what is printed is what the file holds. */
-	rec_build(&nr, &b, pid, pgid, a.s.type, a.s.session,
-	    a.adopt != 0 && proc_started(pid, started) ? started : NULL, token,
-	    a.id, a.attrs[0] != '\0' ? a.attrs : NULL);
+	if (rec_build(&nr, &b, &(struct recnew){ .pid = pid, .pgid = pgid,
+	    .type = a.s.type, .session = a.s.session, .token = token,
+	    .started = a.adopt != 0 && proc_started(pid, started) ? started :
+	    NULL, .id = a.id, .attr[A_CGROUP] = a.cg[0] != '\0' ? a.cg : NULL })
+	    == -1) {
+		fail(PR_SYS, "%s: an attribute is not of prreg(5)'s form", a.id);
+		abandon(&a, pid);
+	}
 	if ((r = reg_add(&reg, &nr)) == NULL)
 		abandon(&a, pid);
 	if (rec_copy(&mine, r) == -1) {
