@@ -19,8 +19,6 @@
 
 #include "regfile.h"
 
-#define CG_ATTR "cgroup"
-
 int cg_root(char root[PATH_LEN]);
 int cg_make(const char *root, char path[PATH_LEN]);
 int cg_procs_fd(const char *path);

@@ -33,7 +33,7 @@ int
 rec_cgroup(const struct rec *r, char path[PATH_LEN])
 {
 	size_t len;
-	const char *v = rec_attr(r, CG_ATTR, &len);
+	const char *v = rec_get(r, A_CGROUP, &len);
 
 	if (v == NULL || len >= PATH_LEN)
 		return 0;

@@ -9,6 +9,10 @@ static const char *const field_names[NFIELDS] = {
 	"pid", "pgid", "type", "session", "started", "token", "id"
 };
 
+#define ATTR_NAME(name, key) key,
+static const char *const attr_names[NATTRKEYS] = { ATTR_KEYS(ATTR_NAME) };
+#undef ATTR_NAME
+
 int
 field_index(const char *name, size_t len)
 {
@@ -69,6 +73,14 @@ attr_key_ok(const char *s, size_t len)
 	return 1;
 }
 
+/* VALUE: 1 to 255 printable non-blank bytes (a WORD, or a PID:TOKEN). */
+static int
+attr_value_ok(const char *s, size_t len)
+{
+	return len > 0 && len <= WORD_MAX &&
+	    span_class(s, len, CL_TOKEN) == len;
+}
+
 /*
  * Attributes, P to END: KEY=VALUE fields, one TAB between, no key twice,
  * at most ATTR_MAX.  Returns 1 when they are all of their form.
@@ -90,8 +102,8 @@ attrs_ok(const char *p, const char *end)
 				return 0;
 		key[n] = p, klen[n++] = k;
 		p += k + 1;
-		v = span_class(p, (size_t)(end - p), CL_WORD);
-		if (!word_ok(p, v))
+		v = span_class(p, (size_t)(end - p), CL_TOKEN);
+		if (!attr_value_ok(p, v))
 			return 0;
 		p += v;
 		if (p == end)
@@ -164,22 +176,106 @@ rec_sew(struct rec *r, int sep)
 	return end;
 }
 
+const char *
+attr_name(enum attr_key k)
+{
+	return attr_names[k];
+}
+
+/*
+ * The next attribute of a list at *P: its start, its length in *LEN;
+ * *P moves past it.  NULL at the list's end.
+ */
+static const char *
+attr_next(const char **p, size_t *len)
+{
+	const char *a = *p;
+
+	if (a == NULL || *a == '\0')
+		return NULL;
+	*len = strcspn(a, "\t");
+	*p = a[*len] == '\t' ? a + *len + 1 : a + *len;
+	return a;
+}
+
+/* Is attribute A (LEN bytes) of key KEY (KLEN bytes)? */
+static int
+attr_is(const char *a, size_t len, const char *key, size_t klen)
+{
+	return len > klen && a[klen] == '=' && memcmp(a, key, klen) == 0;
+}
+
 /* The value of attribute KEY of R (LEN bytes, not NUL-ended), or NULL. */
 const char *
 rec_attr(const struct rec *r, const char *key, size_t *len)
 {
-	size_t klen = strlen(key);
-	const char *p = r->attrs, *e;
+	size_t klen = strlen(key), n;
+	const char *p = r->attrs, *a;
 
-	while (p != NULL && *p != '\0') {
-		e = p + strcspn(p, "\t");
-		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			*len = (size_t)(e - p) - klen - 1;
-			return p + klen + 1;
+	while ((a = attr_next(&p, &n)) != NULL)
+		if (attr_is(a, n, key, klen)) {
+			*len = n - klen - 1;
+			return a + klen + 1;
 		}
-		p = *e == '\t' ? e + 1 : e;
-	}
 	return NULL;
+}
+
+/* The value of R's defined attribute K, as rec_attr(). */
+const char *
+rec_get(const struct rec *r, enum attr_key k, size_t *len)
+{
+	return rec_attr(r, attr_names[k], len);
+}
+
+/* Append S (LEN bytes) to the list BUF of *N bytes, a TAB between. */
+static void
+attr_put(char *buf, size_t *n, const char *s, size_t len)
+{
+	if (*n > 0)
+		buf[(*n)++] = '\t';
+	memcpy(buf + *n, s, len);
+	*n += len;
+}
+
+/*
+ * Set R's attribute K to VALUE, in its place when R has one, else last;
+ * VALUE NULL removes it.  The other attributes stay as they were, in
+ * order.  R's list is then the text in B (so R is no longer of the bytes
+ * it was read from: a registry takes it through reg_add()).  -1, R
+ * unchanged, when VALUE is not of the form or the line has no room.
+ */
+int
+rec_set(struct rec *r, struct attrbuf *b, enum attr_key k, const char *value)
+{
+	char list[ATTRS_LEN_MAX];
+	const char *key = attr_names[k], *p = r->attrs, *a;
+	size_t klen = strlen(key), vlen = value ? strlen(value) : 0, n = 0;
+	size_t len, count = 0;
+	int done = value == NULL;
+	char kv[ATTR_KEY_MAX + 1 + WORD_MAX];
+
+	if (value != NULL && !attr_value_ok(value, vlen))
+		return -1;
+	memcpy(kv, key, klen);
+	kv[klen] = '=';
+	memcpy(kv + klen + 1, value != NULL ? value : "", vlen);
+	while ((a = attr_next(&p, &len)) != NULL) {
+		if (attr_is(a, len, key, klen)) {
+			if (done)
+				continue;
+			a = kv, len = klen + 1 + vlen, done = 1;
+		}
+		attr_put(list, &n, a, len), count++;
+	}
+	if (!done) {
+		if (count == ATTR_MAX)
+			return -1;
+		attr_put(list, &n, kv, klen + 1 + vlen);
+	}
+	list[n] = '\0';
+	memcpy(b->s, list, n + 1);
+	r->attrs = n > 0 ? b->s : NULL;
+	return 0;
 }
 
 /* The line, with its LF, into BUF; returns its length (or what it needs). */
@@ -245,32 +341,37 @@ rec_release(struct rec *r)
 }
 
 /*
- * R, a new record of these fields, its numbers as text in B.  ATTRS is
- * "K=V[<TAB>K=V...]" or NULL; STARTED NULL is now.
+ * R, the new record N, its numbers, time and attributes as text in B
+ * (attributes in the order of ATTR_KEYS).  -1 when an attribute's value
+ * is not of the form.
  */
-void
-rec_build(struct rec *r, struct recbuf *b, pid_t pid, pid_t pgid,
-    const char *type, const char *session, const char *started,
-    const char *token, const char *id, const char *attrs)
+int
+rec_build(struct rec *r, struct recbuf *b, const struct recnew *n)
 {
-	snprintf(b->pid, sizeof b->pid, "%ld", (long)pid);
-	if (pgid > 0)
-		snprintf(b->pgid, sizeof b->pgid, "%ld", (long)pgid);
+	int k;
+
+	snprintf(b->pid, sizeof b->pid, "%ld", (long)n->pid);
+	if (n->pgid > 0)
+		snprintf(b->pgid, sizeof b->pgid, "%ld", (long)n->pgid);
 	else
 		strcpy(b->pgid, "-");
-	if (started == NULL)
+	if (n->started == NULL)
 		stamp_now(b->stamp);
 	else
-		snprintf(b->stamp, sizeof b->stamp, "%s", started);
+		snprintf(b->stamp, sizeof b->stamp, "%s", n->started);
 	memset(r, 0, sizeof *r);
-	r->pid = pid;
-	r->pgid = pgid > 0 ? pgid : 0;
+	r->pid = n->pid;
+	r->pgid = n->pgid > 0 ? n->pgid : 0;
 	r->f[F_PID] = b->pid;
 	r->f[F_PGID] = b->pgid;
-	r->f[F_TYPE] = type;
-	r->f[F_SESSION] = session;
+	r->f[F_TYPE] = n->type;
+	r->f[F_SESSION] = n->session;
 	r->f[F_STARTED] = b->stamp;
-	r->f[F_TOKEN] = token;
-	r->f[F_ID] = id;
-	r->attrs = attrs;
+	r->f[F_TOKEN] = n->token;
+	r->f[F_ID] = n->id;
+	for (k = 0; k < NATTRKEYS; k++)
+		if (n->attr[k] != NULL &&
+		    rec_set(r, &b->attrs, (enum attr_key)k, n->attr[k]) == -1)
+			return -1;
+	return 0;
 }

@@ -3,9 +3,12 @@
  * parsed from and formatted to the TAB-separated line of prreg(5).
  *
  * Attributes (SPEC 4.1) follow the seven fields as KEY=VALUE fields, KEY
- * of a-z (1 to 16 bytes), VALUE a WORD.  They are kept as the text they
- * were read from, so that a writer keeps the ones it does not know
- * verbatim; rec_attr() finds one.
+ * of a-z (1 to 16 bytes), VALUE 1 to 255 printable non-blank bytes.  A
+ * record holds them as one list, the text they were read from, in order:
+ * so a writer keeps the ones it does not know verbatim, and a record read
+ * costs no copy.  rec_get()/rec_attr() find one by key, rec_set() sets or
+ * removes one (into a buffer of the caller's), rec_build() makes a new
+ * record from a struct recnew.
  */
 #ifndef PRREG_RECORD_H
 #define PRREG_RECORD_H
@@ -16,8 +19,27 @@
 #include "word.h"
 
 #define ATTR_KEY_MAX 16
-#define ATTR_MAX 8		/* attributes a line may hold */
+#define ATTR_MAX 16		/* attributes a line may hold */
 #define ATTRS_LEN_MAX (ATTR_MAX * (ATTR_KEY_MAX + 1 + WORD_MAX + 1))
+
+/*
+ * The keys the suite defines, one line each: X(name in code, key in the
+ * file).  Adding a key is a line here and the code that uses it; a key
+ * not named here is still kept, verbatim, by every writer.
+ */
+#define ATTR_KEYS(X) \
+	X(A_CGROUP, "cgroup")	/* 4.2: the record's cgroup directory */ \
+	X(A_OWNER, "owner")	/* 5.2: PID:TOKEN of who started it */ \
+	X(A_KEEPER, "keeper")	/* 5.1: PID:TOKEN of its keeper */ \
+	X(A_EXIT, "exit")	/* 5.3: its main process's status, as $? */ \
+	X(A_ENDED, "ended")	/* 5.3: when its processes were all gone */ \
+	X(A_LIMITS, "limits")	/* 6: prspawn -l, as given */ \
+	X(A_STOP, "stop")	/* 6: prspawn -R, its stop schedule */ \
+	X(A_OOM, "oom")		/* 6: 1 when its memory limit killed it */
+
+#define ATTR_ENUM(name, key) name,
+enum attr_key { ATTR_KEYS(ATTR_ENUM) NATTRKEYS };
+#undef ATTR_ENUM
 
 /* The longest line of checked fields and attributes, LF included. */
 #define REC_LINE_MAX (3 * WORD_MAX + 2 * 10 + STAMP_LEN + TOKEN_MAX + \
@@ -34,21 +56,39 @@ struct rec {
 	int gone;		/* to be left out when the file is written */
 };
 
-/* The text of a new record's numbers and time (rec_build()). */
+/* The text of a record's attributes when a writer makes them. */
+struct attrbuf {
+	char s[ATTRS_LEN_MAX];
+};
+
+/* The text of a new record's numbers, time and attributes (rec_build()). */
 struct recbuf {
 	char pid[16], pgid[16], stamp[STAMP_LEN + 1];
+	struct attrbuf attrs;
+};
+
+/*
+ * A new record, as rec_build() takes it, with designated initialisers:
+ * pgid 0 is "-", started NULL is now, attr[K] NULL leaves key K out.
+ */
+struct recnew {
+	pid_t pid, pgid;
+	const char *type, *session, *started, *token, *id;
+	const char *attr[NATTRKEYS];
 };
 
 int rec_parse(char *line, size_t len, struct rec *r);
-void rec_build(struct rec *r, struct recbuf *b, pid_t pid, pid_t pgid,
-    const char *type, const char *session, const char *started,
-    const char *token, const char *id, const char *attrs);
+int rec_build(struct rec *r, struct recbuf *b, const struct recnew *n);
 char *rec_sew(struct rec *r, int sep);
 int field_index(const char *name, size_t len);
 const char *field_name(int i);
 size_t rec_format(const struct rec *r, char *buf, size_t size);
 void rec_print(const struct rec *r);
+const char *attr_name(enum attr_key k);
 const char *rec_attr(const struct rec *r, const char *key, size_t *len);
+const char *rec_get(const struct rec *r, enum attr_key k, size_t *len);
+int rec_set(struct rec *r, struct attrbuf *b, enum attr_key k,
+    const char *value);
 int attr_key_ok(const char *s, size_t len);
 int rec_copy(struct rec *dst, const struct rec *src);
 void rec_release(struct rec *r);

@@ -112,7 +112,6 @@ make_cgroup(struct start *st)
 	}
 	if ((st->o.cgfd = cg_procs_fd(st->cg)) == -1)
 		return -1;
-	snprintf(st->attrs, sizeof st->attrs, CG_ATTR "=%s", st->cg);
 	return 0;
 }
 
@@ -138,13 +137,18 @@ start_prepare(struct start *st)
 }
 
 /* The record of the command, as it is (or would be) written. */
-static void
+static int
 build(const struct start *st, struct rec *r, struct recbuf *b,
     const char *started)
 {
-	rec_build(r, b, st->pid, st->pgid, st->s.type, st->s.session, started,
-	    st->token, st->id != NULL ? st->id : "-",
-	    st->attrs[0] != '\0' ? st->attrs : NULL);
+	if (rec_build(r, b, &(struct recnew){ .pid = st->pid,
+	    .pgid = st->pgid, .type = st->s.type, .session = st->s.session,
+	    .started = started, .token = st->token,
+	    .id = st->id != NULL ? st->id : "-",
+	    .attr[A_CGROUP] = st->cg[0] != '\0' ? st->cg : NULL }) == -1)
+		return fail(PR_SYS, "%s: an attribute is not of prreg(5)'s form",
+		    st->id != NULL ? st->id : "-");
+	return 0;
 }
 
 /*
@@ -165,8 +169,8 @@ stop_unrecorded(struct start *st)
 	if (st->token[0] != '\0') {
 		o.sig = SIGKILL;
 		o.children = st->reaper;
-		build(st, &r, &b, NULL);
-		reap(&rp, 1, &o, &gone);
+		if (build(st, &r, &b, NULL) == 0)
+			reap(&rp, 1, &o, &gone);
 	}
 	spawn_cancel(st->pid);
 	if (!gone)
@@ -356,8 +360,9 @@ start_record(struct start *st)
 	struct recbuf b;
 	struct rec nr, *r;
 
-	build(st, &nr, &b, st->adopt != 0 && proc_started(st->pid, started) ?
-	    started : NULL);
+	if (build(st, &nr, &b, st->adopt != 0 &&
+	    proc_started(st->pid, started) ? started : NULL) == -1)
+		return -1;
 	if ((r = reg_add(&st->reg, &nr)) == NULL)
 		return -1;
 	if (rec_copy(&st->mine, r) == -1)

@@ -42,7 +42,6 @@ struct start {
 	char token[TOKEN_MAX + 1];
 	char defid[WORD_MAX + 1];
 	char cg[PATH_LEN];	/* -c: the cgroup made for the command */
-	char attrs[PATH_LEN + 16];
 	struct rec mine;	/* the record as written */
 };
 

@@ -636,6 +636,31 @@ $(rec 2147483645 - keep s1 "$S3" 1 c)" ]
 	[ "$(reg_lines | tail -n 1 | awk -F '\t' '{ print NF }')" -eq 7 ]
 }
 
+@test "attributes: a value is any printable non-blank bytes (a PID:TOKEN), and a line holds up to 16, each kept in its place" {
+	a=$(rec "$D1" - job s1 "$S1" 1 a | tr -d '\n')
+	attrs='owner=12:t#(1)'
+	for k in b c d e f g h i j k l m n o p; do attrs="$attrs${TAB}$k=$k"; done
+	{ header; printf '%s\t%s\n' "$a" "$attrs"
+	  rec "$D2" - job s1 "$S2" 1 b; } >"$REG"
+	run -0 --separate-stderr prlist -i a -o owner,p,b,nothing
+	[ "$output" = "12:t#(1)${TAB}p${TAB}b${TAB}-" ]
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr prprune -i b
+	[ "$stderr" = "" ]
+	[ "$(reg_lines)" = "$a${TAB}$attrs" ]
+	[ ! -e "$REG.corrupt" ]
+}
+
+@test "attributes: a 17th makes the line malformed" {
+	a=$(rec "$D1" - job s1 "$S1" 1 a | tr -d '\n')
+	attrs=a=a
+	for k in b c d e f g h i j k l m n o p q; do attrs="$attrs${TAB}$k=$k"; done
+	{ header; printf '%s\t%s\n' "$a" "$attrs"; } >"$REG"
+	run -1 --separate-stderr prlist
+	[ "$output" = "" ]
+	[ "$stderr" = "prlist: $REG:2: malformed record, skipped" ]
+}
+
 @test "attributes: a malformed one makes the line malformed, quarantined whole" {
 	i=0
 	{ header
