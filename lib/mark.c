@@ -8,6 +8,7 @@
 
 #include "mark.h"
 #include "proc.h"
+#include "sysread.h"
 
 /* The marker of the start of PID with TOKEN; 0 when TOKEN is none. */
 int
@@ -38,6 +39,20 @@ mark_self(void)
 #endif
 }
 
+/*
+ * Whether a carrier of a marker with real uid RUID is of the registry's
+ * owner, the effective uid every tool that opens it runs as (regfile.c):
+ * what the record's command starts runs as that user, unless it changes
+ * its uid, which only a privileged process can.  A carrier of another
+ * uid took the marker, or was started by the record's processes and
+ * changed its uid: only its descent can tell (scan.h).
+ */
+int
+mark_owner(uid_t ruid)
+{
+	return ruid == geteuid();
+}
+
 #ifndef PRREG_NO_PROCFS
 
 /* VAR=VALUE, LEN bytes at P: our marker?  Then into MARK. */
@@ -55,13 +70,35 @@ is_mark(const char *p, size_t len, char mark[MARK_MAX])
 }
 
 /*
+ * PID's real uid, the second field of /proc/PID/status's "Uid:" line
+ * (real, effective, saved, fs): the user it runs for, which only a
+ * privileged process can change, not a setuid program it runs.
+ */
+static int
+real_uid(pid_t pid, uid_t *uid)
+{
+	char path[40], buf[2048], *p;
+	unsigned long u;
+
+	snprintf(path, sizeof path, "%ld/status", (long)pid);
+	if (proc_dirfd() == -1 || read_at(proc_dirfd(), path, buf,
+	    sizeof buf) <= 0 || (p = strstr(buf, "\nUid:")) == NULL ||
+	    sscanf(p + 5, "%lu", &u) != 1)
+		return 0;
+	*uid = (uid_t)u;
+	return 1;
+}
+
+/*
  * The marker PID carries, from /proc/PID/environ (NUL-separated
- * VAR=VALUE): 1 with MARK, 0 when it carries none or its environment
- * cannot be read (another user's).  Read in pieces; a variable longer
- * than half the buffer cannot be ours, and is skipped to its NUL.
+ * VAR=VALUE), and in *RUID the real uid of its carrier (mark_owner()
+ * tells whether that makes it one of a record's processes): 1 with
+ * MARK, 0 when it carries none or its environment or uid cannot be read
+ * (another user's).  Read in pieces; a variable longer than half the
+ * buffer cannot be ours, and is skipped to its NUL.
  */
 int
-mark_read(pid_t pid, char mark[MARK_MAX])
+mark_read(pid_t pid, char mark[MARK_MAX], uid_t *ruid)
 {
 	char path[40], buf[8192], *p, *e;
 	size_t have = 0, tail;
@@ -94,15 +131,15 @@ mark_read(pid_t pid, char mark[MARK_MAX])
 		have = tail;
 	}
 	close(fd);
-	return found;
+	return found && real_uid(pid, ruid);
 }
 
 #else
 
 int
-mark_read(pid_t pid, char mark[MARK_MAX])
+mark_read(pid_t pid, char mark[MARK_MAX], uid_t *ruid)
 {
-	(void)pid, (void)mark;
+	(void)pid, (void)mark, (void)ruid;
 	return 0;
 }
 

@@ -6,6 +6,15 @@
  * record's processes, wherever it went (a daemon that double-forked and
  * called setsid).  Read from /proc/PID/environ; built without procfs
  * there is no marker to read.
+ *
+ * Both parts of a marker are public (a pid, a start time any user can
+ * read), and a process's environment can be read by its own uid and by
+ * root: anyone can carry a record's marker.  So a carrier counts by
+ * itself only when its real uid is the registry's owner (mark_owner());
+ * one of another uid must be proven started by the record's processes
+ * (scan.h).  A secret part kept in the 0600 registry would add nothing:
+ * the only forgers it could stop are of another uid (the owner's own
+ * processes read it from any carrier), and those are stopped already.
  */
 #ifndef PRREG_MARK_H
 #define PRREG_MARK_H
@@ -19,6 +28,7 @@
 
 int mark_of(pid_t pid, const char *token, char mark[MARK_MAX]);
 int mark_self(void);
-int mark_read(pid_t pid, char mark[MARK_MAX]);
+int mark_read(pid_t pid, char mark[MARK_MAX], uid_t *ruid);
+int mark_owner(uid_t ruid);
 
 #endif

@@ -179,16 +179,18 @@ static void send(struct target *t, struct member *m, int sig);
 /*
  * PID, found by a scan, becomes a member of T once its pidfd shows it is
  * still what the scan said (in the group, carrying the marker, in the
- * cgroup): the check reads /proc/PID before the pidfd is asked whether
+ * cgroup; a carrier, of the uid the scan saw, which proved it T's:
+ * scan.h): the check reads /proc/PID before the pidfd is asked whether
  * its process has exited, so what was read was not a later process's.
  * One in our own process group makes T one never to be signalled.
  */
 static void
-adopt(struct target *t, pid_t pid, enum why why)
+adopt(struct target *t, pid_t pid, enum why why, uid_t uid)
 {
 	char mark[MARK_MAX];
 	struct pstat ps;
 	struct member *m;
+	uid_t ruid;
 	int fd, ok;
 
 	if (pid == getpid() || t->stuck || known(t, pid) ||
@@ -198,7 +200,8 @@ adopt(struct target *t, pid_t pid, enum why why)
 	if (ok && why == BY_GROUP)
 		ok = ps.pgrp == t->r->pgid;
 	else if (ok && why == BY_MARK)
-		ok = mark_read(pid, mark) && strcmp(mark, t->mark) == 0;
+		ok = mark_read(pid, mark, &ruid) && strcmp(mark, t->mark) ==
+		    0 && ruid == uid;
 	else if (ok && why == BY_CHILD)
 		ok = ps.ppid == getpid();
 	else if (ok)
@@ -244,7 +247,7 @@ gather_cgroup(struct target *t)
 		return;
 	n = cg_pids(t->cg, pids, sizeof pids / sizeof pids[0]);
 	for (i = 0; i < n && i < sizeof pids / sizeof pids[0]; i++)
-		adopt(t, pids[i], BY_CGROUP);
+		adopt(t, pids[i], BY_CGROUP, 0);
 }
 
 /*
@@ -261,16 +264,17 @@ gather(struct target *t, struct scan *s)
 	if (t->marked && s->done)
 		for (i = 0, n = scan_marked(s, t->mark, &run); i < n; i++)
 			if (!run[i]->zombie)
-				adopt(t, run[i]->pid, BY_MARK);
+				adopt(t, run[i]->pid, BY_MARK,
+				    run[i]->uid);
 	gather_cgroup(t);
 	if (t->r->pgid != 0 && s->done && group_proven(t))
 		for (i = 0, n = scan_group(s, t->r->pgid, &run); i < n; i++)
 			if (!run[i]->zombie)
-				adopt(t, run[i]->pid, BY_GROUP);
+				adopt(t, run[i]->pid, BY_GROUP, 0);
 	/* A child of ours (a subreaper's orphan) cannot be a stranger. */
 	for (i = 0, n = t->children ? scan_children(s, getpid(), &run) : 0;
 	    i < n; i++)
-		adopt(t, run[i]->pid, BY_CHILD);
+		adopt(t, run[i]->pid, BY_CHILD, 0);
 }
 
 /*

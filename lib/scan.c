@@ -213,6 +213,25 @@ need_sid(struct scan *s)
 }
 
 /*
+ * When the process that made session SS (pid SID) started, in FORM
+ * (token_age(); LIKE a token of that form), into *AGE: 1 when read, 0
+ * when not (gone, or the session is not one of a pid's).
+ */
+static int
+maker_age(struct sess *ss, int form, const char *like,
+    unsigned long long *age)
+{
+	char token[TOKEN_MAX + 1];
+	int *got = &ss->got[form - 1];
+
+	if (*got == 0)
+		*got = ss->sid > 0 && proc_token_like(ss->sid, like, token) &&
+		    token_age(token, &ss->age[form - 1]) == form ? 1 : -1;
+	*age = ss->age[form - 1];
+	return *got == 1;
+}
+
+/*
  * Whether session SS can hold the marker of LEAD's start (of FORM and
  * AGE, token_age(); LIKE is its token): not when it was made outside
  * our PID namespace (LEAD, in it, made its own), nor, unless it is
@@ -222,18 +241,28 @@ static int
 may_hold(struct sess *ss, pid_t lead, int form, unsigned long long age,
     const char *like)
 {
-	char token[TOKEN_MAX + 1];
-	int *got;
+	unsigned long long made;
 
 	if (ss->sid == 0)
 		return 0;
 	if (ss->sid < 0 || ss->sid == lead || form == 0)
 		return 1;
-	got = &ss->got[form - 1];
-	if (*got == 0)
-		*got = proc_token_like(ss->sid, like, token) &&
-		    token_age(token, &ss->age[form - 1]) == form ? 1 : -1;
-	return !(*got == 1 && ss->age[form - 1] < age);
+	return !(maker_age(ss, form, like, &made) && made < age);
+}
+
+/*
+ * Whether SS is the session LEAD's start made: named by LEAD, and its
+ * maker is not a process that started otherwise (a stranger that got
+ * the pid once LEAD's session was empty).
+ */
+static int
+own_session(struct sess *ss, pid_t lead, int form, unsigned long long age,
+    const char *like)
+{
+	unsigned long long made;
+
+	return lead > 0 && ss->sid == lead && form != 0 &&
+	    !(maker_age(ss, form, like, &made) && made != age);
 }
 
 static int
@@ -241,6 +270,15 @@ by_mark(const void *a, const void *b)
 {
 	return strcmp((*(struct pent *const *)a)->mark,
 	    (*(struct pent *const *)b)->mark);
+}
+
+/* The marker P carries, and its uid, read once a scan. */
+static void
+need_mark(struct pent *p)
+{
+	if (!(p->have & HAVE_MARK) && !mark_read(p->pid, p->mark, &p->uid))
+		p->mark[0] = '\0';
+	p->have |= HAVE_MARK;
 }
 
 /*
@@ -263,10 +301,7 @@ need_marks(struct scan *s, pid_t lead, int form, unsigned long long age,
 		for (j = ss->first; j < ss->first + ss->n; j++) {
 			struct pent *p = s->bysid[j];
 
-			if (!(p->have & HAVE_MARK) && !mark_read(p->pid,
-			    p->mark))
-				p->mark[0] = '\0';
-			p->have |= HAVE_MARK;
+			need_mark(p);
 			if (p->mark[0] != '\0')
 				s->bymark[s->nmark++] = p;
 		}
@@ -275,6 +310,62 @@ need_marks(struct scan *s, pid_t lead, int form, unsigned long long age,
 	s->nunread = left;
 	if (read)
 		qsort(s->bymark, s->nmark, sizeof *s->bymark, by_mark);
+}
+
+/* The process PID as the scan found it (they are in pid order), or NULL. */
+static struct pent *
+by_pid(struct scan *s, pid_t pid)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->p[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->n && s->p[lo].pid == pid ? &s->p[lo] : NULL;
+}
+
+/*
+ * Whether C, a carrier of MARK (LEAD's start, of FORM and AGE; LIKE its
+ * token) whose uid is not the owner's, was started by the record's
+ * processes (scan.h): it or a process it descends from is in LEAD's own
+ * session, or it descends from a carrier of the owner's uid in a session
+ * that may hold the marker.  One hop a process at most, so that parents
+ * read at different moments (pids reused meanwhile) cannot loop.
+ */
+static int
+started_by_ours(struct scan *s, struct pent *c, const char *mark, pid_t lead,
+    int form, unsigned long long age, const char *like)
+{
+	struct pent *p = c;
+	size_t hops;
+
+	for (hops = 0; p != NULL && hops <= s->n; hops++) {
+		struct sess *ss = &s->ss[p->sess];
+
+		if (own_session(ss, lead, form, age, like))
+			return 1;
+		if (p != c && (need_mark(p), strcmp(p->mark, mark) == 0) &&
+		    mark_owner(p->uid) && may_hold(ss, lead, form, age, like))
+			return 1;
+		need_stat(p);
+		if (p->zombie || p->ppid <= 1)
+			return 0;
+		p = by_pid(s, p->ppid);
+	}
+	return 0;
+}
+
+static int
+by_pid_order(const void *a, const void *b)
+{
+	pid_t x = ((const struct pent *)a)->pid, y = ((const struct pent *)b)->pid;
+
+	return (x > y) - (x < y);
 }
 
 /*
@@ -297,6 +388,7 @@ scan_run(struct scan *s, int env)
 		scan_free(s);
 		return fail_sys(PR_SYS, "cannot read the process table");
 	}
+	qsort(s->p, s->n, sizeof *s->p, by_pid_order);	/* for by_pid() */
 	for (i = 0; i < s->n; i++)
 		s->bypgrp[i] = s->bysid[i] = &s->p[i];
 #ifndef PRREG_NO_PROCFS
@@ -376,7 +468,8 @@ scan_group_in(struct scan *s, pid_t pgrp, pid_t sid, struct pent ***first)
 
 /*
  * The processes that carry MARK ("PID:TOKEN", mark.h), in the sessions
- * that may hold it.  Valid until the next scan_marked() or
+ * that may hold it, of the owner's uid or started by the record's
+ * processes (scan.h).  Valid until the next scan_marked() or
  * scan_children().
  */
 size_t
@@ -405,10 +498,14 @@ scan_marked(struct scan *s, const char *mark, struct pent ***first)
 			hi = mid;
 	}
 	for (end = lo; end < s->nmark && strcmp(s->bymark[end]->mark, mark) ==
-	    0; end++)
-		if (may_hold(&s->ss[s->bymark[end]->sess], lead, form, age,
-		    token))
-			s->hits[hits++] = s->bymark[end];
+	    0; end++) {
+		struct pent *p = s->bymark[end];
+
+		if (may_hold(&s->ss[p->sess], lead, form, age, token) &&
+		    (mark_owner(p->uid) || started_by_ours(s, p, mark, lead,
+		    form, age, token)))
+			s->hits[hits++] = p;
+	}
 	return hits;
 }
 

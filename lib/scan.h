@@ -15,7 +15,17 @@
  * one made by a process started after it: a session whose maker lives
  * and started before the marked process holds none, nor one made
  * outside our PID namespace, where no pid the registry names lives (it
- * names pids as this namespace sees them).  Built
+ * names pids as this namespace sees them).
+ *
+ * A carrier whose real uid is not the registry's owner took the marker
+ * or changed its uid (mark.h): it is the record's only when the record's
+ * processes provably started it, that is when it, or a process it
+ * descends from (its parents, as the scan finds them), is in the session
+ * the record's command made (named by the record's pid, and not made by
+ * a stranger that got that pid later: a session holds only what its
+ * processes forked), or descends from a carrier of the owner's uid.  A
+ * root daemon's worker that dropped to www-data is its own; a process of
+ * www-data that copied the marker is none of it.  Built
  * with -DPRREG_NO_PROCFS it asks ps -A, and knows no markers.
  *
  * What it says is a hint, true when it was read: a process is taken as
@@ -34,6 +44,7 @@ struct pent {
 	int zombie;		/* or gone: nothing of it counts */
 	unsigned have;		/* what was read of it (scan.c) */
 	size_t sess;		/* its session, in scan.ss */
+	uid_t uid;		/* a carrier's real uid */
 	char mark[MARK_MAX];	/* "" when it carries none */
 };
 
