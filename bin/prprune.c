@@ -42,12 +42,17 @@ main(int argc, char *argv[])
 	    (dry ? reg_load(&reg) : reg_lock(&reg)) == -1)
 		die_failed();
 
-	/* Mark the matching dead records (all matching ones with -a). */
+	/*
+	 * Mark the matching dead records (all matching ones with -a); the
+	 * cgroup of each goes first, and one whose cgroup cannot keeps it.
+	 */
 	out = xcalloc(reg.n, sizeof *out);
 	for (i = 0; i < reg.n; i++) {
 		struct rec *r = &reg.rec[i];
 
 		if (sel_match(&sel, r) && (all || !reg_may_live(&reg, r))) {
+			if (!dry && rec_forget_cgroup(r) == -1)
+				continue;	/* its cgroup stays: so does it */
 			out[n++] = r;
 			if (!dry)
 				reg_remove(&reg, r);
@@ -57,11 +62,8 @@ main(int argc, char *argv[])
 	/* Write, then tell: what is printed is what was removed. */
 	if (!dry && reg_store(&reg) == -1)
 		die_failed();
-	for (i = 0; i < n; i++) {
-		if (!dry)
-			rec_forget_cgroup(out[i]);
+	for (i = 0; i < n; i++)
 		rec_print(out[i]);
-	}
 	free(out);
 	reg_free(&reg);
 	return out_status(PR_OK);

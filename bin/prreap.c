@@ -40,29 +40,33 @@ select_records(struct reg *reg, const struct sel *sel, struct picked *p,
 
 /*
  * Forget the gone, under the lock, in the file as it is now: a record
- * still there with the same id, pid and token.  The lock is not held
- * while waiting.  Each removed line is printed.
+ * still there with the same id, pid and token, once its cgroup is
+ * removed.  The lock is not held while waiting.  Each removed line is
+ * printed; returns how many were kept for their cgroup.
  */
-static void
+static size_t
 forget(struct reg *reg, struct picked *p)
 {
 	struct rec *r, **out = xcalloc(p->n, sizeof *out);
-	size_t i, n = 0;
+	size_t i, n = 0, kept = 0;
 
 	if (reg_lock(reg) == -1)
 		die_failed();
 	for (i = 0; i < p->n; i++)
 		if (p->rec[i].gone && (r = reg_find_same(reg, &p->rec[i]))) {
+			if (rec_forget_cgroup(r) == -1) {
+				kept++;
+				continue;
+			}
 			reg_remove(reg, r);
 			out[n++] = r;
 		}
 	if (reg_store(reg) == -1)
 		die_failed();
-	for (i = 0; i < n; i++) {
-		rec_forget_cgroup(out[i]);
+	for (i = 0; i < n; i++)
 		rec_print(out[i]);
-	}
 	free(out);
+	return kept;
 }
 
 int
@@ -129,7 +133,7 @@ main(int argc, char *argv[])
 			left = reap(p.live, p.nlive, &o, p.gone);
 		for (i = 0; i < p.nlive; i++)
 			p.live[i]->gone = p.gone[i];
-		forget(&reg, &p);
+		left += forget(&reg, &p);
 	}
 	pick_free(&p);
 	reg_free(&reg);

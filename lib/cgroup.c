@@ -1,5 +1,6 @@
 /* cgroup.c - a cgroup v2 of a record's own: make, join, look, kill, remove. */
-#define _DEFAULT_SOURCE		/* statfs(2) */
+#define _DEFAULT_SOURCE		/* statfs(2), d_type */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -179,12 +180,85 @@ cg_events_fd(const char *path)
 	return cg_open(path, "cgroup.events", O_RDONLY);
 }
 
-/* The pids in PATH (not below), at most MAX into PIDS; how many there are. */
-size_t
-cg_pids(const char *path, pid_t *pids, size_t max)
+/*
+ * The names of the cgroups right below PATH (its subdirectories), as
+ * one block of NUL-terminated names in *NAMES, *LEN bytes; read whole and
+ * the directory closed before any is visited, so that a walk holds no
+ * descriptor per level.  -1 when PATH cannot be read (gone: none).
+ */
+static int
+children(const char *path, char **names, size_t *len)
+{
+	size_t cap = 0, n;
+	struct dirent *de;
+	DIR *d;
+
+	*names = NULL, *len = 0;
+	if ((d = opendir(path)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		n = strlen(de->d_name) + 1;
+		if (*len + n > cap) {
+			char *p = realloc(*names, cap = (*len + n) * 2);
+
+			if (p == NULL) {
+				closedir(d);
+				free(*names);
+				*names = NULL;
+				return -1;
+			}
+			*names = p;
+		}
+		memcpy(*names + *len, de->d_name, n);
+		*len += n;
+	}
+	closedir(d);
+	return 0;
+}
+
+/*
+ * FN(DIR, ARG) for the cgroup PATH and every cgroup below it: each
+ * before its children, or (POST) after them, so that a removal goes
+ * bottom up.  Stops at the first FN that returns -1, and returns -1;
+ * a subtree that cannot be listed is -1 too, kept with fail_sys().
+ */
+static int
+walk(const char *path, int post, int (*fn)(const char *, void *), void *arg)
+{
+	char sub[PATH_LEN], *names;
+	size_t len, off;
+	int rc = 0;
+
+	if (!post && fn(path, arg) == -1)
+		return -1;
+	if (children(path, &names, &len) == -1)
+		return fail_sys(PR_SYS, "%s: cannot list", path);
+	for (off = 0; rc == 0 && off < len; off += strlen(names + off) + 1)
+		if (snprintf(sub, sizeof sub, "%s/%s", path, names + off) >=
+		    (int)sizeof sub)
+			rc = fail(PR_SYS, "%s: path too long", path);
+		else
+			rc = walk(sub, post, fn, arg);
+	free(names);
+	if (rc == 0 && post && fn(path, arg) == -1)
+		return -1;
+	return rc;
+}
+
+struct pids {
+	pid_t *pids;
+	size_t max, n;
+};
+
+/* The pids in one cgroup's cgroup.procs, added to ARG (struct pids). */
+static int
+add_pids(const char *path, void *arg)
 {
 	char p[PATH_LEN + 32], line[32];
-	size_t n = 0;
+	struct pids *a = arg;
 	pid_t pid;
 	FILE *f;
 
@@ -195,12 +269,25 @@ cg_pids(const char *path, pid_t *pids, size_t max)
 		line[strcspn(line, "\n")] = '\0';
 		if (!pid_parse(line, strlen(line), &pid))
 			continue;
-		if (n < max)
-			pids[n] = pid;
-		n++;
+		if (a->n < a->max)
+			a->pids[a->n] = pid;
+		a->n++;
 	}
 	fclose(f);
-	return n;
+	return 0;
+}
+
+/*
+ * The pids in PATH and every cgroup below it, at most MAX into PIDS; how
+ * many there are.
+ */
+size_t
+cg_pids(const char *path, pid_t *pids, size_t max)
+{
+	struct pids a = { pids, max, 0 };
+
+	walk(path, 0, add_pids, &a);
+	return a.n;
 }
 
 /* SIGKILL to all of PATH at once (cgroup.kill, Linux 5.14); -1 without. */
@@ -216,16 +303,29 @@ cg_kill(const char *path)
 	return rc;
 }
 
-/* The empty cgroup goes; one that is gone already is no error. */
-int
-cg_remove(const char *path)
+/* One empty cgroup goes; one that is gone already is no error. */
+static int
+remove_one(const char *path, void *arg)
 {
+	(void)arg;
 	if (rmdir(path) == -1 && errno != ENOENT)
 		return fail_sys(PR_SYS, "%s: cannot remove", path);
 	return 0;
 }
 
-/* Whether PID's cgroup (/proc/PID/cgroup, "0::/REL") is PATH. */
+/*
+ * The empty cgroup PATH goes, with every cgroup the command made below
+ * it, bottom up (a cgroup with children cannot be removed: EBUSY).  -1,
+ * with the one that could not be removed kept (fail_sys()), when any
+ * stays.
+ */
+int
+cg_remove(const char *path)
+{
+	return walk(path, 1, remove_one, NULL);
+}
+
+/* Whether PID's cgroup (/proc/PID/cgroup, "0::/REL") is PATH or below. */
 int
 cg_contains(const char *path, pid_t pid)
 {
@@ -242,7 +342,12 @@ cg_contains(const char *path, pid_t pid)
 	rel += 3;
 	rel[strcspn(rel, "\n")] = '\0';
 	len = strlen(mnt);
-	return strncmp(path, mnt, len) == 0 && strcmp(path + len, rel) == 0;
+	if (strncmp(path, mnt, len) != 0)
+		return 0;
+	path += len;
+	len = strlen(path);
+	return strncmp(rel, path, len) == 0 && (rel[len] == '\0' ||
+	    rel[len] == '/');
 }
 
 #else

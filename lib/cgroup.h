@@ -8,7 +8,10 @@
  * /proc/self/mountinfo.  cg_make() makes one there, named
  * prreg-PID-STAMP.  A cgroup named by a record is acted on only when
  * cg_ours() says it is a directory of a cgroup2 file system, owned by
- * the effective uid, with a name cg_make() makes.  Linux only: elsewhere
+ * the effective uid, with a name cg_make() makes.  What the command
+ * makes below its cgroup (cgroups of its own) is part of it: cg_pids()
+ * and cg_contains() look at the whole subtree, cg_kill() kills it, and
+ * cg_remove() removes it bottom up.  Linux only: elsewhere
  * (and built with -DPRREG_NO_PROCFS) every call fails with ENOSYS.
  */
 #ifndef PRREG_CGROUP_H

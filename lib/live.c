@@ -43,17 +43,22 @@ rec_cgroup(const struct rec *r, char path[PATH_LEN])
 }
 
 /*
- * A record forgotten: its cgroup goes too, once empty (a populated one,
- * of a record forgotten with its processes live, stays, with them).
+ * Before a record is forgotten: its cgroup goes, with what was made
+ * below it, once empty (a populated one, of a record forgotten with its
+ * processes live, stays, with them).  -1, said, when it could not be
+ * removed: the record is then kept, so that its cgroup is not lost.
  */
-void
+int
 rec_forget_cgroup(const struct rec *r)
 {
 	char path[PATH_LEN];
 
 	if (rec_cgroup(r, path) && cg_populated(path) == 0 &&
-	    cg_remove(path) == -1)
-		warnx_("%s", failed_msg());
+	    cg_remove(path) == -1) {
+		warnx_("%s: record kept: %s", r->f[F_ID], failed_msg());
+		return -1;
+	}
+	return 0;
 }
 
 /*

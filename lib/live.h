@@ -21,6 +21,6 @@ int rec_watch(const struct rec *r, pid_t why, short *events);
 struct scan *live_scan(void);
 void live_forget(void);
 int rec_cgroup(const struct rec *r, char path[PATH_LEN]);
-void rec_forget_cgroup(const struct rec *r);
+int rec_forget_cgroup(const struct rec *r);
 
 #endif

@@ -374,8 +374,12 @@ signal_target(struct target *t, int sig, struct scan *s)
 	int pass, g, cur;
 
 	t->sig = sig;
-	if (sig == SIGKILL && t->cgrouped && cg_kill(t->cg) == 0)
-		return;		/* the whole cgroup at once */
+	/*
+	 * KILL to the whole cgroup subtree at once (what forks meanwhile
+	 * too), and to every process known, which may be outside it.
+	 */
+	if (sig == SIGKILL && t->cgrouped)
+		cg_kill(t->cg);
 	for (pass = 0; pass < 2; pass++) {
 		cur = pass == 0 ? sig : SIGCONT;
 		if (pass == 1 && (sig == SIGKILL || sig == SIGCONT))
@@ -551,8 +555,9 @@ say(const struct target *t, int first, long long t0, long long killed_at)
 /*
  * Stop the LIVE records RECS[0..N): O->sig, wait O->term_ns, SIGKILL what
  * is left, wait O->kill_ns.  GONE[i] tells which are gone; returns how
- * many are not (refused ones included).  An empty cgroup of a record is
- * removed.  With O->wait, only the wait of O->term_ns, and nothing
+ * many are not (refused ones included).  The empty cgroup subtree of a
+ * gone record is removed; one that cannot be is said, and the record is
+ * not gone.  With O->wait, only the wait of O->term_ns, and nothing
  * removed.
  */
 size_t
@@ -609,8 +614,8 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 	}
 	for (i = 0; i < n; i++) {
 		if (gone[i] && t[i].cgrouped && !o->wait &&
-		    cg_remove(t[i].cg) == -1)
-			warnx_("%s", failed_msg());
+		    rec_forget_cgroup(recs[i]) == -1)
+			gone[i] = 0, left++;	/* its cgroup stays, and it */
 		if (o->verbose)
 			say(&t[i], o->sig, t0, killed_at);
 		for (j = 0; j < t[i].nm; j++)

@@ -455,6 +455,93 @@ r${TAB}dead" ]
 	[ ! -e "$cg" ]
 }
 
+# cgroot: the cgroup2 mount point, in $CGROOT.
+cgroot() {
+	CGROOT=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+}
+
+@test "-c: a member moved out of the cgroup that ignores TERM gets KILL: none survives, the record is forgotten, the cgroup removed" {
+	need_cgroup
+	cgroot
+	prspawn -c -p -o /dev/null -- sh -c '(trap "" TERM; exec sleep 1000) & echo $! >"$1/c"; wait' sh "$T" >"$T/rec"
+	cg=$(sed -n 's/.*	cgroup=//p' "$T/rec")
+	track -g "$(field 1 "$(cat "$T/rec")")"
+	until_true test -s "$T/c"
+	C=$(cat "$T/c")
+	track "$C"
+	# Out of the cgroup (root may move it), still in the group, marked.
+	echo "$C" >"$CGROOT/cgroup.procs"
+	[ "$(sed -n 's/^0:://p' "/proc/$C/cgroup")" = / ]
+	run -0 --separate-stderr prreap -T 0.2 -K 5 -i "$(field 7 "$(cat "$T/rec")")"
+	[ "$output" = "$(cat "$T/rec")" ]
+	[ "$stderr" = "" ]
+	gone "$C"
+	[ ! -e "$cg" ]
+	[ "$(reg_lines)" = "" ]
+}
+
+# nested: the command, in its cgroup CG (its first argument), makes
+# CG/sub, and in it a process in a session of its own, without the marker
+# (only the cgroup holds it), that writes "term" to $T/got on TERM.
+nested() {
+	cat >"$T/nest.sh" <<-'EOF'
+	cg=$1$(sed -n 's/^0:://p' /proc/self/cgroup)
+	mkdir "$cg/sub"
+	env -i T="$2" setsid sh -c 'echo $$ >"$1/sub/cgroup.procs"
+	    trap "echo term >\"\$T/got\"; exit 0" TERM
+	    sleep 1000 & echo $$ >"$T/c"; wait' sh "$cg" </dev/null &
+	exec sleep 1000
+	EOF
+}
+
+@test "-c: a process in a cgroup below the record's gets TERM and is counted; the cgroups are removed bottom up" {
+	need_cgroup
+	cgroot
+	nested
+	prspawn -c -p -o /dev/null -- sh "$T/nest.sh" "$CGROOT" "$T" >"$T/rec"
+	cg=$(sed -n 's/.*	cgroup=//p' "$T/rec")
+	track -g "$(field 1 "$(cat "$T/rec")")"
+	until_true test -s "$T/c"
+	C=$(cat "$T/c")
+	track "$C"
+	printf '%s\n' "$cg/sub" "$cg" >>"$T/rmdirs"
+	until_true eval '[ "$(wc -l <"$cg/sub/cgroup.procs")" -eq 2 ]'
+	id=$(field 7 "$(cat "$T/rec")")
+	run -0 --separate-stderr prreap -v -T 5 -i "$id"
+	[ "$output" = "$(cat "$T/rec")" ]
+	[[ $stderr =~ ^prreap:\ $id:\ TERM\ sent\ to\ 3\ processes\;\ gone\ after\ [0-9]+\ ms$ ]]
+	[ "$(cat "$T/got")" = term ]
+	[ ! -e "$cg" ]
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "-c: a cgroup below the record's that cannot be removed: prreap and prprune say so and keep the record; once it can be, it goes" {
+	need_cgroup
+	has_mountns || skip "no mount namespace here (unshare -m)"
+	cgroot
+	prspawn -c -p -o /dev/null -- sh -c 'mkdir "$1$(sed -n "s/^0:://p" /proc/self/cgroup)/sub" && echo made >"$2/made" && exec sleep 1000' sh "$CGROOT" "$T" >"$T/rec"
+	cg=$(sed -n 's/.*	cgroup=//p' "$T/rec")
+	track -g "$(field 1 "$(cat "$T/rec")")"
+	printf '%s\n' "$cg/sub" "$cg" >>"$T/rmdirs"
+	until_true test -s "$T/made"
+	id=$(field 7 "$(cat "$T/rec")")
+	# In a mount namespace of its own, a file system mounted on the
+	# cgroup below the record's: rmdir(2) of it says EBUSY there.
+	run -0 --separate-stderr unshare -m sh -c 'mount -t tmpfs prreg-test "$1/sub" || exit 9
+	    prreap -i "$2"; echo "prreap $?"
+	    prprune; echo "prprune $?"' sh "$cg" "$id"
+	[ "$output" = "prreap 1
+prprune 0" ]
+	[ "$stderr" = "prreap: $id: record kept: $cg/sub: cannot remove: Device or resource busy
+prprune: $id: record kept: $cg/sub: cannot remove: Device or resource busy" ]
+	[ "$(reg_lines)" = "$(cat "$T/rec")" ]
+	[ -d "$cg/sub" ]
+	run -0 --separate-stderr prprune
+	[ "$output" = "$(cat "$T/rec")" ]
+	[ "$stderr" = "" ]
+	[ ! -e "$cg" ]
+}
+
 @test "a cgroup a record names but prspawn did not make is never acted on" {
 	need_cgroup
 	root=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
