@@ -220,32 +220,50 @@ children(const char *path, char **names, size_t *len)
 }
 
 /*
- * FN(DIR, ARG) for the cgroup PATH and every cgroup below it: each
- * before its children, or (POST) after them, so that a removal goes
- * bottom up.  Stops at the first FN that returns -1, and returns -1;
- * a subtree that cannot be listed is -1 too, kept with fail_sys().
+ * FN(DIR, ARG) for the cgroup in PATH (PLEN bytes long; the names of
+ * those below are put after it, and taken off again) and every cgroup
+ * below it: each before its children, or (POST) after them, so that a
+ * removal goes bottom up.  Stops at the first FN that returns -1, and
+ * returns -1; a subtree that cannot be listed is -1 too, kept with
+ * fail_sys().  One path for all levels: a deep tree costs no stack.
  */
 static int
-walk(const char *path, int post, int (*fn)(const char *, void *), void *arg)
+walk_in(char path[PATH_LEN], size_t plen, int post,
+    int (*fn)(const char *, void *), void *arg)
 {
-	char sub[PATH_LEN], *names;
-	size_t len, off;
+	size_t len, off, n;
+	char *names;
 	int rc = 0;
 
 	if (!post && fn(path, arg) == -1)
 		return -1;
 	if (children(path, &names, &len) == -1)
 		return fail_sys(PR_SYS, "%s: cannot list", path);
-	for (off = 0; rc == 0 && off < len; off += strlen(names + off) + 1)
-		if (snprintf(sub, sizeof sub, "%s/%s", path, names + off) >=
-		    (int)sizeof sub)
+	for (off = 0; rc == 0 && off < len; off += n + 1) {
+		n = strlen(names + off);
+		if (plen + 1 + n >= PATH_LEN) {
 			rc = fail(PR_SYS, "%s: path too long", path);
-		else
-			rc = walk(sub, post, fn, arg);
+			break;
+		}
+		path[plen] = '/';
+		memcpy(path + plen + 1, names + off, n + 1);
+		rc = walk_in(path, plen + 1 + n, post, fn, arg);
+		path[plen] = '\0';
+	}
 	free(names);
 	if (rc == 0 && post && fn(path, arg) == -1)
 		return -1;
 	return rc;
+}
+
+static int
+walk(const char *path, int post, int (*fn)(const char *, void *), void *arg)
+{
+	char p[PATH_LEN];
+
+	if (snprintf(p, sizeof p, "%s", path) >= (int)sizeof p)
+		return fail(PR_SYS, "%s: path too long", path);
+	return walk_in(p, strlen(p), post, fn, arg);
 }
 
 struct pids {

@@ -349,7 +349,9 @@ started_by_ours(struct scan *s, struct pent *c, const char *mark, pid_t lead,
 
 		if (own_session(ss, lead, form, age, like))
 			return 1;
-		if (p != c && (need_mark(p), strcmp(p->mark, mark) == 0) &&
+		if (p != c)
+			need_mark(p);
+		if (p != c && strcmp(p->mark, mark) == 0 &&
 		    mark_owner(p->uid) && may_hold(ss, lead, form, age, like))
 			return 1;
 		need_stat(p);
