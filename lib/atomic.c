@@ -1,5 +1,4 @@
 /* atomic.c - a temporary file beside the target, renamed over it. */
-#define _DEFAULT_SOURCE		/* syscall(2) */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -7,10 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-
-#if defined(__linux__)
-#include <sys/syscall.h>
-#endif
 
 #include "atomic.h"
 #include "clock.h"
@@ -107,75 +102,6 @@ atomic_commit(struct atomic *a, const char *name)
 		return fail_sys(PR_SYS, "%s: cannot replace", a->shown);
 	}
 	return 0;
-}
-
-#if defined(__linux__) && defined(SYS_renameat2)
-#define EXCHANGE (1 << 1)	/* RENAME_EXCHANGE */
-#define NOREPLACE (1 << 0)	/* RENAME_NOREPLACE */
-
-static int
-rename2(int dirfd, const char *from, const char *to, unsigned flags)
-{
-	return (int)syscall(SYS_renameat2, dirfd, from, dirfd, to, flags);
-}
-#else
-#define EXCHANGE 0
-static int
-rename2(int dirfd, const char *from, const char *to, unsigned flags)
-{
-	(void)dirfd, (void)from, (void)to, (void)flags;
-	errno = ENOSYS;
-	return -1;
-}
-#endif
-
-/* Swap the files A and B of DIRFD: 0, or -1 (ENOSYS: the system cannot). */
-int
-name_swap(int dirfd, const char *a, const char *b)
-{
-	return rename2(dirfd, a, b, EXCHANGE);
-}
-
-/*
- * Put the temporary file in NAME's place by exchanging the two: returns 1
- * with the file that was NAME now under a->tmp, for the caller to look at
- * and remove; 0 when there was no NAME (the file is in place, nothing
- * displaced); 2 where the system cannot exchange (then it was renamed
- * over NAME, as atomic_commit() does, and what it replaced is not
- * known); -1 on failure, nothing changed.
- */
-int
-atomic_exchange(struct atomic *a, const char *name)
-{
-	int fd = a->fd;
-
-	a->fd = -1;
-	if (close(fd) == -1)
-		goto fail;
-	for (;;) {
-		if (rename2(a->dirfd, a->tmp, name, EXCHANGE) == 0)
-			return 1;
-		if (errno == ENOENT) {
-			if (rename2(a->dirfd, a->tmp, name, NOREPLACE) == 0)
-				return 0;
-			if (errno == EEXIST)
-				continue;	/* NAME came meanwhile */
-		}
-		if (errno != EINVAL && errno != ENOSYS)
-			goto fail;
-		/* No exchange here (the file system, the kernel). */
-		if (renameat(a->dirfd, a->tmp, a->dirfd, name) == -1)
-			goto fail;
-		return 2;
-	}
-fail:
-	{
-		int e = errno;
-
-		unlinkat(a->dirfd, a->tmp, 0);
-		errno = e;
-	}
-	return fail_sys(PR_SYS, "%s: cannot replace", a->shown);
 }
 
 /* Give up: the temporary file goes, NAME is left as it was. */

@@ -4,10 +4,7 @@
  * directory, which atomic_commit() renames over NAME and atomic_abort()
  * removes.  A reader sees the old file or the new one, never a mix, and a
  * failed write leaves nothing behind.  The registry and pid files both
- * use it.  atomic_exchange() swaps the two instead (Linux renameat2
- * RENAME_EXCHANGE), so the file that was replaced is kept, under the
- * temporary name, for its writer to look at.  Failures are kept with
- * fail() (msg.h).
+ * use it.  Failures are kept with fail() (msg.h).
  */
 #ifndef PRREG_ATOMIC_H
 #define PRREG_ATOMIC_H
@@ -28,8 +25,6 @@ int atomic_open(struct atomic *a, int dirfd, const char *name,
     const char *shown, mode_t mode);
 int atomic_write(struct atomic *a, const void *buf, size_t len);
 int atomic_commit(struct atomic *a, const char *name);
-int atomic_exchange(struct atomic *a, const char *name);
-int name_swap(int dirfd, const char *a, const char *b);
 void atomic_abort(struct atomic *a);
 int write_all(int fd, const void *buf, size_t len);
 void xfsz_ignore(void);

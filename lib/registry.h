@@ -5,7 +5,8 @@
  *   regindex.c  the index of records by id (open addressing)
  *   regparse.c  the file's bytes into records and bad lines (the fuzzer's)
  *   regload.c   open, read with no lock, lock for a read-modify-write
- *   regstore.c  the write protocol: quarantine, temp file, rename
+ *   regstore.c  the write protocol: temp file, rename
+ *   quarantine.c  malformed lines moved to FILE.corrupt
  *   regedit.c   find, add and remove records; their liveness
  *
  * reg_open() finds the file and opens its directory once; reg_load()
@@ -40,7 +41,6 @@ struct reg {
 	int dirfd;		/* the directory, opened once; -1 if none */
 	int lockfd;		/* -1 unless locked */
 	int fd;			/* FILE, opened by reg_hold(), or -1 */
-	int pin;		/* the file loaded under the lock, kept open */
 	dev_t dev;		/* FILE as loaded (ino 0: there was none) */
 	ino_t ino;
 	char *buf;		/* the file's bytes, parsed in place */
@@ -71,21 +71,25 @@ void reg_clear(struct reg *r);
 int reg_open(struct reg *r, const char *ropt, int writer);
 int reg_load(struct reg *r);
 int reg_load_of(struct reg *r, const char *type);
-int reg_load_from(struct reg *r, const char *name);
 int reg_hold(struct reg *r);
 int reg_lock(struct reg *r);
 int reg_trylock(struct reg *r);
 void reg_unlock(struct reg *r);
 void reg_free(struct reg *r);
-int same_file(const struct reg *r, int fd, const char *name);
-int reg_unchanged(const struct reg *r);
+int reg_lock_is_ours(const struct reg *r);
 
 /* regstore.c */
 int reg_store(struct reg *r);
 int reg_write(struct reg *r, int fd, const char *path);
 int reg_writable(struct reg *r);
 int reg_can_store(struct reg *r, int loaded);
+
+/* quarantine.c */
+int corrupt_open(struct reg *r, char shown[PATH_LEN + 16], int flags);
 int quarantine_recover(struct reg *r);
+int quarantine(struct reg *r, off_t *was);
+void quarantine_undo(struct reg *r, int fd, off_t was);
+void quarantine_done(struct reg *r, int fd);
 
 /* regedit.c */
 struct rec *reg_find(struct reg *r, const char *id);

@@ -1,4 +1,9 @@
-/* regload.c - find, read and lock the registry. */
+/*
+ * regload.c - find, read and lock the registry.  The lock is an fcntl
+ * lock on FILE.lock, which the tools create once and never remove (as
+ * s6's lock files): one removed by someone else is noticed
+ * (reg_lock_is_ours()).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,7 +25,7 @@ int
 reg_open(struct reg *r, const char *ropt, int writer)
 {
 	memset(r, 0, sizeof *r);
-	r->dirfd = r->lockfd = r->fd = r->pin = -1;
+	r->dirfd = r->lockfd = r->fd = -1;
 	if (writer)
 		xfsz_ignore();
 	if (reg_locate(r->path, ropt, writer) == -1)
@@ -71,14 +76,9 @@ read_whole(struct reg *r, int fd, char **bufp, size_t *lenp)
 	return 0;
 }
 
-/*
- * Read NAME of the registry's directory (FD, when opened already) and
- * parse it.  No file is no record.  Under the lock the file stays open
- * (pin): its inode, by which a writer tells whether FILE is still what it
- * read, cannot be another file's meanwhile.
- */
+/* Read FILE (FD, when opened already) and parse it.  No file, no record. */
 static int
-load(struct reg *r, int fd, const char *name)
+load(struct reg *r, int fd)
 {
 	size_t len = 0;
 	char *buf = NULL;
@@ -88,19 +88,13 @@ load(struct reg *r, int fd, const char *name)
 	r->dev = 0, r->ino = 0;
 	r->partial = r->only != NULL;
 	if (fd == -1 && r->dirfd != -1 &&
-	    (fd = safe_openat(r->dirfd, name, r->path, O_RDONLY)) == -1 &&
+	    (fd = safe_openat(r->dirfd, r->base, r->path, O_RDONLY)) == -1 &&
 	    errno != ENOENT)
 		return -1;
 	if (fd == -1)
 		return idx_build(r, 0);		/* no file: no records */
 	rc = read_whole(r, fd, &buf, &len);
-	if (r->lockfd != -1 && rc == 0) {
-		if (r->pin != -1)
-			close(r->pin);
-		r->pin = fd;
-	} else {
-		close(fd);
-	}
+	close(fd);
 	if (rc == -1)
 		return -1;
 	if (reg_parse_buf(r, buf, len) == -1)
@@ -117,7 +111,7 @@ reg_load(struct reg *r)
 	int fd = r->fd;
 
 	r->fd = -1;
-	return load(r, fd, r->base);
+	return load(r, fd);
 }
 
 /*
@@ -140,58 +134,63 @@ reg_load_of(struct reg *r, const char *type)
 	return rc;
 }
 
-/* Read another file of the directory as the registry (a writer's). */
-int
-reg_load_from(struct reg *r, const char *name)
+/* The lock file's name in the directory, and as messages show it. */
+static void
+lock_names(const struct reg *r, char name[PATH_LEN], char shown[PATH_LEN + 8])
 {
-	return load(r, -1, name);
+	snprintf(name, PATH_LEN, "%s.lock", r->base);
+	snprintf(shown, PATH_LEN + 8, "%s.lock", r->path);
 }
 
-/* Whether FD is still the file NAME of R's directory (not replaced). */
+/*
+ * Whether the lock we hold is on FILE.lock as it is now (the same device
+ * and inode): not when FILE.lock was removed or replaced meanwhile, and
+ * a newcomer may hold a lock on the one there now.
+ */
 int
-same_file(const struct reg *r, int fd, const char *name)
+reg_lock_is_ours(const struct reg *r)
 {
+	char name[PATH_LEN], shown[PATH_LEN + 8];
 	struct stat a, b;
 
-	return fstat(fd, &a) == 0 &&
+	lock_names(r, name, shown);
+	return r->lockfd != -1 && fstat(r->lockfd, &a) == 0 &&
 	    fstatat(r->dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 /*
- * The exclusive lock on FILE.lock.  A lock file removed or replaced while
- * we waited (a /tmp cleaner, an admin's rm) locks nothing that the next
- * writer would see: after F_SETLKW, the locked descriptor must still be
- * FILE.lock, else we lock the one there now.
+ * The exclusive lock on FILE.lock (WAIT 0: 1 when another holds it).  A
+ * lock file removed or replaced while we waited locks nothing that the
+ * next writer would see: once locked, it must still be FILE.lock, else
+ * we lock the one there now (we have read nothing yet).
  */
 static int
 lock_file(struct reg *r, int wait)
 {
 	char name[PATH_LEN], shown[PATH_LEN + 8];
-	struct flock fl;
+	int rc;
 
-	snprintf(name, sizeof name, "%s.lock", r->base);
-	snprintf(shown, sizeof shown, "%s.lock", r->path);
+	lock_names(r, name, shown);
 	for (;;) {
-		r->lockfd = safe_openat(r->dirfd, name, shown, O_RDWR | O_CREAT);
-		if (r->lockfd == -1)
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+		if (r->lockfd == -1 && (r->lockfd = safe_openat(r->dirfd, name,
+		    shown, O_RDWR | O_CREAT)) == -1)
 			return -1;
-		memset(&fl, 0, sizeof fl);
-		fl.l_type = F_WRLCK;
-		fl.l_whence = SEEK_SET;
-		while (fcntl(r->lockfd, wait ? F_SETLKW : F_SETLK, &fl) == -1)
-			if (!wait && (errno == EAGAIN || errno == EACCES)) {
-				reg_unlock(r);
-				return 1;
-			} else if (errno != EINTR) {
-				fail_sys(PR_SYS, "%s: cannot lock", shown);
-				reg_unlock(r);
-				return -1;
-			}
-		if (same_file(r, r->lockfd, name))
-			return 0;
-		close(r->lockfd);
-		r->lockfd = -1;
+		if (fcntl(r->lockfd, wait ? F_SETLKW : F_SETLK, &fl) == 0) {
+			if (reg_lock_is_ours(r))
+				return 0;
+			close(r->lockfd);	/* not FILE.lock: that one */
+			r->lockfd = -1;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		rc = !wait && (errno == EAGAIN || errno == EACCES) ? 1 :
+		    fail_sys(PR_SYS, "%s: cannot lock", shown);
+		reg_unlock(r);
+		return rc;
 	}
 }
 
@@ -209,16 +208,11 @@ hold(struct reg *r, int wait)
 		return fail(PR_SYS, "%s: no registry directory", r->dir);
 	if ((rc = lock_file(r, wait)) != 0)
 		return rc;
-	if (quarantine_recover(r) == -1) {
-		reg_unlock(r);
-		return -1;
-	}
-	r->fd = safe_openat(r->dirfd, r->base, r->path, O_RDONLY);
-	if (r->fd == -1 && errno != ENOENT) {
-		reg_unlock(r);
-		return -1;
-	}
-	return 0;
+	if (quarantine_recover(r) == 0 && ((r->fd = safe_openat(r->dirfd,
+	    r->base, r->path, O_RDONLY)) != -1 || errno == ENOENT))
+		return 0;
+	reg_unlock(r);
+	return -1;
 }
 
 int
@@ -231,15 +225,13 @@ reg_hold(struct reg *r)
 static int
 lock_load(struct reg *r, int wait)
 {
-	int rc;
+	int rc = hold(r, wait);
 
-	if ((rc = hold(r, wait)) != 0)
-		return rc;
-	if (reg_load(r) == -1) {
+	if (rc == 0 && reg_load(r) == -1) {
 		reg_unlock(r);
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	return rc;
 }
 
 int
@@ -261,11 +253,9 @@ reg_unlock(struct reg *r)
 {
 	if (r->fd != -1)
 		close(r->fd);
-	if (r->pin != -1)
-		close(r->pin);
 	if (r->lockfd != -1)
 		close(r->lockfd);
-	r->lockfd = r->fd = r->pin = -1;
+	r->lockfd = r->fd = -1;
 }
 
 void
@@ -282,27 +272,4 @@ reg_free(struct reg *r)
 	if (r->dirfd != -1)
 		close(r->dirfd);
 	r->dirfd = -1;
-}
-
-/*
- * Right before a writer commits: is its lock still FILE.lock, and FILE
- * still the file it loaded?  0 when both; 1 when not (a lock file removed
- * meanwhile let a newcomer lock a new one, and maybe write: our write
- * would undo the newcomer's); -1 when FILE cannot be looked at.
- */
-int
-reg_unchanged(const struct reg *r)
-{
-	char name[PATH_LEN];
-	struct stat st;
-
-	snprintf(name, sizeof name, "%s.lock", r->base);
-	if (!same_file(r, r->lockfd, name))
-		return 1;
-	if (fstatat(r->dirfd, r->base, &st, AT_SYMLINK_NOFOLLOW) == -1) {
-		if (errno != ENOENT)
-			return fail_sys(PR_SYS, "%s: cannot stat", r->path);
-		return r->ino != 0;
-	}
-	return st.st_dev != r->dev || st.st_ino != r->ino;
 }

@@ -14,7 +14,7 @@ bad_line(struct reg *r, char *text, size_t len, unsigned long line,
 
 	/*
 	 * A reader warns once per run, though it may load the file again; a
-	 * writer says so when the line has been moved (regstore.c).
+	 * writer says so when the line has been moved (quarantine.c).
 	 */
 	if (!r->warned && r->lockfd == -1)
 		warnx_("%s:%lu: %s, skipped", r->path, line, why);

@@ -25,7 +25,7 @@ start_init(struct start *st)
 	st->s.type = "proc", st->s.session = "-";
 	st->o.cgfd = st->o.dirfd = st->o.outfd = st->o.notify = -1;
 	st->notify = st->ready = -1;
-	st->reg.dirfd = st->reg.lockfd = st->reg.fd = st->reg.pin = -1;
+	st->reg.dirfd = st->reg.lockfd = st->reg.fd = -1;
 }
 
 /*
