@@ -7,6 +7,7 @@
 #include "arg.h"
 #include "msg.h"
 #include "registry.h"
+#include "reglive.h"
 #include "select.h"
 #include "xalloc.h"
 

@@ -6,6 +6,7 @@
 #include "live.h"
 #include "msg.h"
 #include "registry.h"
+#include "reglive.h"
 #include "select.h"
 #include "xalloc.h"
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "live.h"
+#include "reglive.h"
 #include "msg.h"
 #include "pick.h"
 #include "xalloc.h"

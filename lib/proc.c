@@ -336,23 +336,6 @@ proc_stat(pid_t pid, struct pstat *ps)
 	return n > 0 && proc_stat_parse(buf, (size_t)n, ps);
 }
 
-const char *
-boot_id(void)
-{
-	static char id[TOKEN_MAX + 1];
-	ssize_t n;
-
-	if (id[0] != '\0')
-		return id;
-	n = read_small("/proc/sys/kernel/random/boot_id", id, sizeof id);
-	while (n > 0 && (id[n - 1] == '\n' || id[n - 1] == ' '))
-		n--;
-	if (n <= 0 || !token_ok(id, (size_t)n))
-		n = 0, id[n++] = '-';
-	id[n] = '\0';
-	return id;
-}
-
 #else /* PRREG_NO_PROCFS */
 
 static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -415,12 +398,6 @@ proc_stat(pid_t pid, struct pstat *ps)
 	snprintf(ps->token, sizeof ps->token, "%04d%02d%02dT%02d%02d%02d",
 	    year, (int)(m - months) / 3 + 1, day, hh, mm, ss);
 	return 1;
-}
-
-const char *
-boot_id(void)
-{
-	return "-";
 }
 
 #endif

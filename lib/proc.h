@@ -1,6 +1,6 @@
 /*
  * proc.h - what the system says about one process: its state, process
- * group and start token, the boot id, and the liveness rule of SPEC
+ * group and start token, and the liveness rule of SPEC
  * section 2 with the fail-safe verdict of section 4.5.
  *
  * A start token is of one of two forms.  Where the kernel has pidfs
@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "boot.h"
 #include "word.h"
 
 enum live { LIVE, DEAD, ZOMBIE, REUSED, UNKNOWN };
@@ -44,6 +45,5 @@ int pid_watch(pid_t pid, const char *token);
 int proc_here(void);
 int proc_dirfd(void);
 const char *live_name(enum live l);
-const char *boot_id(void);
 
 #endif

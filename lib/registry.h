@@ -7,14 +7,16 @@
  *   regload.c   open, read with no lock, lock for a read-modify-write
  *   regstore.c  the write protocol: temp file, rename
  *   quarantine.c  malformed lines moved to FILE.corrupt
- *   regedit.c   find, add and remove records; their liveness
+ *   regedit.c   find, add and remove records
  *
  * reg_open() finds the file and opens its directory once; reg_load()
  * reads it with no lock (a reader sees the old file or the new one,
  * whole); reg_lock() takes the exclusive fcntl lock on FILE.lock and
  * (re)loads, for a read-modify-write that reg_store() ends.  Records are
- * removed by setting their gone flag.  Every function that can fail
- * returns -1 with the failure kept (msg.h): the tool decides.
+ * removed by setting their gone flag.  Whether a record lives is not
+ * asked here (reglive.h): this layer knows bytes, lines and locks,
+ * nothing of processes.  Every function that can fail returns -1 with
+ * the failure kept (msg.h): the tool decides.
  */
 #ifndef PRREG_REGISTRY_H
 #define PRREG_REGISTRY_H
@@ -23,7 +25,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "proc.h"
+#include "boot.h"
 #include "record.h"
 #include "regfile.h"
 
@@ -96,9 +98,5 @@ struct rec *reg_find(struct reg *r, const char *id);
 struct rec *reg_find_same(struct reg *r, const struct rec *like);
 struct rec *reg_add(struct reg *r, const struct rec *rec);
 void reg_remove(struct reg *r, struct rec *rec);
-enum live reg_live(const struct reg *r, const struct rec *rec);
-int reg_may_live(const struct reg *r, const struct rec *rec);
-size_t reg_live_of(const struct reg *r, const char *type, size_t enough,
-    void (*fn)(void *, const struct rec *, pid_t), void *arg);
 
 #endif

@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "dirwatch.h"
 #include "live.h"
+#include "reglive.h"
 #include "msg.h"
 #include "reap.h"
 #include "slot.h"

@@ -16,6 +16,7 @@
 #include "pidfile.h"
 #include "reap.h"
 #include "reaper.h"
+#include "reglive.h"
 #include "start.h"
 
 void
