@@ -6,6 +6,7 @@
 #include "msg.h"
 #include "pidfile.h"
 #include "proc.h"
+#include "regfile.h"
 #include "xalloc.h"
 
 #define USAGE \
@@ -42,7 +43,7 @@ verdict(int no, int unknown)
 int
 main(int argc, char *argv[])
 {
-	const char *token = NULL, *pidfile = NULL, *tpid = NULL, *ropt;
+	const char *token = NULL, *pidfile = NULL, *tpid = NULL, *ropt = NULL;
 	char ftoken[TOKEN_MAX + 1];
 	int c, i, no = 0, unknown = 0;
 	enum live l;
@@ -69,6 +70,8 @@ main(int argc, char *argv[])
 		}
 	}
 	argv += optind, argc -= optind;
+	if (reg_path_ok(ropt) == -1)	/* a bad one is refused all the same */
+		die_failed();
 	if ((pidfile != NULL) + (tpid != NULL) + (argc > 0) == 0)
 		die(PR_USAGE, "no PID: want PID operands, -f PIDFILE or -T PID "
 		    "(-h for usage)");

@@ -19,6 +19,33 @@ mkdir_0700(const char *dir)
 }
 
 /*
+ * Whether the registry path the user gave, -r ROPT or else $PRREG_FILE,
+ * may name one: 0 when so, or when none is given; else a failure kept
+ * (PR_USAGE).  One that ends in "/" or names a directory, a device, a FIFO
+ * or a socket is refused before anything is made beside it (no "/.lock",
+ * no "/dev/null.lock"); a symbolic link is left to safe_openat().  Every
+ * tool asks, also one that reads no registry.
+ */
+int
+reg_path_ok(const char *ropt)
+{
+	const char *p = ropt != NULL ? ropt : getenv("PRREG_FILE"), *why;
+	const char *what = ropt != NULL ? "-r" : "PRREG_FILE";
+	struct stat st;
+
+	if (p == NULL || (ropt == NULL && *p == '\0'))
+		return 0;
+	if (*p == '\0' || strlen(p) >= PATH_LEN - 16)
+		return fail(PR_USAGE, "%s: invalid registry path", what);
+	why = p[strlen(p) - 1] == '/' ? "ends in /" : lstat(p, &st) == -1 ||
+	    S_ISREG(st.st_mode) || S_ISLNK(st.st_mode) ? NULL :
+	    S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ?
+	    "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "a device";
+	return why == NULL ? 0 : fail(PR_USAGE, "%s: %s: not a registry file: "
+	    "%s", what, p, why);
+}
+
+/*
  * The first that applies: -r FILE, $PRREG_FILE, $XDG_RUNTIME_DIR/prreg,
  * /run/prreg for root, /tmp/prreg-UID.  With MKDIRS, a missing directory
  * of a default location is made 0700 (writers; readers make nothing).
@@ -33,9 +60,8 @@ reg_locate(char path[PATH_LEN], const char *ropt, int mkdirs)
 	if (ropt != NULL || (env != NULL && *env != '\0')) {
 		const char *p = ropt != NULL ? ropt : env;
 
-		if (*p == '\0' || strlen(p) >= PATH_LEN - 16)
-			return fail(PR_USAGE, "%s: invalid registry path",
-			    ropt != NULL ? "-r" : "PRREG_FILE");
+		if (reg_path_ok(ropt) == -1)
+			return -1;
 		/* A bare name is in "./", so its directory is explicit. */
 		snprintf(path, PATH_LEN, "%s%s", strchr(p, '/') ? "" : "./", p);
 		return 0;

@@ -22,6 +22,7 @@
 /* S_ISVTX is XSI, not POSIX; its value is the same everywhere. */
 #define MODE_STICKY 01000
 
+int reg_path_ok(const char *ropt);
 int reg_locate(char path[PATH_LEN], const char *ropt, int mkdirs);
 void path_split(const char *path, char dir[PATH_LEN], const char **base);
 int dir_open(const char *dir);

@@ -406,7 +406,18 @@ $output" ]
 	[ "$stderr" = "prlist: $REG: unsafe file: a symbolic link" ]
 }
 
+# A registry path given with -r or $PRREG_FILE that is no file is invalid
+# input (exit 2, below); a default location's registry that is none is an
+# unsafe file (exit 3).
+default_reg() {
+	unset PRREG_FILE
+	export XDG_RUNTIME_DIR=$T/xdg
+	mkdir -p -m 700 "$T/xdg/prreg"
+	REG=$T/xdg/prreg/registry
+}
+
 @test "unsafe: a registry that is a FIFO is refused, without waiting for a writer" {
+	default_reg
 	mkfifo -m 600 "$REG"
 	run -3 --separate-stderr timeout 60 prlist
 	[ "$output" = "" ]
@@ -417,12 +428,52 @@ $output" ]
 }
 
 @test "unsafe: a registry that is a directory is refused" {
+	default_reg
 	mkdir -m 700 "$REG"
 	run -3 --separate-stderr prlist
 	[ "$output" = "" ]
 	[ "$stderr" = "prlist: $REG: unsafe file: not a regular file" ]
 	run -3 --separate-stderr prprune
 	[ "$stderr" = "prprune: $REG: unsafe file: not a regular file" ]
+}
+
+# every_tool_refuses WHAT PATH WHY: each of the six tools, given PATH as its
+# registry (WHAT: -r or PRREG_FILE), exits 2 with one line, makes no
+# FILE.lock, and prspawn starts nothing.
+every_tool_refuses() {
+	local what=$1 path=$2 why=$3 t lock=${2%/}.lock locks
+	locks=$(ls -A "$(dirname "$lock")" | grep -c '\.lock$' || true)
+	for t in "prspawn -- touch $T/started" prlist "prreap -s x" prprune \
+	    "prpidcheck $$" "prwait -s x"; do
+		if [ "$what" = -r ]; then
+			set -- $t
+			run -2 --separate-stderr env -u PRREG_FILE "$1" -r "$path" "${@:2}"
+		else
+			run -2 --separate-stderr env PRREG_FILE="$path" $t
+		fi
+		[ "$output" = "" ]
+		[ "$stderr" = "${t%% *}: $what: $path: not a registry file: $why" ]
+	done
+	[ ! -e "$T/started" ]
+	[ "$(ls -A "$(dirname "$lock")" | grep -c '\.lock$' || true)" = "$locks" ]
+	[ ! -e "$path/.lock" ]
+}
+
+@test "location: a registry path that ends in / or names a directory, a device or a FIFO is invalid input, for every tool" {
+	mkdir -m 700 "$T/dir"
+	every_tool_refuses -r "$T/dir/" "ends in /"
+	every_tool_refuses -r "$T/none/" "ends in /"
+	every_tool_refuses -r "$T/dir" "a directory"
+	every_tool_refuses -r "$T" "a directory"
+	every_tool_refuses PRREG_FILE "$T/dir/" "ends in /"
+	mkfifo -m 600 "$T/fifo"
+	every_tool_refuses -r "$T/fifo" "a FIFO"
+	every_tool_refuses PRREG_FILE "$T/fifo" "a FIFO"
+	[ -e /dev/null.lock ] && skip "/dev/null.lock exists on this machine"
+	every_tool_refuses PRREG_FILE /dev/null "a device"
+	every_tool_refuses -r /dev/null "a device"
+	[ ! -e /dev/null.lock ]
+	[ "$(ls -A "$T/dir")" = "" ]
 }
 
 @test "unsafe: a registry owned by another user is refused" {

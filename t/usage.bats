@@ -206,7 +206,7 @@ all_right() {
 	    prlist -l -d
 	bad 2 "prlist: 'extra': unexpected operand (-h for usage)" \
 	    prlist extra
-	bad 3 "prlist: $T: unsafe file: not a regular file" prlist -r "$T"
+	bad 2 "prlist: -r: $T: not a registry file: a directory" prlist -r "$T"
 	all_right
 	# A reader: a registry whose directory is missing reads as empty
 	# (prreg(5)), no record, exit 1, nothing said.
@@ -225,7 +225,7 @@ all_right() {
 	    prprune -a extra
 	bad 3 "prprune: /nonexistent/dir: cannot open the registry's directory: No such file or directory" \
 	    prprune -r /nonexistent/dir/reg
-	bad 3 "prprune: $T: unsafe file: not a regular file" prprune -r "$T"
+	bad 2 "prprune: -r: $T: not a registry file: a directory" prprune -r "$T"
 	all_right
 }
 
@@ -241,7 +241,7 @@ all_right() {
 	    prreap -s x extra
 	bad 3 "prreap: /nonexistent/dir: cannot open the registry's directory: No such file or directory" \
 	    prreap -r /nonexistent/dir/reg -s x
-	bad 3 "prreap: $T: unsafe file: not a regular file" prreap -r "$T" -s x
+	bad 2 "prreap: -r: $T: not a registry file: a directory" prreap -r "$T" -s x
 	all_right
 	# A line on stdin that is no record: nothing signalled, exit 2.
 	run -2 --separate-stderr prreap <<<"not a record"
@@ -272,7 +272,7 @@ all_right() {
 	bad 2 "" prspawn -A 1 -x
 	bad 3 "prspawn: /nonexistent/dir: cannot open the registry's directory: No such file or directory" \
 	    prspawn -r /nonexistent/dir/reg -- true
-	bad 3 "prspawn: $T: unsafe file: not a regular file" \
+	bad 2 "prspawn: -r: $T: not a registry file: a directory" \
 	    prspawn -r "$T" -- true
 	bad 127 "prspawn: $T/nosuch: cannot execute: No such file or directory" \
 	    prspawn -- "$T/nosuch"
