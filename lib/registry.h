@@ -11,12 +11,12 @@
  *
  * reg_open() finds the file and opens its directory once; reg_load()
  * reads it with no lock (a reader sees the old file or the new one,
- * whole); reg_lock() takes the exclusive fcntl lock on FILE.lock and
- * (re)loads, for a read-modify-write that reg_store() ends.  Records are
- * removed by setting their gone flag.  Whether a record lives is not
- * asked here (reglive.h): this layer knows bytes, lines and locks,
- * nothing of processes.  Every function that can fail returns -1 with
- * the failure kept (msg.h): the tool decides.
+ * whole); reg_lock() takes the exclusive fcntl lock on FILE.lock (waited
+ * for at most lock_ns) and (re)loads, for a read-modify-write that
+ * reg_store() ends.  Records are removed by setting their gone flag.
+ * Whether a record lives is not asked here (reglive.h): this layer knows
+ * bytes, lines and locks, nothing of processes.  Every function that can
+ * fail returns -1 with the failure kept (msg.h): the tool decides.
  */
 #ifndef PRREG_REGISTRY_H
 #define PRREG_REGISTRY_H
@@ -28,6 +28,9 @@
 #include "boot.h"
 #include "record.h"
 #include "regfile.h"
+
+#define LOCK_WAIT_NS (10 * 1000000000LL)	/* the default bound */
+#define LOCK_MIN_NS (1000000000LL)	/* the least reg_lock_wait() gives */
 
 struct badline {
 	const char *why;	/* malformed record, duplicate id */
@@ -42,6 +45,7 @@ struct reg {
 	const char *base;	/* its name in dir (in path) */
 	int dirfd;		/* the directory, opened once; -1 if none */
 	int lockfd;		/* -1 unless locked */
+	long long lock_ns;	/* the longest wait for the lock */
 	int fd;			/* FILE, opened by reg_hold(), or -1 */
 	dev_t dev;		/* FILE as loaded (ino 0: there was none) */
 	ino_t ino;
@@ -79,6 +83,7 @@ int reg_trylock(struct reg *r);
 void reg_unlock(struct reg *r);
 void reg_free(struct reg *r);
 int reg_lock_is_ours(const struct reg *r);
+void reg_lock_wait(struct reg *r, long long ns);
 
 /* regstore.c */
 int reg_store(struct reg *r);

@@ -1,8 +1,8 @@
 /*
  * regload.c - find, read and lock the registry.  The lock is an fcntl
  * lock on FILE.lock, which the tools create once and never remove (as
- * s6's lock files): one removed by someone else is noticed
- * (reg_lock_is_ours()).
+ * s6's lock files): a wait for it is bounded (r->lock_ns), and a lock
+ * file removed by someone else is noticed (reg_lock_is_ours()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "atomic.h"
+#include "clock.h"
 #include "msg.h"
 #include "registry.h"
 
@@ -26,6 +27,7 @@ reg_open(struct reg *r, const char *ropt, int writer)
 {
 	memset(r, 0, sizeof *r);
 	r->dirfd = r->lockfd = r->fd = -1;
+	r->lock_ns = LOCK_WAIT_NS;
 	if (writer)
 		xfsz_ignore();
 	if (reg_locate(r->path, ropt, writer) == -1)
@@ -159,16 +161,42 @@ reg_lock_is_ours(const struct reg *r)
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/* How long a wait for the lock may last: NS, but never below 1 s. */
+void
+reg_lock_wait(struct reg *r, long long ns)
+{
+	r->lock_ns = ns > LOCK_MIN_NS ? ns : LOCK_MIN_NS;
+}
+
+/* SHOWN's lock, on FD, was not had within r->lock_ns: who holds it. */
+static int
+waited_out(const struct reg *r, int fd, const char *shown)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	char by[32] = "another process";	/* of another PID namespace */
+
+	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK &&
+	    fl.l_pid > 0)
+		snprintf(by, sizeof by, "pid %ld", (long)fl.l_pid);
+	return fail(PR_SYS, "%s: held by %s for %g s; giving up", shown, by,
+	    (double)r->lock_ns / NS_PER_S);
+}
+
 /*
- * The exclusive lock on FILE.lock (WAIT 0: 1 when another holds it).  A
- * lock file removed or replaced while we waited locks nothing that the
- * next writer would see: once locked, it must still be FILE.lock, else
- * we lock the one there now (we have read nothing yet).
+ * The exclusive lock on FILE.lock, waited for at most r->lock_ns (WAIT
+ * 0: not at all, 1 when another holds it), looked for again after
+ * clock.c's backoff: a freed lock is taken within 10 ms, and a holder
+ * stopped (SIGSTOP) or hung is a failure that names it, not a wait
+ * without end.  A lock file removed or replaced while we waited locks
+ * nothing that the next writer would see: once locked, it must still be
+ * FILE.lock, else we lock the one there now (we have read nothing yet).
  */
 static int
 lock_file(struct reg *r, int wait)
 {
+	long long end = now_ns() + (wait ? r->lock_ns : 0);
 	char name[PATH_LEN], shown[PATH_LEN + 8];
+	struct backoff b = { 0 };
 	int rc;
 
 	lock_names(r, name, shown);
@@ -178,17 +206,21 @@ lock_file(struct reg *r, int wait)
 		if (r->lockfd == -1 && (r->lockfd = safe_openat(r->dirfd, name,
 		    shown, O_RDWR | O_CREAT)) == -1)
 			return -1;
-		if (fcntl(r->lockfd, wait ? F_SETLKW : F_SETLK, &fl) == 0) {
+		if (fcntl(r->lockfd, F_SETLK, &fl) == 0) {
 			if (reg_lock_is_ours(r))
 				return 0;
 			close(r->lockfd);	/* not FILE.lock: that one */
 			r->lockfd = -1;
 			continue;
 		}
-		if (errno == EINTR)
+		if (errno != EAGAIN && errno != EACCES)
+			rc = fail_sys(PR_SYS, "%s: cannot lock", shown);
+		else if (now_ns() >= end)
+			rc = wait ? waited_out(r, r->lockfd, shown) : 1;
+		else {
+			sleep_ns(backoff_next(&b, end - now_ns()));
 			continue;
-		rc = !wait && (errno == EAGAIN || errno == EACCES) ? 1 :
-		    fail_sys(PR_SYS, "%s: cannot lock", shown);
+		}
 		reg_unlock(r);
 		return rc;
 	}

@@ -130,6 +130,7 @@ start_prepare(struct start *st)
 	st->o.mark = 1;
 	if (reg_open(&st->reg, st->ropt, 1) == -1)
 		return -1;
+	reg_lock_wait(&st->reg, st->s.wait_ns);	/* -W bounds the lock too */
 	if (st->cgroup && make_cgroup(st) == -1)
 		return -1;
 	if (st->fg)

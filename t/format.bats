@@ -659,6 +659,62 @@ sys.stdin.read()' "$REG.lock" "$T/locked" <"$T/release" 3>&- &
 	[ "$(cat "$REG")" = "$(header)" ]
 }
 
+@test "write: a wait for the lock is bounded (prspawn -W, else 10 s): exit 3, the holder and the time said, nothing done" {
+	hl=$(helper holdlock) || skip "no C compiler for the test's helper"
+	start_sleep
+	prspawn -A "$P" -i base
+	before=$(fstate "$REG")
+	# The holder stands for a writer stopped (SIGSTOP) with the lock.
+	"$hl" "$REG.lock" "$T/go" >"$T/locked" 3>&- &
+	H=$!
+	track "$H"
+	until_true test -s "$T/locked"
+	# The 10 s waits run side by side; SIGALRM ignored or blocked by the
+	# caller does not make the wait endless.
+	prreap -i base >"$T/reap.out" 2>"$T/reap.err" </dev/null 3>&- &
+	R=$!
+	sh -c 'trap "" ALRM; exec prprune -a -i base' \
+	    >"$T/prune.out" 2>"$T/prune.err" </dev/null 3>&- &
+	N=$!
+	if command -v python3 >/dev/null; then
+		python3 -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+os.execvp(sys.argv[1], sys.argv[1:])' prprune -i base \
+		    >"$T/blocked.out" 2>"$T/blocked.err" </dev/null 3>&- &
+		B=$!
+	fi
+	run -3 --separate-stderr prspawn -W 1.5 -i new -- touch "$T/started"
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: $REG.lock: held by pid $H for 1.5 s; giving up" ]
+	run -3 --separate-stderr prspawn -m 1 -W 1 -- touch "$T/started"
+	[ "$stderr" = "prspawn: $REG.lock: held by pid $H for 1 s; giving up" ]
+	# -W 0 waits for the lock all the same, 1 s at least.
+	run -3 --separate-stderr prspawn -W 0 -- touch "$T/started"
+	[ "$stderr" = "prspawn: $REG.lock: held by pid $H for 1 s; giving up" ]
+	ended "$R"
+	[ "$ST" -eq 3 ]
+	[ ! -s "$T/reap.out" ]
+	[ "$(cat "$T/reap.err")" = "prreap: $REG.lock: held by pid $H for 10 s; giving up" ]
+	ended "$N"
+	[ "$ST" -eq 3 ]
+	[ ! -s "$T/prune.out" ]
+	[ "$(cat "$T/prune.err")" = "prprune: $REG.lock: held by pid $H for 10 s; giving up" ]
+	if [ -n "${B:-}" ]; then
+		ended "$B"
+		[ "$ST" -eq 3 ]
+		[ "$(cat "$T/blocked.err")" = "prprune: $REG.lock: held by pid $H for 10 s; giving up" ]
+	fi
+	# Nothing started, nothing signalled, nothing written.
+	[ ! -e "$T/started" ]
+	alive "$P"
+	[ "$(fstate "$REG")" = "$before" ]
+	touch "$T/go"
+	ended "$H"
+	# Once the lock is free, it is taken.
+	run -0 --separate-stderr prspawn -A "$P" -i new
+	[ "$(prlist -o id | tr '\n' ' ')" = "base new " ]
+}
+
 @test "write: concurrent writers lose no update" {
 	{ header; for i in $(seq 30); do rec "$D1" - job s1 "$S1" - "r$i"; done
 	  rec "$D1" - job s1 "$S2" - last; } >"$REG"
