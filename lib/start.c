@@ -120,6 +120,8 @@ make_cgroup(struct start *st)
 int
 start_prepare(struct start *st)
 {
+	if (reg_path_ok(st->ropt) == -1)	/* before -o's file is made */
+		return -1;
 	if (st->out != NULL && (st->o.outfd = open_out(st->out)) == -1)
 		return -1;
 	if (st->dir != NULL && (st->o.dirfd = open_cwd(st->dir)) == -1)

@@ -474,6 +474,10 @@ every_tool_refuses() {
 	every_tool_refuses -r /dev/null "a device"
 	[ ! -e /dev/null.lock ]
 	[ "$(ls -A "$T/dir")" = "" ]
+	# Refused before prspawn makes anything else: -o's file.
+	run -2 --separate-stderr prspawn -o "$T/out.log" -r "$T/dir/" -- true
+	[ "$stderr" = "prspawn: -r: $T/dir/: not a registry file: ends in /" ]
+	[ ! -e "$T/out.log" ]
 }
 
 @test "unsafe: a registry owned by another user is refused" {
