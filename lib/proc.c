@@ -54,6 +54,17 @@ unreadable(pid_t pid, const char *token, int eperm)
 	return UNKNOWN;
 }
 
+/*
+ * Whether ERR, of a failed read of a process, says it is gone (exited and
+ * collected), not that it could not be read: EMFILE, ENFILE, ENOMEM,
+ * EACCES and the like say nothing of the process (unknown, never gone).
+ */
+int
+proc_gone(int err)
+{
+	return err == ENOENT || err == ESRCH;
+}
+
 /* PID's state and start-time token, compared with TOKEN (old form). */
 static enum live
 by_stat(pid_t pid, const char *token)
@@ -66,26 +77,32 @@ by_stat(pid_t pid, const char *token)
 	eperm = errno == EPERM;
 	if (!proc_stat(pid, &ps))
 		return unreadable(pid, token, eperm);
-	if (zombie(&ps))
-		return ZOMBIE;
+	/*
+	 * The token before the zombie rule: a zombie still shows its start
+	 * time, and one that is not the record's is a stranger (and so is
+	 * the group it leads).  An exact token cannot be compared here.
+	 */
 	if (token != NULL && strcmp(token, "-") != 0 &&
 	    (token_is_pidfs(token) || strcmp(token, ps.token) != 0))
 		return token_is_pidfs(token) ? UNKNOWN : REUSED;
-	return LIVE;
+	return zombie(&ps) ? ZOMBIE : LIVE;
 }
 
 /*
  * The verdict on the process that the pidfd FD (of PID) pins: its token
  * is read through FD (pidfs), or from /proc/PID/stat read before FD is
  * asked whether its process has exited, so the stat read was of FD's
- * process and not of a later one with its PID.
+ * process and not of a later one with its PID.  The token decides
+ * before the zombie rule: a zombie whose start time is not the record's
+ * is a stranger (a PID that held no group of ours can be reused only
+ * once that group is gone), and only our own zombie is ZOMBIE.
  */
 enum live
 pidfd_live(int fd, pid_t pid, const char *token)
 {
 	char have[TOKEN_MAX + 1];
 	struct pstat ps;
-	int old, ok = 0, ex;
+	int old, ok = 0, ex, err = 0;
 
 	if (token != NULL && strcmp(token, "-") == 0)
 		token = NULL;
@@ -95,14 +112,19 @@ pidfd_live(int fd, pid_t pid, const char *token)
 			return UNKNOWN;
 		if (strcmp(have, token) != 0)
 			return REUSED;
-	} else if (old) {
-		ok = proc_stat(pid, &ps);
+	} else if (old && !(ok = proc_stat(pid, &ps))) {
+		err = errno;
 	}
 	ex = pfd_exited(fd);
-	if (old && ok && ex == 0 && strcmp(token, ps.token) != 0)
+	if (old && ok && strcmp(token, ps.token) != 0)
 		return REUSED;
-	if (ex != 0)
-		return ex == 1 ? ZOMBIE : UNKNOWN;
+	if (ex == -1)
+		return UNKNOWN;
+	/* Exited, and its start time unread: reaped meanwhile, or unknown. */
+	if (ex == 1 && old && !ok)
+		return proc_gone(err) ? DEAD : UNKNOWN;
+	if (ex == 1)
+		return ZOMBIE;
 	if (old && !ok)
 		return unreadable(pid, token, kill(pid, 0) == -1 &&
 		    errno == EPERM);
@@ -323,6 +345,7 @@ proc_stat_parse(const char *buf, size_t len, struct pstat *ps)
 	return n > 0;
 }
 
+/* 0 with errno: ENOENT or ESRCH when PID is gone (proc_gone()). */
 int
 proc_stat(pid_t pid, struct pstat *ps)
 {
@@ -332,8 +355,13 @@ proc_stat(pid_t pid, struct pstat *ps)
 	if (proc_dirfd() == -1)
 		return 0;
 	snprintf(path, sizeof path, "%ld/stat", (long)pid);
-	n = read_at(proc_dirfd(), path, buf, sizeof buf);
-	return n > 0 && proc_stat_parse(buf, (size_t)n, ps);
+	if ((n = read_at(proc_dirfd(), path, buf, sizeof buf)) == -1)
+		return 0;
+	if (n == 0 || !proc_stat_parse(buf, (size_t)n, ps)) {
+		errno = n == 0 ? ESRCH : EIO;
+		return 0;
+	}
+	return 1;
 }
 
 #else /* PRREG_NO_PROCFS */
@@ -383,16 +411,23 @@ proc_stat(pid_t pid, struct pstat *ps)
 	ssize_t n;
 
 	snprintf(pidarg, sizeof pidarg, "%ld", (long)pid);
-	n = run_read(argv, buf, sizeof buf);
+	if ((n = run_read(argv, buf, sizeof buf)) == -1)
+		return 0;	/* ps could not be run: errno says why */
 	/* The state is a word of its own: "S" alone is as common as "Ss+". */
-	if (n <= 0 || sscanf(buf, " %7s %*s %3s %d %d:%d:%d %d %d %d",
-	    stat, mon, &day, &hh, &mm, &ss, &year, &pgrp, &ppid) != 9)
+	if (n == 0 || sscanf(buf, " %7s %*s %3s %d %d:%d:%d %d %d %d",
+	    stat, mon, &day, &hh, &mm, &ss, &year, &pgrp, &ppid) != 9) {
+		/* Nothing from ps: gone, when kill() agrees. */
+		errno = n == 0 && kill(pid, 0) == -1 && errno == ESRCH ?
+		    ESRCH : EIO;
 		return 0;
+	}
 	ps->state = stat[0];
 	ps->threads = strchr(stat, 'l') != NULL ? 2 : 1;
 	m = strstr(months, mon);
-	if (m == NULL || (m - months) % 3 != 0)
+	if (m == NULL || (m - months) % 3 != 0) {
+		errno = EIO;
 		return 0;
+	}
 	ps->pgrp = pgrp;
 	ps->ppid = ppid;
 	snprintf(ps->token, sizeof ps->token, "%04d%02d%02dT%02d%02d%02d",

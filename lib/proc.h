@@ -34,6 +34,7 @@ struct pstat {
 };
 
 int proc_stat(pid_t pid, struct pstat *ps);
+int proc_gone(int err);
 int proc_token(pid_t pid, char token[TOKEN_MAX + 1]);
 int proc_token_fd(int fd, pid_t pid, char token[TOKEN_MAX + 1]);
 int proc_token_like(pid_t pid, const char *like, char token[TOKEN_MAX + 1]);

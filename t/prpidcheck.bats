@@ -108,8 +108,11 @@ stat_token() {
 	run -1 --separate-stderr prpidcheck -v "$Z"
 	[ "$output" = "$Z zombie" ]
 	[ "$stderr" = "" ]
-	run -1 prpidcheck -v -t 1 "$Z"
+	run -1 prpidcheck -v -t "$(token_of "$Z")" "$Z"
 	[ "$output" = "$Z zombie" ]
+	# The token decides first: a zombie of another start is a stranger.
+	run -1 prpidcheck -v -t 1 "$Z"
+	[ "$output" = "$Z reused" ]
 }
 
 @test "several PIDs: 0 when all are live, 1 when any is not; -v a line each, in order" {

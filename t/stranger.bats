@@ -303,3 +303,67 @@ $(rec "$P" - w - "$S1" pidfs:1 exact)
 prreap 0" ]
 	alive "$P"
 }
+
+# --- 9. a stranger's zombie --------------------------------------------------
+
+# start_zombie_leader: L, a zombie that leads a session and group, whose
+# member M (a sleep) lives on in group L; L's parent, exec'd into sleep,
+# never collects it.  Sets L and M.
+start_zombie_leader() {
+	mkfifo "$T/go"
+	sh -c 'setsid sh -c "sleep 1000 & echo \$! >\"\$1/m\"; read x <\"\$1/go\"" sh "$1" &
+	    echo $! >"$1/l"; exec sleep 1000' sh "$T" </dev/null >/dev/null 2>&1 3>&- &
+	track "$!"
+	until_true test -s "$T/m"
+	L=$(cat "$T/l") M=$(cat "$T/m")
+	track "$M"
+	until_true eval '[ "$(ps -o comm= -p "$!")" = sleep ]'
+	echo >"$T/go"
+	until_true eval '[ "$(ps -o stat= -p "$L" | cut -c 1)" = Z ]'
+}
+
+# other_start PID: a start-time token that is not PID's (a process that
+# held PID before it): the form of kernels before 6.9 and of the
+# no-procfs build, whatever this kernel gives.
+other_start() {
+	if noprocfs; then echo 20000101T000000; else echo $(($(old_token "$1") + 1)); fi
+}
+
+@test "a stranger's zombie holding the recorded pid is reused, not zombie: its group is none of the record's" {
+	start_zombie_leader
+	tok=$(other_start "$L")
+	{ header; rec "$L" "$L" job s1 "$S1" "$tok" z; } >"$REG"
+	run -1 --separate-stderr prpidcheck -v -t "$tok" "$L"
+	[ "$output" = "$L reused" ]
+	[ "$stderr" = "" ]
+	# So too on the path of a kernel without pidfds.
+	if nop=$(helper nopidfd); then
+		run -1 --separate-stderr "$nop" prpidcheck -v -t "$tok" "$L"
+		[ "$output" = "$L reused" ]
+		run -0 --separate-stderr "$nop" prlist -o id,state
+		[ "$output" = "z${TAB}reused" ]
+	fi
+	run -0 --separate-stderr prlist -o id,state
+	[ "$output" = "z${TAB}reused" ]
+	run -1 --separate-stderr prlist -l
+	[ "$output" = "" ]
+	# prreap forgets it unsignalled: the stranger's child lives on.
+	run -0 --separate-stderr prreap -v -S KILL -T 1 -i z
+	[ "$output" = "$(rec "$L" "$L" job s1 "$S1" "$tok" z)" ]
+	[ "$stderr" = "prreap: z: reused, forgotten without a signal" ]
+	alive "$M"
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "our own zombie leader still lends its group: a start-time token equal to the zombie's is ours" {
+	start_zombie_leader
+	if noprocfs; then tok=$(token_of "$L"); else tok=$(old_token "$L"); fi
+	{ header; rec "$L" "$L" job s1 "$S1" "$tok" z; } >"$REG"
+	run -1 --separate-stderr prpidcheck -v -t "$tok" "$L"
+	[ "$output" = "$L zombie" ]
+	run -0 --separate-stderr prlist -o id,state
+	[ "$output" = "z${TAB}live" ]
+	run -0 --separate-stderr prreap -S KILL -T 1 -i z
+	[ "$output" = "$(rec "$L" "$L" job s1 "$S1" "$tok" z)" ]
+	until_true gone "$M"
+}
