@@ -67,8 +67,10 @@ read_stdin(struct rec **in, size_t *n, const char *undone)
 }
 
 /*
- * Each stdin line names, by id and pid, a record of REG, which is
- * picked; one no longer there is skipped, a repeated one counts once.
+ * Each stdin line names, by id, pid and token, a record of REG, which is
+ * picked; one no longer there is skipped (the id now another process's,
+ * even one that got the same pid after the line's ended), a repeated one
+ * counts once.
  */
 static int
 from_stdin(struct reg *reg, struct picked *p, const char *undone)
@@ -78,8 +80,8 @@ from_stdin(struct reg *reg, struct picked *p, const char *undone)
 	int rc = read_stdin(&in, &nin, undone);
 
 	for (i = 0; rc == 0 && i < nin; i++) {
-		r = reg_find(reg, in[i].f[F_ID]);
-		if (r != NULL && r->pid == in[i].pid && r->line != 0) {
+		r = reg_find_same(reg, &in[i]);
+		if (r != NULL && r->line != 0) {
 			r->line = 0;	/* taken: a repeated line adds nothing */
 			rc = pick(p, r);
 		}

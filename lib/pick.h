@@ -1,8 +1,8 @@
 /*
  * pick.h - which records a run of prreap(1) or prwait(1) is about: those
  * of the registry that the selectors match or, with no selector, those
- * that record lines on stdin (prlist's output) name, each by its id and
- * its pid.  Every stdin line is read and checked before anything is
+ * that record lines on stdin (prlist's output) name, each by its id, its
+ * pid and its token.  Every stdin line is read and checked before anything is
  * done; one that does not parse is a usage error.  A terminal on stdin
  * with no selector is refused: the tool would sit waiting for lines.
  *

@@ -191,6 +191,25 @@ ms_since() {
 	[ "$(reg_lines)" = "$(rec "$A" - job s1 "$S1" "$TA" a)" ]
 }
 
+@test "stdin: a line is matched by id, pid and token: the same id and pid with another token (a later start) is skipped, kept" {
+	start_sleep
+	# The old line: its process ended, a new one got its pid and its id.
+	old=$(rec "$P" - job s1 "$S1" pidfs:1 a)
+	{ header; rec "$P" - job s1 "$S2" "$TOK" a; } >"$REG"
+	cp "$REG" "$T/before"
+	run -0 --separate-stderr prreap -S KILL -v <<<"$old"
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	alive "$P"
+	cmp "$REG" "$T/before"
+	run -0 --separate-stderr prreap -n <<<"$old"
+	[ "$output" = "" ]
+	# The line of the start that is there now is picked.
+	run -0 --separate-stderr prreap <<<"$(rec "$P" - job s1 "$S2" "$TOK" a)"
+	[ "$output" = "$(rec "$P" - job s1 "$S2" "$TOK" a)" ]
+	ended "$P"; [ "$ST" -eq 143 ]
+}
+
 @test "stdin: comments and blank lines are skipped, a repeated line counts once" {
 	start_sleep
 	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"

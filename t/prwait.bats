@@ -278,6 +278,20 @@ EOS
 	alive "$P"
 }
 
+@test "stdin: a line is matched by id, pid and token: the same id and pid with another token is not waited for" {
+	start_sleep
+	old=$(rec "$P" - job s1 "$S1" pidfs:1 a)
+	{ header; rec "$P" - job s1 "$S2" "$TOK" a; } >"$REG"
+	# Were it waited for, -T would run out: exit 1.
+	run --separate-stderr prwait -T 1 <<<"$old"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	run -0 --separate-stderr prwait -n <<<"$old"
+	[ "$output" = "" ]
+	alive "$P"
+}
+
 @test "stdin: a malformed line: exit 2, a message, nothing waited for" {
 	start_sleep
 	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
