@@ -218,18 +218,8 @@ WANTWORD='want 1 to 255 of A-Z a-z 0-9 . _ : @ % + = , / -'
 }
 
 @test "a zombie leader whose group has a live member is live; once the member ends, a zombie" {
-	mkfifo "$T/go"
-	# L leads a session and group, starts a member M, and exits when
-	# told; its parent, exec'd into sleep, never collects it: a zombie.
-	sh -c 'setsid sh -c "sleep 1000 & echo \$! >\"\$1/m\"; read x <\"\$1/go\"" sh "$1" &
-	    echo $! >"$1/l"; exec sleep 1000' sh "$T" </dev/null >/dev/null 2>&1 3>&- &
-	track "$!"
-	until_true test -s "$T/m"
-	L=$(cat "$T/l") M=$(cat "$T/m")
-	track "$M"
-	TOKL=$(prpidcheck -T "$L")
-	echo >"$T/go"
-	until_true eval '[ "$(ps -o stat= -p "$L" | cut -c 1)" = Z ]'
+	start_zombie_leader
+	TOKL=$(token_of "$L")
 	{ header; rec "$L" "$L" job s1 "$S1" "$TOKL" z; } >"$REG"
 	run -0 prlist -o id,state
 	[ "$output" = "z${TAB}live" ]

@@ -306,22 +306,6 @@ prreap 0" ]
 
 # --- 9. a stranger's zombie --------------------------------------------------
 
-# start_zombie_leader: L, a zombie that leads a session and group, whose
-# member M (a sleep) lives on in group L; L's parent, exec'd into sleep,
-# never collects it.  Sets L and M.
-start_zombie_leader() {
-	mkfifo "$T/go"
-	sh -c 'setsid sh -c "sleep 1000 & echo \$! >\"\$1/m\"; read x <\"\$1/go\"" sh "$1" &
-	    echo $! >"$1/l"; exec sleep 1000' sh "$T" </dev/null >/dev/null 2>&1 3>&- &
-	track "$!"
-	until_true test -s "$T/m"
-	L=$(cat "$T/l") M=$(cat "$T/m")
-	track "$M"
-	until_true eval '[ "$(ps -o comm= -p "$!")" = sleep ]'
-	echo >"$T/go"
-	until_true eval '[ "$(ps -o stat= -p "$L" | cut -c 1)" = Z ]'
-}
-
 # other_start PID: a start-time token that is not PID's (a process that
 # held PID before it): the form of kernels before 6.9 and of the
 # no-procfs build, whatever this kernel gives.
