@@ -1,6 +1,7 @@
 /* prpidcheck - is this process (still) alive?  See prpidcheck(1). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "arg.h"
 #include "msg.h"
@@ -27,7 +28,10 @@ check(pid_t pid, const char *token)
 
 	if (verbose)
 		printf("%ld %s\n", (long)pid, live_name(l));
-	if (l == UNKNOWN)
+	if (l == UNKNOWN && live_unknown_err() != 0)
+		warnx_("%ld: cannot tell whether it is live: cannot read it: %s",
+		    (long)pid, strerror(live_unknown_err()));
+	else if (l == UNKNOWN)
 		warnx_("%ld: cannot tell whether it is live: its state or start "
 		    "token cannot be read (is /proc mounted?)", (long)pid);
 	return l;

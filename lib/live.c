@@ -65,19 +65,25 @@ rec_forget_cgroup(const struct rec *r)
  * A process of group PGRP (or carrying MARK) that is no zombie, or 0; the
  * recorded pid LEADER is not looked at (pid_live() said what it is).  The
  * group is in LEADER's session, when that can be told (LEADER, a zombie,
- * is in the group): only that session is looked in.
+ * is in the group): only that session is looked in.  *UNK is set when
+ * some process there could not be read (it may be one).
  */
 static pid_t
-any_live(struct scan *s, pid_t leader, pid_t pgrp, const char *mark)
+any_live(struct scan *s, pid_t leader, pid_t pgrp, const char *mark,
+    int *unk)
 {
 	struct pent **run;
 	pid_t sid = mark == NULL ? getsid(leader) : -1;
 	size_t i, n = mark != NULL ? scan_marked(s, mark, &run) : sid > 0 ?
 	    scan_group_in(s, pgrp, sid, &run) : scan_group(s, pgrp, &run);
 
-	for (i = 0; i < n; i++)
-		if (!run[i]->zombie && run[i]->pid != leader)
+	for (i = 0; i < n; i++) {
+		if (run[i]->pid == leader || run[i]->zombie)
+			continue;
+		if (!run[i]->unknown)
 			return run[i]->pid;
+		*unk = 1;
+	}
 	return 0;
 }
 
@@ -90,8 +96,8 @@ enum live
 rec_live_as(const struct rec *r, enum live l, pid_t *why)
 {
 	char path[PATH_LEN], mark[MARK_MAX];
-	struct scan *s;
-	int pop;
+	struct scan *s = NULL;
+	int pop, unk = 0, group, marked;
 
 	*why = l == LIVE ? r->pid : -1;
 	if (l == LIVE || l == UNKNOWN)
@@ -106,19 +112,24 @@ rec_live_as(const struct rec *r, enum live l, pid_t *why)
 
 	/*
 	 * A zombie leader of ours still holds its pid, so the group's id:
-	 * any member is ours.  No member at all needs no scan.
+	 * any member is ours.  No member at all needs no scan.  What
+	 * carries its marker is its own.  A look at the processes that
+	 * cannot be made, or a process there that cannot be read, leaves
+	 * the record unknown, never dead.
 	 */
-	if (l == ZOMBIE && r->pgid == r->pid && strcmp(r->f[F_TOKEN], "-") &&
-	    kill(-r->pgid, 0) == 0 && (s = live_scan()) != NULL &&
-	    (*why = any_live(s, r->pid, r->pgid, NULL)) != 0)
+	group = l == ZOMBIE && r->pgid == r->pid &&
+	    strcmp(r->f[F_TOKEN], "-") != 0 && kill(-r->pgid, 0) == 0;
+	marked = mark_of(r->pid, r->f[F_TOKEN], mark);
+	if ((group || marked) && (s = live_scan()) == NULL)
+		unk = 1;
+	if (s != NULL && group &&
+	    (*why = any_live(s, r->pid, r->pgid, NULL, &unk)) != 0)
 		return LIVE;
-
-	/* What carries its marker is its own. */
-	if (mark_of(r->pid, r->f[F_TOKEN], mark) && (s = live_scan()) != NULL &&
-	    (*why = any_live(s, r->pid, 0, mark)) != 0)
+	if (s != NULL && marked &&
+	    (*why = any_live(s, r->pid, 0, mark, &unk)) != 0)
 		return LIVE;
 	*why = -1;
-	return l;
+	return unk ? UNKNOWN : l;
 }
 
 enum live

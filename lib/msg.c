@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fdlimit.h"
 #include "msg.h"
 
 const char *prog = "prreg";
@@ -13,10 +14,17 @@ const char *prog = "prreg";
 static char failbuf[1024];
 static int failst = PR_SYS;
 
+/*
+ * Every tool's first call: its name for messages, and (as it starts,
+ * before anything is read) the soft descriptor limit raised to the hard
+ * one (fdlimit.h).
+ */
 void
 msg_init(const char *argv0)
 {
 	const char *s;
+
+	fd_limit_raise();
 
 	if (argv0 == NULL || *argv0 == '\0')
 		return;

@@ -30,28 +30,25 @@ zombie(const struct pstat *ps)
 	return ps->state == 'Z' && ps->threads <= 1;
 }
 
-/*
- * What is left to say of PID when its state could not be read: it was
- * reaped meanwhile (dead), or it exists and we cannot tell.  With no
- * /proc at all, not even whether it is a zombie (UNKNOWN).  With /proc
- * but not this PID's stat, and no token to compare, existing is live
- * (SPEC 2).  A token that cannot be compared is not proven ours
- * (UNKNOWN), except that a process /proc hides from us (hidepid) while
- * kill() says it is another user's is not the one we recorded: ours ran
- * as us, and /proc shows us our own.
- */
+/* Why the last verdict was UNKNOWN: a failed read's errno, or 0. */
+static int unknown_err;
+
 static enum live
-unreadable(pid_t pid, const char *token, int eperm)
+unknown(int err)
 {
-	if (kill(pid, 0) == -1 && errno == ESRCH)
-		return DEAD;
-	if (!proc_here())
-		return UNKNOWN;
-	if (token == NULL || strcmp(token, "-") == 0)
-		return LIVE;
-	if (eperm && proc_here() && !token_is_pidfs(token))
-		return REUSED;
+	unknown_err = err;
 	return UNKNOWN;
+}
+
+/*
+ * Why the last pid_live() or pidfd_live() said UNKNOWN: the errno of a
+ * read that failed (EMFILE ...), or 0 when there is nothing to read it
+ * from (no /proc, or a token of the pidfs form and no pidfs).
+ */
+int
+live_unknown_err(void)
+{
+	return unknown_err;
 }
 
 /*
@@ -65,6 +62,43 @@ proc_gone(int err)
 	return err == ENOENT || err == ESRCH;
 }
 
+/*
+ * Whether ERR says the system was short of something (descriptors,
+ * memory): nothing of the process, which may be read again later.
+ */
+int
+proc_short(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOMEM ||
+	    err == EAGAIN || err == ENOBUFS;
+}
+
+/*
+ * What is left to say of PID when its state could not be read (ERR):
+ * it was reaped meanwhile (dead), or it exists and we cannot tell.  A
+ * read the system was too short to make says nothing (UNKNOWN), nor
+ * does a missing /proc.  With /proc but not this PID's stat, and no
+ * token to compare, existing is live (SPEC 2).  A token that cannot be
+ * compared is not proven ours (UNKNOWN), except that a process /proc
+ * hides from us (hidepid) while kill() says it is another user's is not
+ * the one we recorded: ours ran as us, and /proc shows us our own.
+ */
+static enum live
+unreadable(pid_t pid, const char *token, int eperm, int err)
+{
+	if (kill(pid, 0) == -1 && errno == ESRCH)
+		return DEAD;
+	if (proc_short(err))
+		return unknown(err);
+	if (!proc_here())
+		return unknown(0);
+	if (token == NULL || strcmp(token, "-") == 0)
+		return LIVE;
+	if (eperm && proc_here() && !token_is_pidfs(token))
+		return REUSED;
+	return unknown(proc_gone(err) ? 0 : err);
+}
+
 /* PID's state and start-time token, compared with TOKEN (old form). */
 static enum live
 by_stat(pid_t pid, const char *token)
@@ -76,7 +110,7 @@ by_stat(pid_t pid, const char *token)
 		return DEAD;
 	eperm = errno == EPERM;
 	if (!proc_stat(pid, &ps))
-		return unreadable(pid, token, eperm);
+		return unreadable(pid, token, eperm, errno);
 	/*
 	 * The token before the zombie rule: a zombie still shows its start
 	 * time, and one that is not the record's is a stranger (and so is
@@ -84,7 +118,7 @@ by_stat(pid_t pid, const char *token)
 	 */
 	if (token != NULL && strcmp(token, "-") != 0 &&
 	    (token_is_pidfs(token) || strcmp(token, ps.token) != 0))
-		return token_is_pidfs(token) ? UNKNOWN : REUSED;
+		return token_is_pidfs(token) ? unknown(0) : REUSED;
 	return zombie(&ps) ? ZOMBIE : LIVE;
 }
 
@@ -104,12 +138,13 @@ pidfd_live(int fd, pid_t pid, const char *token)
 	struct pstat ps;
 	int old, ok = 0, ex, err = 0;
 
+	unknown_err = 0;
 	if (token != NULL && strcmp(token, "-") == 0)
 		token = NULL;
 	old = token != NULL && !token_is_pidfs(token);
 	if (token_is_pidfs(token)) {
 		if (!pfd_token(fd, have))
-			return UNKNOWN;
+			return unknown(0);
 		if (strcmp(have, token) != 0)
 			return REUSED;
 	} else if (old && !(ok = proc_stat(pid, &ps))) {
@@ -119,15 +154,15 @@ pidfd_live(int fd, pid_t pid, const char *token)
 	if (old && ok && strcmp(token, ps.token) != 0)
 		return REUSED;
 	if (ex == -1)
-		return UNKNOWN;
+		return unknown(errno);
 	/* Exited, and its start time unread: reaped meanwhile, or unknown. */
 	if (ex == 1 && old && !ok)
-		return proc_gone(err) ? DEAD : UNKNOWN;
+		return proc_gone(err) ? DEAD : unknown(err);
 	if (ex == 1)
 		return ZOMBIE;
 	if (old && !ok)
 		return unreadable(pid, token, kill(pid, 0) == -1 &&
-		    errno == EPERM);
+		    errno == EPERM, err);
 	return LIVE;
 }
 
@@ -139,8 +174,9 @@ enum live
 pid_live(pid_t pid, const char *token)
 {
 	enum live l;
-	int fd;
+	int fd, err;
 
+	unknown_err = 0;
 	if (pid <= 0)
 		return DEAD;
 	if ((fd = pfd_open(pid)) != -1) {
@@ -148,9 +184,13 @@ pid_live(pid_t pid, const char *token)
 		close(fd);
 		return l;
 	}
-	if (errno == ESRCH)
+	if ((err = errno) == ESRCH)
 		return DEAD;
-	return by_stat(pid, token);	/* no pidfds, or PID is a thread */
+	/* No pidfds, PID is a thread, or no descriptor was left for one. */
+	if ((l = by_stat(pid, token)) == UNKNOWN && unknown_err == 0 &&
+	    proc_short(err))
+		unknown_err = err;
+	return l;
 }
 
 /*
@@ -281,27 +321,44 @@ proc_started(pid_t pid, char stamp[STAMP_LEN + 1])
 	return 1;
 }
 
-/* /proc, opened once: each process's files are read relative to it. */
+/*
+ * /proc, opened once: each process's files are read relative to it.  An
+ * open that failed for want of descriptors or memory is tried again at
+ * the next call; only a /proc that is not there stays so.
+ */
 int
 proc_dirfd(void)
 {
-	static int fd = -2;
+	static int fd = -1, none;
 
-	if (fd == -2)
-		fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (none) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (fd == -1 && (fd = open("/proc", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 && !proc_short(errno))
+		none = 1;
 	return fd;
 }
 
-/* Whether procfs is mounted on /proc (an empty directory is not). */
+/*
+ * Whether procfs is mounted on /proc (an empty directory is not).  One
+ * that cannot be told now (no descriptor left) is taken to be, so that
+ * what cannot be read is unknown, not "no /proc"; it is asked again.
+ */
 int
 proc_here(void)
 {
 	static int here = -1;
 
-	if (here == -1)
-		here = proc_dirfd() != -1 &&
-		    faccessat(proc_dirfd(), "self/stat", R_OK, 0) == 0;
-	return here;
+	if (here == -1 && proc_dirfd() == -1 && !proc_short(errno))
+		here = 0;
+	else if (here == -1 && proc_dirfd() != -1 &&
+	    faccessat(proc_dirfd(), "self/stat", R_OK, 0) == 0)
+		here = 1;
+	else if (here == -1 && proc_dirfd() != -1 && !proc_short(errno))
+		here = 0;
+	return here != 0;
 }
 
 /*

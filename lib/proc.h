@@ -35,6 +35,7 @@ struct pstat {
 
 int proc_stat(pid_t pid, struct pstat *ps);
 int proc_gone(int err);
+int proc_short(int err);
 int proc_token(pid_t pid, char token[TOKEN_MAX + 1]);
 int proc_token_fd(int fd, pid_t pid, char token[TOKEN_MAX + 1]);
 int proc_token_like(pid_t pid, const char *like, char token[TOKEN_MAX + 1]);
@@ -42,6 +43,7 @@ int token_age(const char *token, unsigned long long *n);
 int proc_started(pid_t pid, char stamp[STAMP_LEN + 1]);
 enum live pid_live(pid_t pid, const char *token);
 enum live pidfd_live(int fd, pid_t pid, const char *token);
+int live_unknown_err(void);
 int pid_watch(pid_t pid, const char *token);
 int proc_here(void);
 int proc_dirfd(void);

@@ -14,6 +14,7 @@
 #include "arg.h"
 #include "cgroup.h"
 #include "clock.h"
+#include "fdlimit.h"
 #include "live.h"
 #include "mark.h"
 #include "msg.h"
@@ -23,22 +24,40 @@
 #include "scan.h"
 #include "xalloc.h"
 
-/* One process of a record, pinned by its pidfd (-1: the portable path). */
+/* How a process is checked again through its pidfd. */
+enum why { BY_LEAD, BY_GROUP, BY_MARK, BY_CGROUP, BY_CHILD };
+
+/*
+ * One process of a record, pinned by its pidfd while one is held for it
+ * (fd; -1: not held, or the portable path).  A member whose pidfd is not
+ * held is opened again, and checked again as it was found (why), each
+ * time it is signalled or looked at.
+ */
 struct member {
 	pid_t pid;
 	pid_t pgrp;		/* when it was found */
 	int fd;
 	int exited;
+	enum why why;
+	uid_t uid;		/* BY_MARK: the carrier's, when it was found */
 };
 
-/* How a process found by a scan is checked again through its pidfd. */
-enum why { BY_GROUP, BY_MARK, BY_CGROUP, BY_CHILD };
+/*
+ * The pidfds (and cgroup.events) held at once, at most: what the
+ * descriptor limit leaves once RESERVE is kept for the rest of the run
+ * (the registry, /proc, a file read, a pidfd opened to check a member).
+ * A group of more processes than that is watched in part by pidfds, the
+ * rest looked at by hand; a pidfd is closed as soon as its process ends.
+ */
+#define RESERVE 64
+static long room;
 
 struct target {
 	const struct rec *r;
 	const struct reap_opts *o;
 	int *gone;
-	int stuck;		/* refused, unproven, not permitted: left */
+	int stuck;		/* refused, unproven, not permitted, unread: left */
+	int hand;		/* no pidfds: the portable path */
 	int lead;		/* m[0] is the recorded pid, claimed live */
 	int zlead;		/* the recorded pid is our zombie */
 	int marked, cgrouped, cgev;
@@ -98,6 +117,47 @@ stuck(struct target *t, const char *fmt, long pid)
 	warnx_("%s: %s", t->r->f[F_ID], why);
 }
 
+/*
+ * What T's processes are could not be read (ERR, of WHAT): T is left, said
+ * once.  Unknown is never gone (SPEC 4.5).
+ */
+static void
+lost(struct target *t, const char *what, long pid, const char *why)
+{
+	char w[64];
+
+	if (t->stuck++)
+		return;
+	snprintf(w, sizeof w, what, pid);
+	warnx_("%s: cannot tell whether it is gone: cannot read %s: %s",
+	    t->r->f[F_ID], w, why);
+}
+
+/* What a scan could not read of a process, said as lost() says it. */
+#define UNREAD_WHY "no descriptor or memory left"
+
+/* FD kept for a member while there is room for it, else closed: -1. */
+static int
+hold(int fd)
+{
+	if (fd == -1 || room > 0) {
+		room -= fd != -1;
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+static void
+release(struct member *m)
+{
+	if (m->fd != -1) {
+		close(m->fd);
+		room++;
+	}
+	m->fd = -1;
+}
+
 /* Whether PID is a member of T already. */
 static int
 known(const struct target *t, pid_t pid)
@@ -111,7 +171,7 @@ known(const struct target *t, pid_t pid)
 }
 
 static struct member *
-add(struct target *t, pid_t pid, pid_t pgrp, int fd)
+add(struct target *t, pid_t pid, pid_t pgrp, int fd, enum why why, uid_t uid)
 {
 	struct member *m;
 
@@ -122,8 +182,88 @@ add(struct target *t, pid_t pid, pid_t pgrp, int fd)
 		t->m = xrealloc(t->m, t->cap * sizeof *t->m);
 	}
 	m = &t->m[t->nm++];
-	m->pid = pid, m->pgrp = pgrp, m->fd = fd, m->exited = 0;
+	m->pid = pid, m->pgrp = pgrp, m->fd = fd, m->exited = 0, m->why = why;
+	m->uid = uid;
 	return m;
+}
+
+/*
+ * Whether PID, pinned by the pidfd FD, is (still) T's for WHY: its group,
+ * marker, cgroup or parent read now, then FD asked whether its process
+ * has exited, so that what was read was not a later process's.  Its
+ * group into *PGRP.  1 it is, 0 it is not (or has exited), -1 it could
+ * not be read (said: T is left).
+ */
+static int
+check(struct target *t, pid_t pid, enum why why, uid_t uid, int fd,
+    pid_t *pgrp)
+{
+	char mark[MARK_MAX];
+	struct pstat ps;
+	uid_t ruid;
+	int ok = 1;
+
+	errno = 0;
+	if ((*pgrp = getpgid(pid)) == -1)
+		return 0;
+	if (why == BY_GROUP)
+		ok = *pgrp == t->r->pgid;
+	else if (why == BY_MARK)
+		ok = mark_read(pid, mark, &ruid) && strcmp(mark, t->mark) ==
+		    0 && ruid == uid;
+	else if (why == BY_CHILD)
+		ok = proc_stat(pid, &ps) && ps.ppid == getpid();
+	else if (why == BY_CGROUP)
+		ok = cg_contains(t->cg, pid);
+	else
+		ok = pidfd_live(fd, pid, t->r->f[F_TOKEN]) == LIVE;
+	if (!ok && why == BY_LEAD && live_unknown_err() != 0)
+		errno = live_unknown_err();
+	if (!ok && proc_short(errno)) {
+		lost(t, "pid %ld", (long)pid, strerror(errno));
+		return -1;
+	}
+	return ok && pfd_exited(fd) == 0;
+}
+
+/*
+ * A pidfd of M, checked again (check()): held from now on while there is
+ * room.  -1 when M has ended (said in M), or could not be read (T left).
+ */
+static int
+reopen(struct target *t, struct member *m)
+{
+	pid_t g;
+	int fd = pfd_open(m->pid), ok;
+
+	if (fd == -1 && proc_short(errno))
+		lost(t, "pid %ld", (long)m->pid, strerror(errno));
+	if (fd == -1) {
+		m->exited = !t->stuck;
+		return -1;
+	}
+	if ((ok = check(t, m->pid, m->why, m->uid, fd, &g)) != 1) {
+		close(fd);
+		m->exited = ok == 0;
+		return -1;
+	}
+	if (room > 0)
+		m->fd = hold(fd);
+	return fd;
+}
+
+/* A pidfd of M to use now: its own, or one opened again (done() after). */
+static int
+use(struct target *t, struct member *m)
+{
+	return m->fd != -1 ? m->fd : reopen(t, m);
+}
+
+static void
+done(struct member *m, int fd)
+{
+	if (fd != -1 && fd != m->fd)
+		close(fd);
 }
 
 /*
@@ -141,27 +281,35 @@ claim(struct target *t)
 	pid_t g = 0;
 	int fd = pfd_open(r->pid);
 
+	if (fd == -1 && proc_short(errno)) {
+		lost(t, "pid %ld", (long)r->pid, strerror(errno));
+		return;
+	}
+	/* No pidfds (or PID is a thread): the portable path. */
+	t->hand = fd == -1 && errno != ESRCH;
 	if (fd != -1)
 		l = pidfd_live(fd, r->pid, r->f[F_TOKEN]);
 	else
 		l = errno == ESRCH ? DEAD : pid_live(r->pid, r->f[F_TOKEN]);
 	if (l == LIVE && r->pgid != 0)
 		g = getpgid(r->pid);
-	if (l == UNKNOWN) {
+	if (l == UNKNOWN && live_unknown_err() != 0) {
+		lost(t, "pid %ld", (long)r->pid, strerror(live_unknown_err()));
+	} else if (l == UNKNOWN) {
 		snprintf(fmt, sizeof fmt, "%s: cannot read the start token of "
 		    "pid %%ld (is /proc mounted?)", t->o->wait ?
 		    "not waited for" : "not signalled");
 		stuck(t, fmt, (long)r->pid);
 	} else if (l == LIVE && r->pgid != 0 && g != r->pgid && t->o->wait) {
 		/* Waited for as itself; the group is not proven its own. */
-		add(t, r->pid, g, fd);
+		add(t, r->pid, g, hold(fd), BY_LEAD, 0);
 		return;
 	} else if (l == LIVE && r->pgid != 0 && g != r->pgid) {
 		/* The group is no longer provably the one recorded. */
 		stuck(t, "not signalled: pid %ld has left process group %ld",
 		    (long)r->pid);
 	} else if (l == LIVE) {
-		add(t, r->pid, r->pgid, fd);
+		add(t, r->pid, r->pgid, hold(fd), BY_LEAD, 0);
 		t->lead = 1;
 		return;
 	}
@@ -170,53 +318,46 @@ claim(struct target *t)
 	    r->pgid == r->pid;
 	if (fd != -1)
 		close(fd);
-	else if (t->zlead)
-		add(t, r->pid, r->pgid, -1)->exited = 1;	/* by hand */
+	else if (t->zlead && t->hand)
+		add(t, r->pid, r->pgid, -1, BY_LEAD, 0)->exited = 1;
 }
 
 static void send(struct target *t, struct member *m, int sig);
 
 /*
  * PID, found by a scan, becomes a member of T once its pidfd shows it is
- * still what the scan said (in the group, carrying the marker, in the
- * cgroup; a carrier, of the uid the scan saw, which proved it T's:
- * scan.h): the check reads /proc/PID before the pidfd is asked whether
- * its process has exited, so what was read was not a later process's.
- * One in our own process group makes T one never to be signalled.
+ * still what the scan said (check(); a carrier, of the uid the scan saw,
+ * which proved it T's: scan.h).  One in our own process group makes T
+ * one never to be signalled.  Its pidfd is kept while there is room; a
+ * pidfd that cannot be opened for want of descriptors leaves T unknown,
+ * never gone.
  */
 static void
 adopt(struct target *t, pid_t pid, enum why why, uid_t uid)
 {
-	char mark[MARK_MAX];
-	struct pstat ps;
 	struct member *m;
-	uid_t ruid;
-	int fd, ok;
+	pid_t g;
+	int fd;
 
-	if (pid == getpid() || t->stuck || known(t, pid) ||
-	    (fd = pfd_open(pid)) == -1)
+	if (pid == getpid() || t->stuck || known(t, pid))
 		return;
-	ok = proc_stat(pid, &ps);
-	if (ok && why == BY_GROUP)
-		ok = ps.pgrp == t->r->pgid;
-	else if (ok && why == BY_MARK)
-		ok = mark_read(pid, mark, &ruid) && strcmp(mark, t->mark) ==
-		    0 && ruid == uid;
-	else if (ok && why == BY_CHILD)
-		ok = ps.ppid == getpid();
-	else if (ok)
-		ok = cg_contains(t->cg, pid);
-	if (!ok || pfd_exited(fd) != 0 || (m = add(t, pid, ps.pgrp, fd)) ==
-	    NULL) {
+	if ((fd = pfd_open(pid)) == -1) {
+		if (proc_short(errno))
+			lost(t, "pid %ld", (long)pid, strerror(errno));
+		return;
+	}
+	if (check(t, pid, why, uid, fd, &g) != 1 ||
+	    (m = add(t, pid, g, fd, why, uid)) == NULL) {
 		close(fd);
 		return;
 	}
 	/* 0: a group outside our PID namespace, not one we can tell. */
-	if (!t->o->wait && ps.pgrp != 0 && ps.pgrp == getpgrp())
+	if (!t->o->wait && g != 0 && g == getpgrp())
 		stuck(t, "refusing to signal: pid %ld, one of its processes, "
 		    "is in this process's own process group", (long)pid);
 	else if (t->sig != 0)
 		send(t, m, t->sig);	/* what the others got */
+	m->fd = hold(fd);
 }
 
 /*
@@ -261,11 +402,13 @@ gather(struct target *t, struct scan *s)
 	struct pent **run;
 	size_t i, n;
 
-	if (t->marked && s->done)
-		for (i = 0, n = scan_marked(s, t->mark, &run); i < n; i++)
-			if (!run[i]->zombie)
-				adopt(t, run[i]->pid, BY_MARK,
-				    run[i]->uid);
+	for (i = 0, n = t->marked && s->done ? scan_marked(s, t->mark, &run) :
+	    0; i < n; i++) {
+		if (run[i]->unknown & UNREAD_MARK)
+			lost(t, "pid %ld", (long)run[i]->pid, UNREAD_WHY);
+		else if (!run[i]->zombie)
+			adopt(t, run[i]->pid, BY_MARK, run[i]->uid);
+	}
 	gather_cgroup(t);
 	if (t->r->pgid != 0 && s->done && group_proven(t))
 		for (i = 0, n = scan_group(s, t->r->pgid, &run); i < n; i++)
@@ -296,14 +439,22 @@ sent(struct target *t, int rc, pid_t pid)
 static void
 send(struct target *t, struct member *m, int sig)
 {
+	enum live l;
+	int fd;
+
 	if (m->exited || t->stuck)
 		return;
-	if (m->fd != -1)
-		sent(t, pfd_signal(m->fd, sig, 0), m->pid);
-	else if (pid_live(m->pid, t->r->f[F_TOKEN]) == LIVE)
+	if (!t->hand) {
+		if ((fd = use(t, m)) != -1)
+			sent(t, pfd_signal(fd, sig, 0), m->pid);
+		done(m, fd);
+	} else if ((l = pid_live(m->pid, t->r->f[F_TOKEN])) == LIVE) {
 		sent(t, kill(m->pid, sig), m->pid);
-	else
+	} else if (l == UNKNOWN && live_unknown_err() != 0) {
+		lost(t, "pid %ld", (long)m->pid, strerror(live_unknown_err()));
+	} else {
 		m->exited = 1;
+	}
 }
 
 /*
@@ -313,22 +464,19 @@ send(struct target *t, struct member *m, int sig)
  * whether it was sent.
  */
 static int
-group_signal(struct target *t, int sig)
+group_send(struct target *t, int fd, int sig)
 {
 	const struct rec *r = t->r;
-	struct member *m = t->m;	/* m[0]: the recorded pid, if lead */
 
-	if (!t->lead || m == NULL || m->exited || r->pgid == 0)
-		return 0;
-	if (m->fd != -1 && r->pgid == r->pid) {
-		if (pfd_signal(m->fd, sig, 1) == 0)
+	if (fd != -1 && r->pgid == r->pid) {
+		if (pfd_signal(fd, sig, 1) == 0)
 			return 1;
 		if (errno != EINVAL) {
 			sent(t, -1, r->pid);
 			return 0;
 		}
 	}
-	if ((m->fd != -1 ? pidfd_live(m->fd, r->pid, r->f[F_TOKEN]) :
+	if ((fd != -1 ? pidfd_live(fd, r->pid, r->f[F_TOKEN]) :
 	    pid_live(r->pid, r->f[F_TOKEN])) != LIVE ||
 	    getpgid(r->pid) != r->pgid)
 		return 0;
@@ -339,27 +487,75 @@ group_signal(struct target *t, int sig)
 	return 1;
 }
 
-/* Whether some member of T's group, not a zombie, is left (by hand). */
 static int
-group_busy(const struct target *t, struct scan *s)
+group_signal(struct target *t, int sig)
+{
+	struct member *m = t->m;	/* m[0]: the recorded pid, if lead */
+	int fd, rc;
+
+	if (!t->lead || m == NULL || m->exited || t->r->pgid == 0 || t->stuck)
+		return 0;
+	if ((fd = t->hand ? -1 : use(t, m)) == -1 && !t->hand)
+		return 0;
+	rc = group_send(t, fd, sig);
+	done(m, fd);
+	return rc;
+}
+
+/*
+ * Whether some member of T's group, not a zombie, is left (by hand).  A
+ * look that cannot be made leaves T unknown (and busy).
+ */
+static int
+group_busy(struct target *t, struct scan *s)
 {
 	struct pent **run;
 	size_t i, n;
 
-	if (t->r->pgid == 0 || kill(-t->r->pgid, 0) == -1 ||
-	    scan_run(s, 0) == -1)
+	if (t->r->pgid == 0 || kill(-t->r->pgid, 0) == -1)
 		return 0;
+	if (scan_run(s, 0) == -1) {
+		lost(t, "the process table", 0, strerror(errno));
+		return 1;
+	}
 	for (i = 0, n = scan_group(s, t->r->pgid, &run); i < n; i++)
 		if (!run[i]->zombie)
 			return 1;
 	return 0;
 }
 
+/* Whether T's processes are looked for in a scan: it may have some. */
+static int
+needs_scan(const struct target *t)
+{
+	return t->marked || t->children || (t->r->pgid != 0 &&
+	    kill(-t->r->pgid, 0) == 0);
+}
+
 /* On the portable path, members are looked at by hand. */
 static int
 by_hand(const struct target *t)
 {
-	return t->nm > 0 && t->m[0].fd == -1;
+	return t->hand && t->nm > 0;
+}
+
+/*
+ * The members of T whose pidfd is not held, looked at by hand (a pidfd
+ * opened, checked, asked whether it has exited): those that have are
+ * marked so.  A look that cannot be made leaves T unknown.
+ */
+static void
+look(struct target *t)
+{
+	struct member *m;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < t->nm && !t->stuck && !t->hand; i++) {
+		m = &t->m[i];
+		if (!m->exited && m->fd == -1 && (fd = reopen(t, m)) != -1)
+			done(m, fd);	/* reopen() said whether it ended */
+	}
 }
 
 /*
@@ -429,17 +625,20 @@ settle(struct target *x, int gone)
  * looks for ones it had not seen (a fork just before the signal): one
  * scan for all such targets, made once no target has a process left to
  * wait for by its pidfd, or when FINAL; when only waiting, at once, so
- * that a target is told gone the moment it is.
+ * that a target is told gone the moment it is.  A scan that cannot be
+ * made leaves each target that needs one unknown, never gone.
  */
 static size_t
 update(struct target *t, size_t n, struct scan *s, int *byhand, int final)
 {
 	size_t i, left = 0, pending = 0, waiting = 0;
 	struct target *x;
+	int err = 0;
 
 	*byhand = 0;
 	for (i = 0; i < n; i++) {
 		x = &t[i];
+		look(x);
 		if (*x->gone || x->stuck)
 			continue;
 		if (by_hand(x)) {
@@ -460,30 +659,44 @@ update(struct target *t, size_t n, struct scan *s, int *byhand, int final)
 	}
 	if (pending == 0 || (waiting > 0 && !final && !t->o->wait))
 		return left + pending;
-	if (scan_run(s, 1) == -1)
+	if (scan_run(s, 1) == -1) {
+		err = errno;
 		scan_free(s);
+	}
 	for (i = 0; i < n; i++) {
 		x = &t[i];
 		if (*x->gone || x->stuck || by_hand(x) || x->cgrouped ||
 		    members_live(x))
 			continue;
+		if (err != 0 && needs_scan(x))
+			lost(x, "the process table", 0, strerror(err));
 		gather(x, s);
-		left += !settle(x, !members_live(x));
+		left += !settle(x, !members_live(x) && !x->stuck);
 	}
 	return left;
 }
 
-/* The pidfds of T's running processes, and its cgroup.events, to poll. */
-static void
+/*
+ * The pidfds of T's running processes, and its cgroup.events, to poll.
+ * Returns whether something of T is not watched so (a member whose pidfd
+ * is not held, a cgroup whose cgroup.events is not): it is looked at by
+ * hand.
+ */
+static int
 watch(struct target *t, struct pollfd **pfd, struct member ***map,
     size_t *np, size_t *cap)
 {
 	size_t i;
+	int blind = 0;
 
 	for (i = 0; i <= t->nm; i++) {
 		int fd = i < t->nm ? (t->m[i].exited ? -1 : t->m[i].fd) :
 		    (t->cgrouped ? t->cgev : -1);
 
+		if (i < t->nm && !t->m[i].exited && fd == -1)
+			blind = 1;
+		if (i == t->nm && t->cgrouped && fd == -1)
+			blind = 1;
 		if (fd == -1)
 			continue;
 		if (*np == *cap) {
@@ -495,6 +708,7 @@ watch(struct target *t, struct pollfd **pfd, struct member ***map,
 		(*pfd)[*np].events = i < t->nm ? POLLIN : POLLPRI;
 		(*map)[(*np)++] = i < t->nm ? &t->m[i] : NULL;
 	}
+	return blind;
 }
 
 /*
@@ -518,12 +732,14 @@ wait_gone(struct target *t, size_t n, long long ns, struct scan *s)
 	    (left_ns = deadline - now_ns()) > 0) {
 		for (i = 0, np = 0; i < n; i++)
 			if (!*t[i].gone && !t[i].stuck)
-				watch(&t[i], &pfd, &map, &np, &cap);
+				byhand |= watch(&t[i], &pfd, &map, &np, &cap);
 		if (poll(pfd, np, ns_to_ms(byhand || np == 0 ?
 		    backoff_next(&b, left_ns) : left_ns)) > 0)
 			for (i = 0; i < np; i++)
-				if (pfd[i].revents != 0 && map[i] != NULL)
+				if (pfd[i].revents != 0 && map[i] != NULL) {
 					map[i]->exited = 1;
+					release(map[i]);  /* close as we go */
+				}
 	}
 	free(pfd), free(map);
 	return left > 0 ? update(t, n, s, &byhand, 1) : 0;
@@ -567,9 +783,10 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 	long long t0 = now_ns(), killed_at = 0;
 	struct scan s;
 	size_t i, j, left;
-	int need = 0, env = 0;
+	int need = 0, env = 0, err;
 
 	memset(&s, 0, sizeof s);
+	room = fd_room(RESERVE);
 	for (i = 0; i < n; i++) {
 		t[i].r = recs[i];
 		t[i].o = o;
@@ -584,17 +801,21 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		claim(&t[i]);
 		t[i].marked = mark_of(recs[i]->pid, recs[i]->f[F_TOKEN],
 		    t[i].mark);
-		if ((t[i].cgrouped = rec_cgroup(recs[i], t[i].cg)))
-			t[i].cgev = cg_events_fd(t[i].cg);
+		if ((t[i].cgrouped = rec_cgroup(recs[i], t[i].cg)) && room > 0)
+			t[i].cgev = hold(cg_events_fd(t[i].cg));
 		env |= t[i].marked;
-		need |= t[i].marked || t[i].children || (t[i].r->pgid != 0 &&
-		    kill(-t[i].r->pgid, 0) == 0);
+		need |= needs_scan(&t[i]);
 	}
 
 	/* Everything that is theirs, found before the first signal. */
-	if (need && pfd_here() && scan_run(&s, env) == -1)
+	err = 0;
+	if (need && pfd_here() && scan_run(&s, env) == -1) {
+		err = errno;
 		scan_free(&s);
+	}
 	for (i = 0; i < n; i++) {
+		if (err != 0 && needs_scan(&t[i]) && !t[i].hand)
+			lost(&t[i], "the process table", 0, strerror(err));
 		if (t[i].stuck)
 			continue;
 		gather(&t[i], &s);
@@ -619,10 +840,9 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		if (o->verbose)
 			say(&t[i], o->sig, t0, killed_at);
 		for (j = 0; j < t[i].nm; j++)
-			if (t[i].m[j].fd != -1)
-				close(t[i].m[j].fd);
+			release(&t[i].m[j]);
 		if (t[i].cgev != -1)
-			close(t[i].cgev);
+			close(t[i].cgev), room++;
 		free(t[i].m);
 		if (t[i].stuck)
 			gone[i] = 0, left++;

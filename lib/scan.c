@@ -65,12 +65,19 @@ walk(struct scan *s)
 		return -1;
 	}
 	rewinddir(d);
-	while ((de = readdir(d)) != NULL)
+	/* A readdir() that fails is a table not read whole: no scan. */
+	for (errno = 0; (de = readdir(d)) != NULL; errno = 0)
 		if (pid_parse(de->d_name, strlen(de->d_name), &pid) &&
 		    pid != self && add(s, &cap, pid) == -1) {
 			closedir(d);
 			return -1;
 		}
+	if (errno != 0) {
+		pid = errno;
+		closedir(d);
+		errno = pid;
+		return -1;
+	}
 	closedir(d);
 	return 0;
 }
@@ -109,7 +116,11 @@ walk(struct scan *s)
 
 #endif
 
-/* P's parent, group and state from /proc/PID/stat; gone: a zombie. */
+/*
+ * P's parent, group and state from /proc/PID/stat; gone: a zombie.  One
+ * the system was too short to read (no descriptor left) is unknown: it
+ * may live, and is never taken for gone.
+ */
 static void
 need_stat(struct pent *p)
 {
@@ -119,7 +130,10 @@ need_stat(struct pent *p)
 		return;
 	p->have |= HAVE_STAT;
 	if (!proc_stat(p->pid, &ps)) {
-		p->zombie = 1;
+		if (proc_short(errno))
+			p->unknown |= UNREAD_STAT;
+		else
+			p->zombie = 1;
 		return;
 	}
 	p->ppid = ps.ppid;
@@ -272,13 +286,22 @@ by_mark(const void *a, const void *b)
 	    (*(struct pent *const *)b)->mark);
 }
 
-/* The marker P carries, and its uid, read once a scan. */
+/*
+ * The marker P carries, and its uid, read once a scan.  One not read for
+ * want of a descriptor or memory is unknown: it may carry one.
+ */
 static void
 need_mark(struct pent *p)
 {
-	if (!(p->have & HAVE_MARK) && !mark_read(p->pid, p->mark, &p->uid))
-		p->mark[0] = '\0';
+	if (p->have & HAVE_MARK)
+		return;
 	p->have |= HAVE_MARK;
+	errno = 0;
+	if (!mark_read(p->pid, p->mark, &p->uid)) {
+		p->mark[0] = '\0';
+		if (proc_short(errno))
+			p->unknown |= UNREAD_MARK;
+	}
 }
 
 /*
@@ -302,7 +325,7 @@ need_marks(struct scan *s, pid_t lead, int form, unsigned long long age,
 			struct pent *p = s->bysid[j];
 
 			need_mark(p);
-			if (p->mark[0] != '\0')
+			if (p->mark[0] != '\0' || (p->unknown & UNREAD_MARK))
 				s->bymark[s->nmark++] = p;
 		}
 		read = 1;
@@ -471,7 +494,8 @@ scan_group_in(struct scan *s, pid_t pgrp, pid_t sid, struct pent ***first)
 /*
  * The processes that carry MARK ("PID:TOKEN", mark.h), in the sessions
  * that may hold it, of the owner's uid or started by the record's
- * processes (scan.h).  Valid until the next scan_marked() or
+ * processes (scan.h), and those there whose environment could not be
+ * read (unknown: they may carry it).  Valid until the next scan_marked() or
  * scan_children().
  */
 size_t
@@ -508,10 +532,15 @@ scan_marked(struct scan *s, const char *mark, struct pent ***first)
 		    form, age, token)))
 			s->hits[hits++] = p;
 	}
+	/* The unread ones sort first: their marker is "". */
+	for (end = 0; end < s->nmark && s->bymark[end]->mark[0] == '\0'; end++)
+		if (may_hold(&s->ss[s->bymark[end]->sess], lead, form, age,
+		    token))
+			s->hits[hits++] = s->bymark[end];
 	return hits;
 }
 
-/* The processes whose parent is PPID, zombies left out. */
+/* The processes whose parent is PPID (or unknown), zombies left out. */
 size_t
 scan_children(struct scan *s, pid_t ppid, struct pent ***first)
 {
@@ -519,7 +548,8 @@ scan_children(struct scan *s, pid_t ppid, struct pent ***first)
 
 	for (i = 0; s->done && i < s->n; i++) {
 		need_stat(&s->p[i]);
-		if (s->p[i].ppid == ppid && !s->p[i].zombie)
+		if ((s->p[i].ppid == ppid || s->p[i].unknown) &&
+		    !s->p[i].zombie)
 			s->hits[hits++] = &s->p[i];
 	}
 	*first = s->hits;

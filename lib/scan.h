@@ -29,7 +29,9 @@
  * with -DPRREG_NO_PROCFS it asks ps -A, and knows no markers.
  *
  * What it says is a hint, true when it was read: a process is taken as
- * a record's only through a pidfd checked again (reap.c).
+ * a record's only through a pidfd checked again (reap.c).  What the
+ * system was too short to read (no descriptor or memory left) is said
+ * (pent.unknown, or scan_run() fails), never taken for gone.
  */
 #ifndef PRREG_SCAN_H
 #define PRREG_SCAN_H
@@ -42,11 +44,15 @@
 struct pent {
 	pid_t pid, ppid, pgrp, sid;
 	int zombie;		/* or gone: nothing of it counts */
+	unsigned unknown;	/* not read: UNREAD_STAT, UNREAD_MARK */
 	unsigned have;		/* what was read of it (scan.c) */
 	size_t sess;		/* its session, in scan.ss */
 	uid_t uid;		/* a carrier's real uid */
 	char mark[MARK_MAX];	/* "" when it carries none */
 };
+
+/* What of a process could not be read, for want of descriptors. */
+enum { UNREAD_STAT = 1, UNREAD_MARK = 2 };
 
 struct sess;
 

@@ -11,6 +11,7 @@
 
 #include "atomic.h"
 #include "clock.h"
+#include "fdlimit.h"
 #include "mark.h"
 #include "msg.h"
 #include "proc.h"
@@ -82,6 +83,7 @@ child(const struct spawn_opts *o, int fd, const sigset_t *mask,
 	e[0] = AT_EXEC;
 	sigaction(SIGCHLD, chld, NULL);
 	xfsz_restore();
+	fd_limit_restore();	/* the caller's own limit, not ours */
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	execvp(o->argv[0], o->argv);
 fail:

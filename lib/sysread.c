@@ -69,9 +69,15 @@ run_read(char *const argv[], char *buf, size_t size)
 		return -1;
 	}
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
+		int null;
 
+		/* Its own pipe ends first: at a low limit /dev/null needs one. */
 		dup2(p[1], 1);
+		if (p[0] != 1)
+			close(p[0]);
+		if (p[1] != 1)
+			close(p[1]);
+		null = open("/dev/null", O_RDWR);
 		if (null != -1)
 			dup2(null, 0), dup2(null, 2);
 		/* Output alike whatever the caller's locale and time zone. */

@@ -1,0 +1,96 @@
+#!/usr/bin/env bats
+# unknown.bats - what cannot be read is unknown, never gone (SPEC 4.5,
+# issue 21.1): a read of a process that fails for want of descriptors
+# keeps the record and says so; no tool needs a descriptor per process.
+# `ulimit -n N` sets the hard limit too: the tools raise their soft limit
+# to the hard one as they start, so a low soft limit alone is no test.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+# members N [TERM]: prspawn -i g records a leader (a sleep) with N sleeps
+# in its process group; with TERM they ignore SIGTERM (the leader does
+# not).  Waits until all N+1 run.  Sets G (the group) and LINE (the
+# record).
+members() {
+	local n=$1 trap=
+	[ "${2:-}" = TERM ] && trap='trap "" TERM;'
+	LINE=$(prspawn -i g -p -o /dev/null -- sh -c "$trap"'
+	    i=0; while [ $i -lt '"$n"' ]; do sleep 1000 & i=$((i + 1)); done
+	    trap - TERM; exec sleep 1000')
+	G=$(field 1 "$LINE")
+	track -g "$G"
+	until_true eval '[ "$(running "$G")" -eq $((n + 1)) ]'
+}
+
+# few N CMD...: CMD with the descriptor limit N (soft and hard), and only
+# stdin, stdout and stderr open (bats keeps others open).
+few() {
+	bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/}
+	    [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+	    ulimit -n "$0" && exec "$@"' "$@"
+}
+
+# running PGID: how many processes of group PGID run (zombies left out).
+running() {
+	ps -o stat= -g "$1" | grep -vc '^Z' || true
+}
+
+@test "prreap under a low descriptor limit: a group of more processes than descriptors is stopped whole before its record is forgotten" {
+	# 150 that ignore TERM, 128 descriptors: the KILL must reach every
+	# one of them, found and watched in batches.
+	members 150 TERM
+	run --separate-stderr few 128 prreap -T 0.5 -K 5 -i g
+	[ "$status" -eq 0 ]
+	[ "$output" = "$LINE" ]
+	[ "$stderr" = "" ]
+	[ "$(running "$G")" -eq 0 ]
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "prwait with descriptors for none of its members: exit 1, says what it could not read, never 'all gone'" {
+	noprocfs && skip "the no-procfs build has no marker: the group is held only while PID 1 has not reaped its leader"
+	# The leader exits: 40 members of its group run on, with its marker.
+	LINE=$(prspawn -i w -p -o /dev/null -- sh -c '
+	    i=0; while [ $i -lt 40 ]; do sleep 1000 & i=$((i + 1)); done')
+	G=$(field 1 "$LINE")
+	track -g "$G"
+	until_true eval '[ "$(running "$G")" -eq 40 ]'
+	run --separate-stderr few 6 prwait -T 5 -i w
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[[ $stderr =~ ^prwait:\ w:\ cannot\ tell\ whether\ it\ is\ gone:\ cannot\ read\ (pid\ [0-9]+|the\ process\ table):\ [A-Z].*$ ]]
+	[ "$(running "$G")" -eq 40 ]
+	[ "$(reg_lines)" = "$LINE" ]
+	kill -KILL -- "-$G"
+	until_true eval '[ "$(running "$G")" -eq 0 ]'
+	run -0 --separate-stderr prwait -T 5 -i w
+	[ "$output" = "$LINE" ]
+}
+
+@test "prlist and prprune -n with too few descriptors: a live daemon's record is unknown (or live), never dead" {
+	# The starter exits; its child runs on in its group, with its marker.
+	LINE=$(prspawn -i d -p -o /dev/null -- sh -c 'sleep 1000 & exit 0')
+	G=$(field 1 "$LINE")
+	track -g "$G"
+	until_true eval '[ "$(running "$G")" -eq 1 ]'
+	run -0 --separate-stderr few 5 prlist -o id,state
+	[ "$output" = "d${TAB}unknown" ] || [ "$output" = "d${TAB}live" ]
+	run -1 --separate-stderr few 5 prlist -d
+	[ "$output" = "" ]
+	run -0 --separate-stderr few 5 prlist -l
+	[ "$output" = "$LINE" ]
+	run -0 --separate-stderr few 5 prprune -n
+	[ "$output" = "" ]
+	[ "$(reg_lines)" = "$LINE" ]
+}
+
+@test "the tools raise their soft descriptor limit to the hard one; a command prspawn starts gets the caller's own back" {
+	hard=$(ulimit -Hn)
+	[ "$hard" != unlimited ] && [ "$hard" -gt 200 ] || skip "hard limit $hard"
+	run -0 --separate-stderr sh -c 'ulimit -Sn 200 && exec prspawn -w -- sh -c '\''
+	    ulimit -Sn; grep "^Max open files" /proc/$PPID/limits | tr -s " "'\'
+	[ "$output" = "200
+Max open files $hard $hard files " ]
+	[ "$stderr" = "" ]
+}
