@@ -11,6 +11,7 @@
 #include "reap.h"
 #include "registry.h"
 #include "select.h"
+#include "stop.h"
 #include "xalloc.h"
 
 #define USAGE "usage: prreap [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
@@ -39,34 +40,24 @@ select_records(struct reg *reg, const struct sel *sel, struct picked *p,
 }
 
 /*
- * Forget the gone, under the lock, in the file as it is now: a record
- * still there with the same id, pid and token, once its cgroup is
- * removed.  The lock is not held while waiting.  Each removed line is
- * printed; returns how many were kept for their cgroup.
+ * Stop the live, then forget what is gone (stop.h), and print each
+ * removed line once the file is written.  Returns how many were left
+ * (survivors, refusals, records kept for their cgroup).
  */
 static size_t
-forget(struct reg *reg, struct picked *p)
+stop(struct reg *reg, struct picked *p, const struct reap_opts *o)
 {
-	struct rec *r, **out = xcalloc(p->n, sizeof *out);
-	size_t i, n = 0, kept = 0;
+	struct rec **out = xcalloc(p->n + 1, sizeof *out);
+	long left;
+	size_t i;
 
-	if (reg_lock(reg) == -1)
+	if ((left = stop_forget(reg, p->rec, p->n, o, out)) == -1 ||
+	    reg_store(reg) == -1)
 		die_failed();
-	for (i = 0; i < p->n; i++)
-		if (p->rec[i].gone && (r = reg_find_same(reg, &p->rec[i]))) {
-			if (rec_forget_cgroup(r) == -1) {
-				kept++;
-				continue;
-			}
-			reg_remove(reg, r);
-			out[n++] = r;
-		}
-	if (reg_store(reg) == -1)
-		die_failed();
-	for (i = 0; i < n; i++)
+	for (i = 0; out[i] != NULL; i++)
 		rec_print(out[i]);
 	free(out);
-	return kept;
+	return (size_t)left;
 }
 
 int
@@ -129,11 +120,7 @@ main(int argc, char *argv[])
 		 */
 		if (reg_writable(&reg) == -1)
 			die_failed();
-		if (p.nlive > 0)
-			left = reap(p.live, p.nlive, &o, p.gone);
-		for (i = 0; i < p.nlive; i++)
-			p.live[i]->gone = p.gone[i];
-		left += forget(&reg, &p);
+		left = stop(&reg, &p, &o);
 	}
 	pick_free(&p);
 	reg_free(&reg);

@@ -40,10 +40,11 @@ struct reap_opts {
 	void (*gone_hook)(const struct rec *r, void *arg);
 	void *arg;		/* for gone_hook */
 	int *stuck;		/* when set, [i]: left, with a message */
+	int forget_all;		/* stop_forget(): survivors too (-w) */
 };
 
 #define REAP_DEFAULTS { SIGTERM, 5 * NS_PER_S, 1 * NS_PER_S, 0, 0, 0, \
-	NULL, NULL, NULL }
+	NULL, NULL, NULL, 0 }
 
 const char *reap_refusal(const struct rec *r);
 int reap_refused(const struct rec *r);

@@ -11,26 +11,24 @@
 #include "msg.h"
 #include "reap.h"
 #include "slot.h"
+#include "stop.h"
 
 /*
- * -x: stop the live records of S's type and session, with the lock
- * released while they are signalled and waited for (copies of them are
- * reaped: the registry is read anew after), then forget those that are
- * gone.  R is locked on entry and, unless it fails, on return.  Returns
- * how many were to be stopped, or -1.
+ * -x: stop the live records of S's type and session (copies of them: the
+ * registry is read anew after), then forget those that are gone
+ * (stop_forget(), the lock released while they are stopped).  R is
+ * locked on entry and, unless it fails, on return.  Returns how many
+ * were to be stopped, or -1.
  */
 static long
 stop_kind(struct reg *r, struct slot *s)
 {
 	struct reap_opts o = REAP_DEFAULTS;
-	struct rec *copy, **live, *p;
+	struct rec *copy = calloc(r->n + 1, sizeof *copy), *p;
 	size_t i, n = 0;
-	int *gone;
+	long left = 0;
 
-	copy = calloc(r->n + 1, sizeof *copy);
-	live = calloc(r->n + 1, sizeof *live);
-	gone = calloc(r->n + 1, sizeof *gone);
-	if (copy == NULL || live == NULL || gone == NULL)
+	if (copy == NULL)
 		goto nomem;
 	for (i = 0; i < r->n; i++) {
 		p = &r->rec[i];
@@ -39,30 +37,21 @@ stop_kind(struct reg *r, struct slot *s)
 		    reg_may_live(r, p)) {
 			if (rec_copy(&copy[n], p) == -1)
 				goto nomem;
-			live[n] = &copy[n];
 			n++;
 		}
 	}
-	if (n > 0) {
-		reg_unlock(r);
-		s->left = reap(live, n, &o, gone);
-		if (reg_lock(r) == -1)
-			goto fail;
-		for (i = 0; i < n; i++)
-			if (gone[i] && (p = reg_find_same(r, live[i])) != NULL)
-				reg_remove(r, p);
-	}
+	if (n > 0 && (left = stop_forget(r, copy, n, &o, NULL)) >= 0)
+		s->left = (unsigned long)left;
 	for (i = 0; i < n; i++)
 		rec_release(&copy[i]);
-	free(copy), free(live), free(gone);
-	return (long)n;
+	free(copy);
+	return left == -1 ? -1 : (long)n;
 nomem:
 	fail_sys(PR_SYS, "-x: cannot collect the records to stop");
 	reg_unlock(r);
-fail:
 	for (i = 0; copy != NULL && i < n; i++)
 		rec_release(&copy[i]);
-	free(copy), free(live), free(gone);
+	free(copy);
 	return -1;
 }
 

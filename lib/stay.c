@@ -11,6 +11,7 @@
 #include "pidfile.h"
 #include "reap.h"
 #include "start.h"
+#include "stop.h"
 
 /*
  * As prreap would, stop what is left of the command's processes (while
@@ -23,18 +24,15 @@ static int
 finish(struct start *st, const char *pidfile)
 {
 	struct reap_opts o = REAP_DEFAULTS;
-	struct rec *rec = &st->mine, *r;
 	char token[TOKEN_MAX + 1];
 	pid_t ppid;
-	int status, gone;
+	int status;
 
 	o.children = st->reaper;
-	reap(&rec, 1, &o, &gone);
-	if ((status = spawn_status(st->pid, st->reaper)) == -1 ||
-	    reg_lock(&st->reg) == -1)
+	o.forget_all = 1;	/* its record goes with it */
+	if (stop_forget(&st->reg, &st->mine, 1, &o, NULL) == -1 ||
+	    (status = spawn_status(st->pid, st->reaper)) == -1)
 		return -1;
-	if ((r = reg_find_same(&st->reg, rec)) != NULL)
-		reg_remove(&st->reg, r);
 	if (pidfile != NULL && pidfile_read(pidfile, &ppid, token) == 1 &&
 	    ppid == st->pid && unlink(pidfile) == -1)
 		warn_("%s: cannot remove", pidfile);

@@ -1,0 +1,60 @@
+/* stop.c - stop records with the lock released, then forget the gone. */
+#include <stdlib.h>
+
+#include "live.h"
+#include "msg.h"
+#include "stop.h"
+
+/*
+ * Stop those of RECS[0..N) (copies, that outlive a reload of REG) not
+ * gone yet, by O, with REG's lock released if held; then lock REG and
+ * forget each gone one (with O->forget_all, every one) once its cgroup
+ * is removed (one that cannot be is said, and keeps its record), into
+ * OUT (when not NULL; N + 1 slots, NULL-ended): REG's records removed,
+ * for the caller to print once it has stored REG.  The gone flag of each of
+ * RECS says what became of it.  Returns how many were left (survived,
+ * refused, unknown, kept for a cgroup), or -1 with a failure kept (the
+ * lock not held).
+ */
+long
+stop_forget(struct reg *reg, struct rec *recs, size_t n,
+    const struct reap_opts *o, struct rec **out)
+{
+	struct rec **live = calloc(n + 1, sizeof *live), *r;
+	int *gone = calloc(n + 1, sizeof *gone);
+	size_t i, nlive = 0, left = 0, nout = 0;
+
+	if (live == NULL || gone == NULL) {
+		free(live), free(gone);
+		return fail_sys(PR_SYS, "cannot collect the records to stop");
+	}
+	for (i = 0; i < n; i++)
+		if (!recs[i].gone)
+			live[nlive++] = &recs[i];
+	if (nlive > 0) {
+		if (reg->lockfd != -1)
+			reg_unlock(reg);
+		left = reap(live, nlive, o, gone);
+		for (i = 0; i < nlive; i++)
+			live[i]->gone = gone[i];
+	}
+	free(live), free(gone);
+	if (reg->lockfd == -1 && reg_lock(reg) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!(recs[i].gone || o->forget_all) ||
+		    (r = reg_find_same(reg, &recs[i])) == NULL)
+			continue;
+		/* A cgroup that cannot be removed keeps its record (said). */
+		if (rec_forget_cgroup(r) == -1) {
+			left++;
+			continue;
+		}
+		reg_remove(reg, r);
+		if (out != NULL)
+			out[nout++] = r;
+	}
+	if (out != NULL)
+		out[nout] = NULL;
+	return (long)left;
+}
