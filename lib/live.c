@@ -62,29 +62,68 @@ rec_forget_cgroup(const struct rec *r)
 }
 
 /*
- * A process of group PGRP (or carrying MARK) that is no zombie, or 0; the
- * recorded pid LEADER is not looked at (pid_live() said what it is).  The
- * group is in LEADER's session, when that can be told (LEADER, a zombie,
- * is in the group): only that session is looked in.  *UNK is set when
- * some process there could not be read (it may be one).
+ * Each process beyond R's own pid that S shows is R's, zombies left out,
+ * given to FN (as the scan saw it, and why it is R's): what
+ * carries Q->mark; then the members of R's group, while the group is
+ * proven its own (Q->group, or FN took a member in it: PROC_IN_GROUP),
+ * looked for only in the session of R's pid while that is in the group
+ * (a group lies in one session); then, with Q->children, our own
+ * children.  FN
+ * returns PROC_STOP to end the look.  Returns whether it was ended so.
  */
-static pid_t
-any_live(struct scan *s, pid_t leader, pid_t pgrp, const char *mark,
-    int *unk)
+int
+rec_procs(const struct rec *r, const struct look *q, struct scan *s,
+    int (*fn)(void *arg, const struct pent *p, enum why why), void *arg)
 {
 	struct pent **run;
-	pid_t sid = mark == NULL ? getsid(leader) : -1;
-	size_t i, n = mark != NULL ? scan_marked(s, mark, &run) : sid > 0 ?
-	    scan_group_in(s, pgrp, sid, &run) : scan_group(s, pgrp, &run);
+	int group = q->group, rc;
+	size_t i, n;
+	pid_t sid;
 
+	n = q->mark != NULL && s->done ? scan_marked(s, q->mark, &run) : 0;
 	for (i = 0; i < n; i++) {
-		if (run[i]->pid == leader || run[i]->zombie)
+		if (run[i]->zombie || run[i]->pid == r->pid)
 			continue;
-		if (!run[i]->unknown)
-			return run[i]->pid;
-		*unk = 1;
+		if ((rc = fn(arg, run[i], BY_MARK)) == PROC_STOP)
+			return 1;
+		group |= rc == PROC_IN_GROUP;
 	}
+	n = 0;
+	if (group && r->pgid != 0 && s->done &&
+	    !(kill(-r->pgid, 0) == -1 && errno == ESRCH)) {
+		sid = getpgid(r->pid) == r->pgid ? getsid(r->pid) : -1;
+		n = sid > 0 ? scan_group_in(s, r->pgid, sid, &run) :
+		    scan_group(s, r->pgid, &run);
+	}
+	for (i = 0; i < n; i++)
+		if (!run[i]->zombie && run[i]->pid != r->pid &&
+		    fn(arg, run[i], BY_GROUP) == PROC_STOP)
+			return 1;
+	n = q->children && s->done ? scan_children(s, getpid(), &run) : 0;
+	for (i = 0; i < n; i++)
+		if (fn(arg, run[i], BY_CHILD) == PROC_STOP)
+			return 1;
 	return 0;
+}
+
+/* What proves a record live: the first of its processes that is. */
+struct first {
+	pid_t pid;
+	int unknown;		/* one could not be read: it may be */
+};
+
+static int
+first_live(void *arg, const struct pent *p, enum why why)
+{
+	struct first *f = arg;
+
+	(void)why;
+	if (p->unknown) {
+		f->unknown = 1;
+		return PROC_NOT;
+	}
+	f->pid = p->pid;
+	return PROC_STOP;
 }
 
 /*
@@ -96,8 +135,10 @@ enum live
 rec_live_as(const struct rec *r, enum live l, pid_t *why)
 {
 	char path[PATH_LEN], mark[MARK_MAX];
-	struct scan *s = NULL;
-	int pop, unk = 0, group, marked;
+	struct first f = { 0, 0 };
+	struct look q = { NULL, 0, 0 };
+	struct scan *s;
+	int pop;
 
 	*why = l == LIVE ? r->pid : -1;
 	if (l == LIVE || l == UNKNOWN)
@@ -117,19 +158,20 @@ rec_live_as(const struct rec *r, enum live l, pid_t *why)
 	 * cannot be made, or a process there that cannot be read, leaves
 	 * the record unknown, never dead.
 	 */
-	group = l == ZOMBIE && r->pgid == r->pid &&
+	q.group = l == ZOMBIE && r->pgid == r->pid &&
 	    strcmp(r->f[F_TOKEN], "-") != 0 && kill(-r->pgid, 0) == 0;
-	marked = mark_of(r->pid, r->f[F_TOKEN], mark);
-	if ((group || marked) && (s = live_scan()) == NULL)
-		unk = 1;
-	if (s != NULL && group &&
-	    (*why = any_live(s, r->pid, r->pgid, NULL, &unk)) != 0)
-		return LIVE;
-	if (s != NULL && marked &&
-	    (*why = any_live(s, r->pid, 0, mark, &unk)) != 0)
-		return LIVE;
+	if (mark_of(r->pid, r->f[F_TOKEN], mark))
+		q.mark = mark;
 	*why = -1;
-	return unk ? UNKNOWN : l;
+	if (!q.group && q.mark == NULL)
+		return l;
+	if ((s = live_scan()) == NULL)
+		return UNKNOWN;
+	if (rec_procs(r, &q, s, first_live, &f)) {
+		*why = f.pid;
+		return LIVE;
+	}
+	return f.unknown ? UNKNOWN : l;
 }
 
 enum live

@@ -6,6 +6,9 @@
  * its marker); every process that carries its marker (mark.h); and every
  * process in its cgroup (cgroup.h).  One scan of the process table serves
  * a whole run, made only when some record's pid alone is not live.
+ * rec_procs() is the one answer to which processes beyond its pid a scan
+ * shows are a record's: the liveness verdict takes the first live one,
+ * reap.c each of them.
  */
 #ifndef PRREG_LIVE_H
 #define PRREG_LIVE_H
@@ -15,6 +18,21 @@
 #include "regfile.h"
 #include "scan.h"
 
+/* Why a process is one of a record's (reap.c checks it again so). */
+enum why { BY_LEAD, BY_GROUP, BY_MARK, BY_CGROUP, BY_CHILD };
+
+/* What rec_procs() looks for, beyond what a cgroup says of itself. */
+struct look {
+	const char *mark;	/* the record's marker, or NULL */
+	int group;		/* its group is proven its own already */
+	int children;		/* our own children are its (-w) */
+};
+
+/* rec_procs()'s FN says of each process: */
+enum { PROC_NOT, PROC_TAKEN, PROC_IN_GROUP, PROC_STOP = -1 };
+
+int rec_procs(const struct rec *r, const struct look *q, struct scan *s,
+    int (*fn)(void *arg, const struct pent *p, enum why why), void *arg);
 enum live rec_live(const struct rec *r);
 enum live rec_live_as(const struct rec *r, enum live l, pid_t *why);
 int rec_watch(const struct rec *r, pid_t why, short *events);

@@ -24,9 +24,6 @@
 #include "scan.h"
 #include "xalloc.h"
 
-/* How a process is checked again through its pidfd. */
-enum why { BY_LEAD, BY_GROUP, BY_MARK, BY_CGROUP, BY_CHILD };
-
 /*
  * One process of a record, pinned by its pidfd while one is held for it
  * (fd; -1: not held, or the portable path).  A member whose pidfd is not
@@ -332,7 +329,7 @@ static void send(struct target *t, struct member *m, int sig);
  * pidfd that cannot be opened for want of descriptors leaves T unknown,
  * never gone.
  */
-static void
+static struct member *
 adopt(struct target *t, pid_t pid, enum why why, uid_t uid)
 {
 	struct member *m;
@@ -340,16 +337,16 @@ adopt(struct target *t, pid_t pid, enum why why, uid_t uid)
 	int fd;
 
 	if (pid == getpid() || t->stuck || known(t, pid))
-		return;
+		return NULL;
 	if ((fd = pfd_open(pid)) == -1) {
 		if (proc_short(errno))
 			lost(t, "pid %ld", (long)pid, strerror(errno));
-		return;
+		return NULL;
 	}
 	if (check(t, pid, why, uid, fd, &g) != 1 ||
 	    (m = add(t, pid, g, fd, why, uid)) == NULL) {
 		close(fd);
-		return;
+		return NULL;
 	}
 	/* 0: a group outside our PID namespace, not one we can tell. */
 	if (!t->o->wait && g != 0 && g == getpgrp())
@@ -358,6 +355,7 @@ adopt(struct target *t, pid_t pid, enum why why, uid_t uid)
 	else if (t->sig != 0)
 		send(t, m, t->sig);	/* what the others got */
 	m->fd = hold(fd);
+	return m;
 }
 
 /*
@@ -392,32 +390,43 @@ gather_cgroup(struct target *t)
 }
 
 /*
- * Find T's processes beyond its pid: what carries its marker, what is in
- * its cgroup, the members of its group (once proven its own).  One scan
- * S serves all targets.
+ * A process rec_procs() says is T's, taken once checked (adopt()); a
+ * carrier whose environment the scan could not read leaves T unknown.
+ */
+static int
+take(void *arg, const struct pent *p, enum why why)
+{
+	struct target *t = arg;
+	struct member *m = NULL;
+
+	if (why == BY_MARK && (p->unknown & UNREAD_MARK))
+		lost(t, "pid %ld", (long)p->pid, UNREAD_WHY);
+	else
+		m = adopt(t, p->pid, why, why == BY_MARK ? p->uid : 0);
+	if (t->stuck)
+		return PROC_STOP;
+	return m == NULL ? PROC_NOT : m->pgrp == t->r->pgid ? PROC_IN_GROUP :
+	    PROC_TAKEN;
+}
+
+/*
+ * Find T's processes beyond its pid: what is in its cgroup, then what
+ * rec_procs() finds (what carries its marker, the members of its group
+ * once proven its own, a subreaper's orphans).  One scan S serves all
+ * targets.
  */
 static void
 gather(struct target *t, struct scan *s)
 {
-	struct pent **run;
-	size_t i, n;
+	struct look q;
 
-	for (i = 0, n = t->marked && s->done ? scan_marked(s, t->mark, &run) :
-	    0; i < n; i++) {
-		if (run[i]->unknown & UNREAD_MARK)
-			lost(t, "pid %ld", (long)run[i]->pid, UNREAD_WHY);
-		else if (!run[i]->zombie)
-			adopt(t, run[i]->pid, BY_MARK, run[i]->uid);
-	}
 	gather_cgroup(t);
-	if (t->r->pgid != 0 && s->done && group_proven(t))
-		for (i = 0, n = scan_group(s, t->r->pgid, &run); i < n; i++)
-			if (!run[i]->zombie)
-				adopt(t, run[i]->pid, BY_GROUP, 0);
+	q.mark = t->marked ? t->mark : NULL;
+	q.group = group_proven(t);
 	/* A child of ours (a subreaper's orphan) cannot be a stranger. */
-	for (i = 0, n = t->children ? scan_children(s, getpid(), &run) : 0;
-	    i < n; i++)
-		adopt(t, run[i]->pid, BY_CHILD, 0);
+	q.children = t->children;
+	if (!t->stuck)
+		rec_procs(t->r, &q, s, take, t);
 }
 
 /*
