@@ -65,13 +65,16 @@ keeper_mem "$bin"
 KMEMS[glibc]=$KMEM KWHYS[glibc]=$KWHY
 KEEPER=$KPID		# the build under test leaves a keeper
 KEEPER_WHY=$KWHY
-SBIN=${PRREG_STATIC_BIN:-$(cd "$(dirname "$0")/.." && pwd)/build/static/bin}
+TREE=$(cd "$(dirname "$0")/.." && pwd)
+SBIN=${PRREG_STATIC_BIN:-$TREE/build/static/bin}
 if [ -x "$SBIN/prspawn" ] && [ -x "$SBIN/prlist" ] && [ -x "$SBIN/prreap" ]
 then
 	keeper_mem "$SBIN"
 	KMEMS[static]=$KMEM KWHYS[static]=$KWHY
-	[ "$SBIN/prspawn" -nt "$bin/prspawn" ] ||
-	    KNOTE[static]=" (older than $bin/prspawn)"
+	# A static build is made by hand (make static): it may be stale.
+	[ -z "$(find "$TREE/bin" "$TREE/lib" -name '*.[ch]' \
+	    -newer "$SBIN/prspawn" 2>/dev/null | head -n 1)" ] ||
+	    KNOTE[static]=" (older than sources in $TREE)"
 else
 	KWHYS[static]="not built: no $SBIN/prspawn; make static"
 fi
