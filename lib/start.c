@@ -171,7 +171,7 @@ stop_unrecorded(struct start *st)
 	int gone = 1;
 
 	if (st->token[0] != '\0') {
-		o.sig = SIGKILL;
+		sched_classic(&o.stop, SIGKILL, 5 * NS_PER_S, NS_PER_S);
 		o.children = st->reaper;
 		if (build(st, &r, &b, NULL) == 0)
 			reap(&rp, 1, &o, &gone);
