@@ -18,7 +18,8 @@
 #include "spawn.h"
 
 /* What the child was doing when it failed, sent with errno on the pipe. */
-enum { AT_SETSID = 1, AT_CGROUP, AT_CHDIR, AT_STDIO, AT_MARK, AT_EXEC };
+enum { AT_SETSID = 1, AT_CGROUP, AT_CHDIR, AT_STDIO, AT_MARK, AT_LIMITS,
+	AT_EXEC };
 
 static const int fwd_sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1,
     SIGUSR2 };
@@ -79,6 +80,9 @@ child(const struct spawn_opts *o, int fd, const sigset_t *mask,
 		unsetenv(*u);
 	e[0] = AT_MARK;
 	if (o->mark && mark_self() == -1)
+		goto fail;
+	e[0] = AT_LIMITS;
+	if (o->limits != NULL && limits_self(o->limits) == -1)
 		goto fail;
 	e[0] = AT_EXEC;
 	sigaction(SIGCHLD, chld, NULL);
@@ -172,7 +176,8 @@ spawn_confirm(pid_t pid, int fd, const struct spawn_opts *o)
 	    "cannot join its cgroup", "cannot change to its directory",
 	    "cannot redirect its output",
 	    ("cannot read its start token for its marker (is /proc "
-	    "mounted?)"), "cannot execute" };
+	    "mounted?)"), "cannot set its resource limits (-l)",
+	    "cannot execute" };
 	const char *cmd = o->argv[0];
 	ssize_t n;
 	int e[2];

@@ -4,7 +4,8 @@
  * spawn() forks a child that leads a new session (pgid = sid = its pid),
  * joins its cgroup (-c) before anything else, changes to its directory
  * (-d), takes its output file (-o), drops names from its environment,
- * gets its marker (mark.h) and execs the command, looked up on PATH as
+ * gets its marker (mark.h), takes its resource limits (-l without -c:
+ * reslimit.h) and execs the command, looked up on PATH as
  * execvp(3) does.  A close-on-exec pipe from the child tells whether the
  * exec happened: a failure is seen, never guessed, and kept (msg.h) with
  * status 127 (not found), 126 (not executable) or 3.
@@ -23,6 +24,8 @@
 
 #include <sys/types.h>
 
+#include "reslimit.h"
+
 struct spawn_opts {
 	char *const *argv;
 	const char *const *unset;	/* NULL-ended */
@@ -32,6 +35,7 @@ struct spawn_opts {
 	int notify;		/* -N: the descriptor number, or -1 */
 	int notifyfd;		/* ... and the pipe's end it is given */
 	int mark;		/* give the command its marker */
+	const struct limits *limits;	/* -l without -c: its rlimits */
 };
 
 enum spawn_ready { SPAWN_READY, SPAWN_CLOSED, SPAWN_EXITED, SPAWN_LATE };

@@ -107,11 +107,13 @@ make_cgroup(struct start *st)
 {
 	char root[PATH_LEN];
 
-	if (cg_root(root) == -1 || cg_make(root, st->cg) == -1) {
+	if (cg_root(root) == -1 || limits_enable(root, &st->lim) == -1 ||
+	    cg_make(root, st->cg) == -1) {
 		st->cg[0] = '\0';	/* none made: none to remove */
 		return -1;
 	}
-	if ((st->o.cgfd = cg_procs_fd(st->cg)) == -1)
+	if (limits_apply(st->cg, &st->lim) == -1 ||
+	    (st->o.cgfd = cg_procs_fd(st->cg)) == -1)
 		return -1;
 	return 0;
 }
@@ -149,7 +151,8 @@ build(const struct start *st, struct rec *r, struct recbuf *b,
 	    .pgid = st->pgid, .type = st->s.type, .session = st->s.session,
 	    .started = started, .token = st->token,
 	    .id = st->id != NULL ? st->id : "-",
-	    .attr[A_CGROUP] = st->cg[0] != '\0' ? st->cg : NULL }) == -1)
+	    .attr[A_CGROUP] = st->cg[0] != '\0' ? st->cg : NULL,
+	    .attr[A_LIMITS] = st->lim.text, .attr[A_STOP] = st->stop }) == -1)
 		return fail(PR_SYS, "%s: an attribute is not of prreg(5)'s form",
 		    st->id != NULL ? st->id : "-");
 	return 0;
