@@ -15,7 +15,8 @@
 	"[-W SECS]\n" \
 	"               [-C CAP] [-x] [-c] [-l LIMITS] [-R SCHEDULE] " \
 	"[-u NAME]... [-E]\n" \
-	"               [-o FILE] [-d DIR] [-N FD] [-P PIDFILE] [-p] [-w]\n" \
+	"               [-o FILE] [-d DIR] [-N FD | -N notify] [-P PIDFILE] " \
+	"[-p] [-w]\n" \
 	"               [--] COMMAND [ARG...]\n" \
 	"       prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-R SCHEDULE] " \
 	"[-p]\n" \
@@ -24,6 +25,22 @@
 #define LIMIT_MAX 100000	/* -m and -C */
 #define NOTIFY_MAX 63		/* -N: 3 to this (below spawn.c's own) */
 #define WAIT_DEFAULT_NS (60 * NS_PER_S)	/* -W */
+
+/* -N FD (s6's way) or -N notify (systemd's). */
+static void
+notify_arg(struct start *st, const char *v)
+{
+	unsigned long n;
+
+	if (strcmp(v, "notify") == 0) {
+		st->sdnotify = 1;
+		return;
+	}
+	if (!ulong_parse(v, NOTIFY_MAX, &n) || n < 3)
+		die(PR_USAGE, "-N: invalid value '%s': want a descriptor 3 to "
+		    "%d, or notify", arg_shown(v), NOTIFY_MAX);
+	st->notify = (int)n;
+}
 
 /* Options, and what can be checked of them without touching anything. */
 static void
@@ -93,7 +110,7 @@ options(int argc, char *argv[], struct start *st)
 			st->adopt = arg_pid(c, optarg);
 			break;
 		case 'N':
-			st->notify = (int)arg_count(c, optarg, 3, NOTIFY_MAX);
+			notify_arg(st, optarg);
 			break;
 		case 'l':
 			if (limits_arg(c, optarg, &st->lim) == -1)
@@ -107,6 +124,9 @@ options(int argc, char *argv[], struct start *st)
 		}
 	}
 	st->o.argv = argv + optind;
+	if (st->sdnotify && st->notify != -1)
+		die(PR_USAGE, "-N FD and -N notify: exclude each other (-h for "
+		    "usage)");
 	if (st->adopt != 0 && spawnopt != 0)
 		die(PR_USAGE, "-A and -%c: exclude each other (-h for usage)",
 		    spawnopt);

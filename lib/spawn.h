@@ -16,7 +16,8 @@
  * running unrecorded.
  * spawn_wait() forwards those signals to the command's group until the
  * command exits (prspawn -w), reaping every other child meanwhile.
- * spawn_notify() and spawn_ready() are -N: readiness, the s6 way.
+ * spawn_notify() and spawn_ready() are -N: readiness, the s6 way (and,
+ * with notify.h's look, the systemd way).
  * args_drop_empty() is prspawn -E.
  */
 #ifndef PRREG_SPAWN_H
@@ -34,6 +35,7 @@ struct spawn_opts {
 	int outfd;		/* -o: the output file, or -1 */
 	int notify;		/* -N: the descriptor number, or -1 */
 	int notifyfd;		/* ... and the pipe's end it is given */
+	const char *notify_sock;	/* -N notify: its NOTIFY_SOCKET */
 	int mark;		/* give the command its marker */
 	const struct limits *limits;	/* -l without -c: its rlimits */
 };
@@ -42,7 +44,9 @@ enum spawn_ready { SPAWN_READY, SPAWN_CLOSED, SPAWN_EXITED, SPAWN_LATE };
 
 pid_t spawn(const struct spawn_opts *o);
 int spawn_notify(struct spawn_opts *o, int n);
-int spawn_ready(pid_t pid, int fd, long long deadline, int *status);
+int spawn_pipe_look(int fd, void *arg);
+int spawn_ready(pid_t pid, int fd, int (*look)(int fd, void *arg), void *arg,
+    long long deadline, int *status);
 pid_t spawn_start(const struct spawn_opts *o, int *fd);
 int spawn_confirm(pid_t pid, int fd, const struct spawn_opts *o);
 void spawn_keep(int hold);

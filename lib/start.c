@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "live.h"
 #include "msg.h"
+#include "notify.h"
 #include "pidfile.h"
 #include "reap.h"
 #include "reaper.h"
@@ -130,6 +131,8 @@ start_prepare(struct start *st)
 		return -1;
 	if (st->notify != -1 &&
 	    (st->ready = spawn_notify(&st->o, st->notify)) == -1)
+		return -1;
+	if (st->sdnotify && (st->ready = notify_open(&st->o.notify_sock)) == -1)
 		return -1;
 	st->o.mark = 1;
 	if (reg_open(&st->reg, st->ropt, 1) == -1)

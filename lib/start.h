@@ -3,7 +3,7 @@
  * order once its options are parsed into a struct start:
  *
  *   start_prepare()  what can be refused before anything starts: -o's
- *                    file, -d's directory, -N's pipe, the registry, the
+ *                    file, -d's directory, -N's pipe or socket, the registry, the
  *                    cgroup of -c with -l's limits, the subreaper of -w
  *   start_take()     the lock (and a slot), then the command started, or
  *                    -A's process checked; its start token, its id
@@ -32,6 +32,7 @@ struct start {
 	const char *ropt, *pidfile, *id, *out, *dir;
 	int print, fg, cgroup;
 	int notify;		/* -N: the descriptor number, or -1 */
+	int sdnotify;		/* -N notify */
 	struct limits lim;	/* -l */
 	const char *stop;	/* -R: the stop schedule, checked */
 	pid_t adopt;		/* -A, or 0 */

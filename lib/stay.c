@@ -1,13 +1,15 @@
 /*
  * stay.c - prspawn(1) after the record: -N's wait until the command says
- * it is ready, and -w's stay until it exits; either ends, when the
+ * it is ready (on its pipe, or NOTIFY_SOCKET: notify.h), and -w's stay until it exits; either ends, when the
  * command is done with, by stopping what is left of it and forgetting it.
  */
 #include <stdio.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "mark.h"
 #include "msg.h"
+#include "notify.h"
 #include "pidfile.h"
 #include "reap.h"
 #include "start.h"
@@ -49,9 +51,17 @@ finish(struct start *st, const char *pidfile)
 int
 start_ready(struct start *st)
 {
-	int status = 0, rc = spawn_ready(st->pid, st->ready,
-	    now_ns() + st->s.wait_ns, &status);
+	struct notify_from from;
+	int status = 0, rc;
 
+	/* -N notify: who may say it (the record's processes). */
+	from.pid = st->pid;
+	if (!mark_of(st->pid, st->token, from.mark))
+		from.mark[0] = '\0';
+	from.cg = st->cg[0] != '\0' ? st->cg : NULL;
+	rc = spawn_ready(st->pid, st->ready, st->sdnotify ? notify_look :
+	    spawn_pipe_look, &from, now_ns() + st->s.wait_ns, &status);
+	notify_close();
 	if (rc == SPAWN_READY)
 		return 0;
 	if (finish(st, NULL) == -1)
