@@ -183,3 +183,33 @@ EOS
 	[ "$stderr" = "prreap: j: stop=INT/x: invalid schedule (an item is neither a signal, seconds nor forever); stopped by the default one" ]
 	[ "$(cat "$T/got")" = TERM ]
 }
+
+@test "prspawn -R keeps the schedule as stop=, and a plain prreap stops the record by it" {
+	trapper -R INT/1/KILL/1 -- "INT TERM" ""
+	[ "$(prlist -i j -o stop)" = INT/1/KILL/1 ]
+	[ "$(field 8)" = stop=INT/1/KILL/1 ]
+	run --separate-stderr prreap -i j
+	[ "$status" -eq 0 ]
+	[ "$(cat "$T/got")" = INT ]
+	until_true gone "$P"
+}
+
+@test "prspawn -R with a bad schedule: exit 2, a message naming it, nothing started" {
+	run --separate-stderr prspawn -R TERM//1 -- touch "$T/ran"
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: -R: invalid schedule 'TERM//1': an empty item (want items like TERM/5/KILL/1, or SECS)" ]
+	[ ! -e "$T/ran" ]
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "prspawn -A -R: a running process recorded with its schedule" {
+	start_sleep
+	run --separate-stderr prspawn -i a -R HUP/2 -A "$P"
+	[ "$status" -eq 0 ]
+	[ "$(prlist -i a -o pid,stop)" = "$P${TAB}HUP/2" ]
+	run --separate-stderr prreap -i a
+	[ "$status" -eq 0 ]
+	ended "$P"
+	[ "$ST" -eq 129 ]
+}
