@@ -850,15 +850,16 @@ schedule(struct target *t)
 
 	t->sched = &t->o->stop;
 	if (!t->o->rec_stop || t->o->wait ||
-	    (a = rec_attr(t->r, SCHED_ATTR, &len)) == NULL)
+	    (a = rec_get(t->r, A_STOP, &len)) == NULL)
 		return;
 	snprintf(v, sizeof v, "%.*s", (int)len, a);
 	t->own = xcalloc(1, sizeof *t->own);
 	if ((why = sched_parse(v, t->own)) == NULL)
 		t->sched = t->own;
 	else
-		warnx_("%s: " SCHED_ATTR "=%s: invalid schedule (%s); stopped "
-		    "by the default one", t->r->f[F_ID], arg_shown(v), why);
+		warnx_("%s: %s=%s: invalid schedule (%s); stopped by the "
+		    "default one", t->r->f[F_ID], attr_name(A_STOP),
+		    arg_shown(v), why);
 }
 
 /* What -v says of T, once it is done with. */

@@ -15,13 +15,11 @@
  * refuses those without -c.
  *
  * limits_oom() says whether the memory limit killed a process of a
- * cgroup (memory.events oom_kill): for the "oom=1" of a record's end.
+ * cgroup (memory.events oom_kill): for the oom=1 (A_OOM) of a record's
+ * end.  The record keeps -l as given in limits= (A_LIMITS).
  */
 #ifndef PRREG_RESLIMIT_H
 #define PRREG_RESLIMIT_H
-
-#define LIMITS_ATTR "limits"	/* as given to -l */
-#define OOM_ATTR "oom"		/* 1: the memory limit killed */
 
 struct limits {
 	const char *text;	/* as given, or NULL: none */

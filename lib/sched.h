@@ -10,7 +10,7 @@
  * keeping the failure (msg.h, status 2) naming the option and the
  * schedule.  sched_classic() is -S SIG -T T -K K as a schedule, and
  * sched_wait() one wait alone (prwait: signal nothing).  SCHED_DEFAULT
- * is prreap's: TERM/5/KILL/1.
+ * is prreap's: TERM/5/KILL/1.  A record keeps its own in stop= (A_STOP).
  */
 #ifndef PRREG_SCHED_H
 #define PRREG_SCHED_H
@@ -21,7 +21,6 @@
 #include "clock.h"
 
 #define SCHED_MAX 64		/* items */
-#define SCHED_ATTR "stop"	/* the record's own schedule (prspawn -R) */
 
 enum sched_kind { SCHED_SIGNAL, SCHED_WAIT, SCHED_FOREVER };
 
