@@ -16,9 +16,9 @@
 #include "stop.h"
 
 /*
- * As prreap would, stop what is left of the command's processes (while
- * it is an unreaped zombie, its group's id is still its own), then
- * forget it, with its pid file if ours.  As a subreaper, our children
+ * As prreap would (by -R's schedule, if given), stop what is left of the
+ * command's processes (while it is an unreaped zombie, its group's id is
+ * still its own), then forget it, with its pid file if ours.  As a subreaper, our children
  * are orphans of its: what it started, proven ours.  Its status as a
  * shell says it, or -1.
  */
@@ -31,6 +31,7 @@ finish(struct start *st, const char *pidfile)
 	int status;
 
 	o.children = st->reaper;
+	o.rec_stop = 1;		/* -R: its own schedule */
 	o.forget_all = 1;	/* its record goes with it */
 	if (stop_forget(&st->reg, &st->mine, 1, &o, NULL) == -1 ||
 	    (status = spawn_status(st->pid, st->reaper)) == -1)

@@ -213,3 +213,39 @@ EOS
 	ended "$P"
 	[ "$ST" -eq 129 ]
 }
+
+# leaver: a script for a command that leaves behind a child which writes
+# the name of the signal that ends it (USR1 or TERM) to $T/got, and is
+# ready once its traps are set ($T/got.ready).
+leaver() {
+	cat >"$T/left.sh" <<'EOS'
+trap 'echo USR1 >>"$1"; exit 0' USR1
+trap 'echo TERM >>"$1"; exit 0' TERM
+touch "$1.ready"
+while :; do sleep 0.05; done
+EOS
+}
+
+@test "prspawn -w -R: what the command leaves behind is stopped by its schedule" {
+	leaver
+	run --separate-stderr prspawn -w -i j -R USR1/5/KILL/1 -- sh -c \
+	    'sh "$1" "$2" & until [ -e "$2.ready" ]; do sleep 0.05; done' \
+	    sh "$T/left.sh" "$T/got" </dev/null
+	[ "$status" -eq 0 ]
+	[ "$(cat "$T/got")" = USR1 ]
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "prspawn -x stops the record it replaces by that record's schedule" {
+	leaver
+	prspawn -t T -s S -R USR1/5/KILL/1 -- sh "$T/left.sh" "$T/got" \
+	    </dev/null >/dev/null 2>&1
+	P=$(field 1)
+	track -g "$P"
+	track "$P"
+	until_true test -e "$T/got.ready"
+	run --separate-stderr prspawn -x -t T -s S -- true
+	[ "$status" -eq 0 ]
+	[ "$(cat "$T/got")" = USR1 ]
+	until_true gone "$P"
+}
