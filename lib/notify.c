@@ -25,13 +25,15 @@
 static char dir[sizeof ((struct sockaddr_un *)0)->sun_path];
 static char sock[sizeof dir + 8];	/* fits sun_path: private_dir() */
 
-/* The socket and its directory go, once. */
+static pid_t maker;		/* the process that made them */
+
+/* The socket and its directory go, once, and only by their maker. */
 void
 notify_close(void)
 {
-	if (sock[0] != '\0')
+	if (getpid() == maker && sock[0] != '\0')
 		unlink(sock);
-	if (dir[0] != '\0')
+	if (getpid() == maker && dir[0] != '\0')
 		rmdir(dir);
 	sock[0] = dir[0] = '\0';
 }
@@ -61,6 +63,7 @@ notify_open(const char **path)
 	struct sockaddr_un sa;
 	int fd, on = 1;
 
+	maker = getpid();	/* a forked child (a keeper) leaves them */
 	if (private_dir() == -1)
 		return -1;
 	if (atexit(notify_close) != 0) {
