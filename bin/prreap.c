@@ -1,4 +1,5 @@
 /* prreap - stop recorded processes and forget them.  See prreap(1). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +11,15 @@
 #include "pick.h"
 #include "reap.h"
 #include "registry.h"
+#include "sched.h"
 #include "select.h"
 #include "stop.h"
 #include "xalloc.h"
 
 #define USAGE "usage: prreap [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
-	"[-i ID] [-S SIG]\n" \
-	"              [-T SECS] [-K SECS] [-n] [-v]\n"
+	"[-i ID]\n" \
+	"              [-R SCHEDULE | [-S SIG] [-T SECS] [-K SECS]] [-n] " \
+	"[-v]\n"
 
 /*
  * Which records: the selectors', or those named on stdin.  With -v, a
@@ -60,11 +63,31 @@ stop(struct reg *reg, struct picked *p, const struct reap_opts *o)
 	return (size_t)left;
 }
 
+/*
+ * -R SCHEDULE, or -S SIG -T SECS -K SECS as the schedule SIG/T/KILL/K;
+ * neither: each record's own (stop=), else TERM/5/KILL/1.
+ */
+static void
+stop_options(struct reap_opts *o, const char *r, int sig, long long term_ns,
+    long long kill_ns, int classic)
+{
+	if (r != NULL && classic != 0)
+		die(PR_USAGE, "-R and -%c: exclude each other (-h for usage)",
+		    classic);
+	if (r != NULL && sched_arg('R', r, &o->stop) == -1)
+		die_failed();
+	if (classic != 0)
+		sched_classic(&o->stop, sig, term_ns, kill_ns);
+	o->rec_stop = r == NULL && classic == 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct reap_opts o = REAP_DEFAULTS;
-	const char *ropt = NULL;
+	const char *ropt = NULL, *sched = NULL;
+	long long term_ns = 5 * NS_PER_S, kill_ns = NS_PER_S;
+	int sig = SIGTERM, classic = 0;
 	struct sel sel = { 0 };
 	struct picked p = { 0 };
 	size_t i, left = 0;
@@ -72,18 +95,24 @@ main(int argc, char *argv[])
 	int c, dry = 0;
 
 	msg_init(argv[0]);
-	while ((c = opt_next(argc, argv, "hr:S:T:K:nv" SEL_OPTS)) != -1) {
+	while ((c = opt_next(argc, argv, "hr:R:S:T:K:nv" SEL_OPTS)) != -1) {
 		if (opt_common(c, USAGE, &ropt) || sel_opt(&sel, c, optarg))
 			continue;
 		switch (c) {
+		case 'R':
+			sched = optarg;
+			break;
 		case 'S':
-			o.sig = arg_signal(c, optarg);
+			sig = arg_signal(c, optarg);
+			classic = c;
 			break;
 		case 'T':
-			o.term_ns = arg_secs(c, optarg);
+			term_ns = arg_secs(c, optarg);
+			classic = c;
 			break;
 		case 'K':
-			o.kill_ns = arg_secs(c, optarg);
+			kill_ns = arg_secs(c, optarg);
+			classic = c;
 			break;
 		case 'n':
 			dry = 1;
@@ -94,6 +123,7 @@ main(int argc, char *argv[])
 		}
 	}
 	opt_no_operands(argc, argv);
+	stop_options(&o, sched, sig, term_ns, kill_ns, classic);
 	if (pick_stdin_ok(&sel) == -1)
 		die_failed();
 

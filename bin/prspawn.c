@@ -5,20 +5,42 @@
 #include "arg.h"
 #include "clock.h"
 #include "msg.h"
+#include "reslimit.h"
+#include "sched.h"
 #include "start.h"
 #include "xalloc.h"
 
 #define USAGE \
 	"usage: prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-m MAX] " \
 	"[-W SECS]\n" \
-	"               [-C CAP] [-x] [-c] [-u NAME]... [-E] [-o FILE] " \
-	"[-d DIR]\n" \
-	"               [-N FD] [-P PIDFILE] [-p] [-w] [--] COMMAND [ARG...]\n" \
-	"       prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-p] -A PID\n"
+	"               [-C CAP] [-x] [-c] [-l LIMITS] [-R SCHEDULE] " \
+	"[-u NAME]... [-E]\n" \
+	"               [-o FILE] [-d DIR] [-N FD | -N notify] [-P PIDFILE] " \
+	"[-p] [-w]\n" \
+	"               [--] COMMAND [ARG...]\n" \
+	"       prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-R SCHEDULE] " \
+	"[-p]\n" \
+	"               -A PID\n"
 
 #define LIMIT_MAX 100000	/* -m and -C */
 #define NOTIFY_MAX 63		/* -N: 3 to this (below spawn.c's own) */
 #define WAIT_DEFAULT_NS (60 * NS_PER_S)	/* -W */
+
+/* -N FD (s6's way) or -N notify (systemd's). */
+static void
+notify_arg(struct start *st, const char *v)
+{
+	unsigned long n;
+
+	if (strcmp(v, "notify") == 0) {
+		st->sdnotify = 1;
+		return;
+	}
+	if (!ulong_parse(v, NOTIFY_MAX, &n) || n < 3)
+		die(PR_USAGE, "-N: invalid value '%s': want a descriptor 3 to "
+		    "%d, or notify", arg_shown(v), NOTIFY_MAX);
+	st->notify = (int)n;
+}
 
 /* Options, and what can be checked of them without touching anything. */
 static void
@@ -27,12 +49,13 @@ options(int argc, char *argv[], struct start *st)
 	size_t nunset = 0;
 	int c, spawnopt = 0, drop = 0;
 	const char **unset = xcalloc(argc + 1, sizeof *unset);
+	struct sched stop;
 
 	st->s.wait_ns = WAIT_DEFAULT_NS;
 	st->o.unset = unset;
-	while ((c = opt_next(argc, argv, "hr:s:t:i:m:W:C:xu:EP:pwA:co:d:N:")) !=
-	    -1) {
-		if (strchr("mWCxuEPwcodN", c) != NULL)
+	while ((c = opt_next(argc, argv, "hr:s:t:i:m:W:C:xu:EP:pwA:co:d:N:l:R:"))
+	    != -1) {
+		if (strchr("mWCxuEPwcodNl", c) != NULL)
 			spawnopt = c;
 		if (opt_common(c, USAGE, &st->ropt))
 			continue;
@@ -87,11 +110,23 @@ options(int argc, char *argv[], struct start *st)
 			st->adopt = arg_pid(c, optarg);
 			break;
 		case 'N':
-			st->notify = (int)arg_count(c, optarg, 3, NOTIFY_MAX);
+			notify_arg(st, optarg);
+			break;
+		case 'l':
+			if (limits_arg(c, optarg, &st->lim) == -1)
+				die_failed();
+			break;
+		case 'R':
+			if (sched_arg(c, optarg, &stop) == -1)
+				die_failed();
+			st->stop = optarg;
 			break;
 		}
 	}
 	st->o.argv = argv + optind;
+	if (st->sdnotify && st->notify != -1)
+		die(PR_USAGE, "-N FD and -N notify: exclude each other (-h for "
+		    "usage)");
 	if (st->adopt != 0 && spawnopt != 0)
 		die(PR_USAGE, "-A and -%c: exclude each other (-h for usage)",
 		    spawnopt);
@@ -105,6 +140,10 @@ options(int argc, char *argv[], struct start *st)
 	    12 > WORD_MAX)
 		die(PR_USAGE, "-t, -s: the id TYPE:SESSION:PID would be longer "
 		    "than %d bytes; give -i", WORD_MAX);
+	if (limits_check(&st->lim, st->cgroup) == -1)
+		die_failed();
+	if (st->lim.text != NULL && !st->cgroup)
+		st->o.limits = &st->lim;	/* the command's own rlimits */
 	if (drop)
 		args_drop_empty(argv + optind);
 }

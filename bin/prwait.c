@@ -33,7 +33,7 @@ dry_run(struct picked *p, struct reap_opts *o)
 	int *stuck = xcalloc(p->nlive + 1, sizeof *stuck);
 	size_t i, left = 0;
 
-	o->term_ns = 0;
+	sched_wait(&o->stop, 0);
 	o->stuck = stuck;
 	if (p->nlive > 0)
 		reap(p->live, p->nlive, o, p->gone);
@@ -75,12 +75,12 @@ main(int argc, char *argv[])
 
 	msg_init(argv[0]);
 	o.wait = 1;
-	o.term_ns = -1;		/* no limit */
+	sched_wait(&o.stop, -1);	/* no limit */
 	while ((c = opt_next(argc, argv, "hr:T:n" SEL_OPTS)) != -1) {
 		if (opt_common(c, USAGE, &ropt) || sel_opt(&sel, c, optarg))
 			continue;
 		if (c == 'T')
-			o.term_ns = arg_secs(c, optarg);
+			sched_wait(&o.stop, arg_secs(c, optarg));
 		else if (c == 'n')
 			dry = 1;
 	}

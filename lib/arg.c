@@ -187,10 +187,10 @@ sig_name(int sig)
 
 /*
  * A signal: a name in any case, with or without SIG (TERM, sigterm,
- * Term), or a number; 0 means "none".
+ * Term), or a number; 0 means "none".  -1 when V is none of these.
  */
 int
-arg_signal(int opt, const char *v)
+sig_parse(const char *v)
 {
 	const char *name = strncasecmp(v, "SIG", 3) == 0 ? v + 3 : v;
 	unsigned long n;
@@ -203,6 +203,16 @@ arg_signal(int opt, const char *v)
 	if (ulong_parse(v, 64, &n) &&
 	    (n == 0 || sigaction((int)n, NULL, NULL) == 0))
 		return (int)n;
+	return -1;
+}
+
+int
+arg_signal(int opt, const char *v)
+{
+	int sig = sig_parse(v);
+
+	if (sig != -1)
+		return sig;
 	die(PR_USAGE, "-%c: invalid signal '%s': want a name like TERM or "
 	    "a number", opt, arg_shown(v));
 	return -1;

@@ -24,6 +24,7 @@ unsigned long arg_count(int opt, const char *v, unsigned long min,
     unsigned long max);
 long long arg_secs(int opt, const char *v);
 int arg_signal(int opt, const char *v);
+int sig_parse(const char *v);
 const char *sig_name(int sig);
 
 #endif

@@ -120,6 +120,37 @@ cg_open(const char *path, const char *file, int flags)
 	return open(p, flags | O_CLOEXEC);
 }
 
+/* VALUE into FILE of the cgroup PATH (one write, as the kernel wants). */
+int
+cg_write(const char *path, const char *file, const char *value)
+{
+	int fd = cg_open(path, file, O_WRONLY), rc, e;
+	size_t len = strlen(value);
+
+	if (fd == -1)
+		return -1;
+	rc = write(fd, value, len) == (ssize_t)len ? 0 : -1;
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+/* FILE of the cgroup PATH into BUF, NUL-ended, without its last LF. */
+int
+cg_read(const char *path, const char *file, char *buf, size_t size)
+{
+	char p[PATH_LEN + 32];
+	ssize_t n;
+
+	snprintf(p, sizeof p, "%s/%s", path, file);
+	if ((n = read_small(p, buf, size)) < 0)
+		return -1;
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
 /* cgroup.procs, open for the child to write itself into before exec. */
 int
 cg_procs_fd(const char *path)
@@ -375,6 +406,11 @@ int cg_root(char root[PATH_LEN]) { (void)root; errno = ENOSYS;
 int cg_make(const char *root, char path[PATH_LEN]) { (void)root;
 	(void)path; errno = ENOSYS; return -1; }
 int cg_procs_fd(const char *path) { (void)path; errno = ENOSYS; return -1; }
+int cg_write(const char *path, const char *file, const char *value) {
+	(void)path; (void)file; (void)value; errno = ENOSYS; return -1; }
+int cg_read(const char *path, const char *file, char *buf, size_t size) {
+	(void)path; (void)file; (void)buf; (void)size; errno = ENOSYS;
+	return -1; }
 int cg_ours(const char *path) { (void)path; return 0; }
 int cg_populated(const char *path) { (void)path; return -1; }
 int cg_events_fd(const char *path) { (void)path; errno = ENOSYS; return -1; }

@@ -25,6 +25,8 @@
 int cg_root(char root[PATH_LEN]);
 int cg_make(const char *root, char path[PATH_LEN]);
 int cg_procs_fd(const char *path);
+int cg_write(const char *path, const char *file, const char *value);
+int cg_read(const char *path, const char *file, char *buf, size_t size);
 int cg_ours(const char *path);
 int cg_populated(const char *path);
 int cg_events_fd(const char *path);

@@ -64,6 +64,15 @@ struct target {
 	size_t nm, cap;
 	int sig;		/* the last signal sent, for newcomers */
 	int killed;		/* SIGKILL was needed */
+	const struct sched *sched;	/* what it is stopped by */
+	struct sched *own;	/* its stop=, when that stands */
+	size_t step;		/* the next item of the schedule */
+	size_t rep;		/* after forever: where to repeat from, +1 */
+	long long due;		/* when the wait it is in ends */
+	int done;		/* past its schedule's last item */
+	int first;		/* the first signal of its schedule */
+	int signalled;		/* ... is known */
+	long long killed_at;	/* when SIGKILL was sent */
 	int children;		/* our own children are its processes */
 	size_t told;		/* processes the first signal was for (-v) */
 };
@@ -720,30 +729,104 @@ watch(struct target *t, struct pollfd **pfd, struct member ***map,
 	return blind;
 }
 
+/* Whether T is still in its schedule, with processes left. */
+static int
+busy(const struct target *t)
+{
+	return !*t->gone && !t->stuck && !t->done;
+}
+
+/* SIG to T, as its schedule says (0 and only waiting: nothing). */
+static int
+shoot(struct target *t, int sig, struct scan *s, long long now)
+{
+	if (!t->signalled)
+		t->signalled = 1, t->first = sig;
+	if (sig == 0 || t->o->wait)
+		return 0;
+	if (sig == SIGKILL && !t->killed)
+		t->killed = 1, t->killed_at = now;
+	signal_target(t, sig, s);
+	return 1;
+}
+
 /*
- * Wait up to NS (< 0: no limit) for every target to be gone, asleep in
- * poll(2) on the pidfds of their processes and on the cgroup.events of
- * their cgroups: an exit wakes it in the kernel.  On the portable path,
- * or with nothing to poll, it looks by hand, 1 ms doubling to 10 ms
- * apart.  Returns how many have processes left.
+ * T's next items, as far as the next wait (which sets when T is due
+ * again).  Past the last item T is done, unless forever sends it back.
+ * Returns whether a signal was sent.
+ */
+static int
+advance(struct target *t, struct scan *s, long long now)
+{
+	const struct sched_item *it;
+	int sent = 0;
+
+	while (!t->done) {
+		if (t->step == t->sched->n && t->rep == 0) {
+			t->done = 1;
+			break;
+		}
+		if (t->step == t->sched->n)
+			t->step = t->rep - 1;
+		it = &t->sched->item[t->step++];
+		if (it->kind == SCHED_FOREVER) {
+			t->rep = t->step + 1;
+		} else if (it->kind == SCHED_SIGNAL) {
+			sent |= shoot(t, it->sig, s, now);
+		} else {
+			t->due = it->ns < 0 ? LLONG_MAX : now + it->ns;
+			break;
+		}
+	}
+	return sent;
+}
+
+/*
+ * Run every target's schedule, each on its own clock, until each is
+ * gone or past its last item: asleep in poll(2) on the pidfds of their
+ * processes and on the cgroup.events of their cgroups (an exit wakes it
+ * in the kernel) until the next wait ends.  On the portable path, or
+ * with nothing to poll, it looks by hand, 1 ms doubling to 10 ms apart.
+ * When a wait ends, what is left is looked for whole (a fork just before
+ * the signal) before the next item.  Returns how many have processes
+ * left.
  */
 static size_t
-wait_gone(struct target *t, size_t n, long long ns, struct scan *s)
+run(struct target *t, size_t n, struct scan *s)
 {
-	long long deadline = ns < 0 ? LLONG_MAX : now_ns() + ns, left_ns;
+	long long now, next, wait;
 	struct pollfd *pfd = NULL;
 	struct member **map = NULL;
 	struct backoff b = { 0 };
-	size_t i, np, cap = 0, left;
-	int byhand;
+	size_t i, np, cap = 0, left, active;
+	int byhand, ended, sent;
 
-	while ((left = update(t, n, s, &byhand, 0)) > 0 &&
-	    (left_ns = deadline - now_ns()) > 0) {
+	for (;;) {
+		now = now_ns();
+		for (i = 0, ended = 0; i < n; i++)
+			ended |= busy(&t[i]) && t[i].due != 0 &&
+			    t[i].due <= now;
+		left = update(t, n, s, &byhand, ended);
+		next = LLONG_MAX, active = 0, sent = 0;
+		for (i = 0; i < n; i++) {
+			if (busy(&t[i]) && t[i].due <= now)
+				sent |= advance(&t[i], s, now);
+			if (!busy(&t[i]))
+				continue;
+			active++;
+			if (t[i].due < next)
+				next = t[i].due;
+		}
+		if (left == 0 || active == 0)
+			break;
 		for (i = 0, np = 0; i < n; i++)
 			if (!*t[i].gone && !t[i].stuck)
 				byhand |= watch(&t[i], &pfd, &map, &np, &cap);
+		wait = next - now_ns();
+		if (wait < 0)
+			wait = 0;
 		if (poll(pfd, np, ns_to_ms(byhand || np == 0 ?
-		    backoff_next(&b, left_ns) : left_ns)) > 0)
+		    backoff_next(&b, wait) : wait)) > 0)
 			for (i = 0; i < np; i++)
 				if (pfd[i].revents != 0 && map[i] != NULL) {
 					map[i]->exited = 1;
@@ -751,13 +834,39 @@ wait_gone(struct target *t, size_t n, long long ns, struct scan *s)
 				}
 	}
 	free(pfd), free(map);
-	return left > 0 ? update(t, n, s, &byhand, 1) : 0;
+	/* Looked for whole just now, with nothing sent since: so it is. */
+	if (left == 0 || (ended && !sent))
+		return left;
+	return update(t, n, s, &byhand, 1);
+}
+
+/* T's schedule: with O->rec_stop its record's stop=, else O's. */
+static void
+schedule(struct target *t)
+{
+	char v[WORD_MAX + 1];
+	const char *a, *why;
+	size_t len;
+
+	t->sched = &t->o->stop;
+	if (!t->o->rec_stop || t->o->wait ||
+	    (a = rec_get(t->r, A_STOP, &len)) == NULL)
+		return;
+	snprintf(v, sizeof v, "%.*s", (int)len, a);
+	t->own = xcalloc(1, sizeof *t->own);
+	if ((why = sched_parse(v, t->own)) == NULL)
+		t->sched = t->own;
+	else
+		warnx_("%s: %s=%s: invalid schedule (%s); stopped by the "
+		    "default one", t->r->f[F_ID], attr_name(A_STOP),
+		    arg_shown(v), why);
 }
 
 /* What -v says of T, once it is done with. */
 static void
-say(const struct target *t, int first, long long t0, long long killed_at)
+say(const struct target *t, long long t0)
 {
+	int first = t->first;
 	const char *name = sig_name(first);
 	char sig[32], k[64] = "";
 
@@ -771,25 +880,24 @@ say(const struct target *t, int first, long long t0, long long killed_at)
 		snprintf(sig, sizeof sig, "signal %d sent", first);
 	if (t->killed)
 		snprintf(k, sizeof k, "; KILL after %lld ms",
-		    (killed_at - t0) / NS_PER_MS);
+		    (t->killed_at - t0) / NS_PER_MS);
 	warnx_("%s: %s to %lu process%s%s; %s after %lld ms", t->r->f[F_ID],
 	    sig, (unsigned long)t->told, t->told == 1 ? "" : "es", k,
 	    *t->gone ? "gone" : "still there", (now_ns() - t0) / NS_PER_MS);
 }
 
 /*
- * Stop the LIVE records RECS[0..N): O->sig, wait O->term_ns, SIGKILL what
- * is left, wait O->kill_ns.  GONE[i] tells which are gone; returns how
- * many are not (refused ones included).  The empty cgroup subtree of a
- * gone record is removed; one that cannot be is said, and the record is
- * not gone.  With O->wait, only the wait of O->term_ns, and nothing
- * removed.
+ * Stop the LIVE records RECS[0..N), each by its schedule.  GONE[i] tells
+ * which are gone; returns how many are not (refused ones included).  The
+ * empty cgroup subtree of a gone record is removed; one that cannot be is
+ * said, and the record is not gone.  With O->wait, only the waits, and
+ * nothing removed.
  */
 size_t
 reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 {
 	struct target *t = xcalloc(n, sizeof *t);
-	long long t0 = now_ns(), killed_at = 0;
+	long long t0 = now_ns();
 	struct scan s;
 	size_t i, j, left;
 	int need = 0, env = 0, err;
@@ -807,6 +915,7 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 			t[i].stuck = 1;
 			continue;
 		}
+		schedule(&t[i]);
 		claim(&t[i]);
 		t[i].marked = mark_of(recs[i]->pid, recs[i]->f[F_TOKEN],
 		    t[i].mark);
@@ -829,30 +938,20 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 			continue;
 		gather(&t[i], &s);
 		t[i].told = t[i].nm;
-		if (o->sig != 0 && !o->wait)
-			signal_target(&t[i], o->sig, &s);
 	}
-	left = wait_gone(t, n, o->term_ns, &s);
-	if (left > 0 && !o->wait) {
-		killed_at = now_ns();
-		for (i = 0; i < n; i++)
-			if (!gone[i] && !t[i].stuck) {
-				t[i].killed = 1;
-				signal_target(&t[i], SIGKILL, &s);
-			}
-		left = wait_gone(t, n, o->kill_ns, &s);
-	}
+	left = run(t, n, &s);
 	for (i = 0; i < n; i++) {
 		if (gone[i] && t[i].cgrouped && !o->wait &&
 		    rec_forget_cgroup(recs[i]) == -1)
 			gone[i] = 0, left++;	/* its cgroup stays, and it */
 		if (o->verbose)
-			say(&t[i], o->sig, t0, killed_at);
+			say(&t[i], t0);
 		for (j = 0; j < t[i].nm; j++)
 			release(&t[i].m[j]);
 		if (t[i].cgev != -1)
 			close(t[i].cgev), room++;
 		free(t[i].m);
+		free(t[i].own);
 		if (t[i].stuck)
 			gone[i] = 0, left++;
 		if (o->stuck != NULL)

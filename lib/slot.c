@@ -16,9 +16,10 @@
 /*
  * -x: stop the live records of S's type and session (copies of them: the
  * registry is read anew after), then forget those that are gone
- * (stop_forget(), the lock released while they are stopped).  R is
- * locked on entry and, unless it fails, on return.  Returns how many
- * were to be stopped, or -1.
+ * (stop_forget(), the lock released while they are stopped), each by
+ * its own schedule (stop=), as prreap does.  R is locked on entry and,
+ * unless it fails, on return.  Returns how many were to be stopped, or
+ * -1.
  */
 static long
 stop_kind(struct reg *r, struct slot *s)
@@ -28,6 +29,7 @@ stop_kind(struct reg *r, struct slot *s)
 	size_t i, n = 0;
 	long left = 0;
 
+	o.rec_stop = 1;
 	if (copy == NULL)
 		goto nomem;
 	for (i = 0; i < r->n; i++) {

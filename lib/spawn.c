@@ -13,12 +13,14 @@
 #include "clock.h"
 #include "fdlimit.h"
 #include "mark.h"
+#include "notify.h"
 #include "msg.h"
 #include "proc.h"
 #include "spawn.h"
 
 /* What the child was doing when it failed, sent with errno on the pipe. */
-enum { AT_SETSID = 1, AT_CGROUP, AT_CHDIR, AT_STDIO, AT_MARK, AT_EXEC };
+enum { AT_SETSID = 1, AT_CGROUP, AT_CHDIR, AT_STDIO, AT_ENV, AT_MARK,
+	AT_LIMITS, AT_EXEC };
 
 static const int fwd_sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1,
     SIGUSR2 };
@@ -77,8 +79,15 @@ child(const struct spawn_opts *o, int fd, const sigset_t *mask,
 		goto fail;
 	for (u = o->unset; u != NULL && *u != NULL; u++)
 		unsetenv(*u);
+	e[0] = AT_ENV;
+	if (o->notify_sock != NULL &&
+	    setenv(NOTIFY_VAR, o->notify_sock, 1) == -1)
+		goto fail;
 	e[0] = AT_MARK;
 	if (o->mark && mark_self() == -1)
+		goto fail;
+	e[0] = AT_LIMITS;
+	if (o->limits != NULL && limits_self(o->limits) == -1)
 		goto fail;
 	e[0] = AT_EXEC;
 	sigaction(SIGCHLD, chld, NULL);
@@ -170,9 +179,10 @@ spawn_confirm(pid_t pid, int fd, const struct spawn_opts *o)
 {
 	static const char *const what[] = { "", "cannot start a session",
 	    "cannot join its cgroup", "cannot change to its directory",
-	    "cannot redirect its output",
+	    "cannot redirect its output", "cannot set its environment",
 	    ("cannot read its start token for its marker (is /proc "
-	    "mounted?)"), "cannot execute" };
+	    "mounted?)"), "cannot set its resource limits (-l)",
+	    "cannot execute" };
 	const char *cmd = o->argv[0];
 	ssize_t n;
 	int e[2];
@@ -243,40 +253,51 @@ exited(pid_t pid, int *status)
 #define CLOSED_GRACE_NS NS_PER_S
 
 /*
- * Wait until PID's command writes a newline on its -N descriptor (FD,
- * from spawn_notify(), closed here): SPAWN_READY; SPAWN_EXITED when the
- * command exited first (*STATUS: how), SPAWN_CLOSED when every writer
- * closed it first while the command runs on, SPAWN_LATE at DEADLINE.
- * What was written before an exit counts.  PID is not collected: its pid,
- * so its group's id, stays its own.
+ * The -N FD pipe's look: SPAWN_READY once a newline came, SPAWN_CLOSED
+ * when every writer has closed it, else -1 (nothing more yet).
  */
 int
-spawn_ready(pid_t pid, int fd, long long deadline, int *status)
+spawn_pipe_look(int fd, void *arg)
+{
+	char buf[512];
+	ssize_t n;
+
+	(void)arg;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		if (memchr(buf, '\n', (size_t)n) != NULL)
+			return SPAWN_READY;
+	return n == 0 ? SPAWN_CLOSED : -1;
+}
+
+/*
+ * Wait until LOOK (spawn_pipe_look(), or notify.h's) at FD, closed here,
+ * says PID's command is ready: SPAWN_READY; SPAWN_EXITED when the
+ * command exited first (*STATUS: how), SPAWN_CLOSED when every writer
+ * closed the pipe first while the command runs on, SPAWN_LATE at
+ * DEADLINE.  What was said before an exit counts.  PID is not collected:
+ * its pid, so its group's id, stays its own.
+ */
+int
+spawn_ready(pid_t pid, int fd, int (*look)(int fd, void *arg), void *arg,
+    long long deadline, int *status)
 {
 	struct backoff b = { 0 };
 	struct pollfd p[2];
 	long long left, closed = 0, t;
-	char buf[512];
-	ssize_t n;
-	int rc = -1;
+	int rc = -1, got;
 
 	p[0].fd = fd, p[0].events = POLLIN;
 	p[1].fd = pid_watch(pid, NULL), p[1].events = POLLIN;
 	while (rc == -1) {
-		while (closed == 0 && (n = read(fd, buf, sizeof buf)) != -1) {
-			if (n == 0)
-				closed = now_ns();	/* an exit, perhaps */
-			else if (memchr(buf, '\n', (size_t)n) != NULL)
-				rc = SPAWN_READY;
-			if (n == 0 || rc != -1)
-				break;
-		}
+		got = closed == 0 ? look(fd, arg) : -1;
+		if (got == SPAWN_READY)
+			break;
+		if (got == SPAWN_CLOSED)
+			closed = now_ns();	/* an exit, perhaps */
 		t = now_ns();
 		left = deadline - t;
 		if (closed != 0 && closed + CLOSED_GRACE_NS - t < left)
 			left = closed + CLOSED_GRACE_NS - t;
-		if (rc != -1)
-			break;
 		if (exited(pid, status))
 			rc = SPAWN_EXITED;
 		else if (left <= 0)
@@ -289,7 +310,7 @@ spawn_ready(pid_t pid, int fd, long long deadline, int *status)
 	if (p[1].fd != -1)
 		close(p[1].fd);
 	close(fd);
-	return rc;
+	return rc == -1 ? SPAWN_READY : rc;
 }
 
 /* spawn_start() and spawn_confirm() at once: the pid, or -1. */

@@ -4,7 +4,8 @@
  * spawn() forks a child that leads a new session (pgid = sid = its pid),
  * joins its cgroup (-c) before anything else, changes to its directory
  * (-d), takes its output file (-o), drops names from its environment,
- * gets its marker (mark.h) and execs the command, looked up on PATH as
+ * gets its marker (mark.h), takes its resource limits (-l without -c:
+ * reslimit.h) and execs the command, looked up on PATH as
  * execvp(3) does.  A close-on-exec pipe from the child tells whether the
  * exec happened: a failure is seen, never guessed, and kept (msg.h) with
  * status 127 (not found), 126 (not executable) or 3.
@@ -15,13 +16,16 @@
  * running unrecorded.
  * spawn_wait() forwards those signals to the command's group until the
  * command exits (prspawn -w), reaping every other child meanwhile.
- * spawn_notify() and spawn_ready() are -N: readiness, the s6 way.
+ * spawn_notify() and spawn_ready() are -N: readiness, the s6 way (and,
+ * with notify.h's look, the systemd way).
  * args_drop_empty() is prspawn -E.
  */
 #ifndef PRREG_SPAWN_H
 #define PRREG_SPAWN_H
 
 #include <sys/types.h>
+
+#include "reslimit.h"
 
 struct spawn_opts {
 	char *const *argv;
@@ -31,14 +35,18 @@ struct spawn_opts {
 	int outfd;		/* -o: the output file, or -1 */
 	int notify;		/* -N: the descriptor number, or -1 */
 	int notifyfd;		/* ... and the pipe's end it is given */
+	const char *notify_sock;	/* -N notify: its NOTIFY_SOCKET */
 	int mark;		/* give the command its marker */
+	const struct limits *limits;	/* -l without -c: its rlimits */
 };
 
 enum spawn_ready { SPAWN_READY, SPAWN_CLOSED, SPAWN_EXITED, SPAWN_LATE };
 
 pid_t spawn(const struct spawn_opts *o);
 int spawn_notify(struct spawn_opts *o, int n);
-int spawn_ready(pid_t pid, int fd, long long deadline, int *status);
+int spawn_pipe_look(int fd, void *arg);
+int spawn_ready(pid_t pid, int fd, int (*look)(int fd, void *arg), void *arg,
+    long long deadline, int *status);
 pid_t spawn_start(const struct spawn_opts *o, int *fd);
 int spawn_confirm(pid_t pid, int fd, const struct spawn_opts *o);
 void spawn_keep(int hold);

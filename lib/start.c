@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "live.h"
 #include "msg.h"
+#include "notify.h"
 #include "pidfile.h"
 #include "reap.h"
 #include "reaper.h"
@@ -107,11 +108,13 @@ make_cgroup(struct start *st)
 {
 	char root[PATH_LEN];
 
-	if (cg_root(root) == -1 || cg_make(root, st->cg) == -1) {
+	if (cg_root(root) == -1 || limits_enable(root, &st->lim) == -1 ||
+	    cg_make(root, st->cg) == -1) {
 		st->cg[0] = '\0';	/* none made: none to remove */
 		return -1;
 	}
-	if ((st->o.cgfd = cg_procs_fd(st->cg)) == -1)
+	if (limits_apply(st->cg, &st->lim) == -1 ||
+	    (st->o.cgfd = cg_procs_fd(st->cg)) == -1)
 		return -1;
 	return 0;
 }
@@ -128,6 +131,8 @@ start_prepare(struct start *st)
 		return -1;
 	if (st->notify != -1 &&
 	    (st->ready = spawn_notify(&st->o, st->notify)) == -1)
+		return -1;
+	if (st->sdnotify && (st->ready = notify_open(&st->o.notify_sock)) == -1)
 		return -1;
 	st->o.mark = 1;
 	if (reg_open(&st->reg, st->ropt, 1) == -1)
@@ -149,7 +154,8 @@ build(const struct start *st, struct rec *r, struct recbuf *b,
 	    .pgid = st->pgid, .type = st->s.type, .session = st->s.session,
 	    .started = started, .token = st->token,
 	    .id = st->id != NULL ? st->id : "-",
-	    .attr[A_CGROUP] = st->cg[0] != '\0' ? st->cg : NULL }) == -1)
+	    .attr[A_CGROUP] = st->cg[0] != '\0' ? st->cg : NULL,
+	    .attr[A_LIMITS] = st->lim.text, .attr[A_STOP] = st->stop }) == -1)
 		return fail(PR_SYS, "%s: an attribute is not of prreg(5)'s form",
 		    st->id != NULL ? st->id : "-");
 	return 0;
@@ -171,7 +177,7 @@ stop_unrecorded(struct start *st)
 	int gone = 1;
 
 	if (st->token[0] != '\0') {
-		o.sig = SIGKILL;
+		sched_classic(&o.stop, SIGKILL, 5 * NS_PER_S, NS_PER_S);
 		o.children = st->reaper;
 		if (build(st, &r, &b, NULL) == 0)
 			reap(&rp, 1, &o, &gone);

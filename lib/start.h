@@ -3,8 +3,8 @@
  * order once its options are parsed into a struct start:
  *
  *   start_prepare()  what can be refused before anything starts: -o's
- *                    file, -d's directory, -N's pipe, the registry, the
- *                    cgroup of -c, the subreaper of -w
+ *                    file, -d's directory, -N's pipe or socket, the registry, the
+ *                    cgroup of -c with -l's limits, the subreaper of -w
  *   start_take()     the lock (and a slot), then the command started, or
  *                    -A's process checked; its start token, its id
  *   start_record()   the record written: from here the command is kept
@@ -21,6 +21,7 @@
 #include <sys/types.h>
 
 #include "registry.h"
+#include "reslimit.h"
 #include "slot.h"
 #include "spawn.h"
 
@@ -31,6 +32,9 @@ struct start {
 	const char *ropt, *pidfile, *id, *out, *dir;
 	int print, fg, cgroup;
 	int notify;		/* -N: the descriptor number, or -1 */
+	int sdnotify;		/* -N notify */
+	struct limits lim;	/* -l */
+	const char *stop;	/* -R: the stop schedule, checked */
 	pid_t adopt;		/* -A, or 0 */
 
 	/* Made by the phases. */

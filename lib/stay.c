@@ -1,22 +1,24 @@
 /*
  * stay.c - prspawn(1) after the record: -N's wait until the command says
- * it is ready, and -w's stay until it exits; either ends, when the
+ * it is ready (on its pipe, or NOTIFY_SOCKET: notify.h), and -w's stay until it exits; either ends, when the
  * command is done with, by stopping what is left of it and forgetting it.
  */
 #include <stdio.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "mark.h"
 #include "msg.h"
+#include "notify.h"
 #include "pidfile.h"
 #include "reap.h"
 #include "start.h"
 #include "stop.h"
 
 /*
- * As prreap would, stop what is left of the command's processes (while
- * it is an unreaped zombie, its group's id is still its own), then
- * forget it, with its pid file if ours.  As a subreaper, our children
+ * As prreap would (by -R's schedule, if given), stop what is left of the
+ * command's processes (while it is an unreaped zombie, its group's id is
+ * still its own), then forget it, with its pid file if ours.  As a subreaper, our children
  * are orphans of its: what it started, proven ours.  Its status as a
  * shell says it, or -1.
  */
@@ -29,6 +31,7 @@ finish(struct start *st, const char *pidfile)
 	int status;
 
 	o.children = st->reaper;
+	o.rec_stop = 1;		/* -R: its own schedule */
 	o.forget_all = 1;	/* its record goes with it */
 	if (stop_forget(&st->reg, &st->mine, 1, &o, NULL) == -1 ||
 	    (status = spawn_status(st->pid, st->reaper)) == -1)
@@ -49,9 +52,17 @@ finish(struct start *st, const char *pidfile)
 int
 start_ready(struct start *st)
 {
-	int status = 0, rc = spawn_ready(st->pid, st->ready,
-	    now_ns() + st->s.wait_ns, &status);
+	struct notify_from from;
+	int status = 0, rc;
 
+	/* -N notify: who may say it (the record's processes). */
+	from.pid = st->pid;
+	if (!mark_of(st->pid, st->token, from.mark))
+		from.mark[0] = '\0';
+	from.cg = st->cg[0] != '\0' ? st->cg : NULL;
+	rc = spawn_ready(st->pid, st->ready, st->sdnotify ? notify_look :
+	    spawn_pipe_look, &from, now_ns() + st->s.wait_ns, &status);
+	notify_close();
 	if (rc == SPAWN_READY)
 		return 0;
 	if (finish(st, NULL) == -1)

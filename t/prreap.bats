@@ -553,8 +553,8 @@ prreap: pg1: refusing to signal: pid or process group 0 or 1" ]
 @test "-h prints usage on stdout, exit 0" {
 	run --separate-stderr prreap -h
 	[ "$status" -eq 0 ]
-	[ "$output" = "usage: prreap [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID] [-S SIG]
-              [-T SECS] [-K SECS] [-n] [-v]" ]
+	[ "$output" = "usage: prreap [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID]
+              [-R SCHEDULE | [-S SIG] [-T SECS] [-K SECS]] [-n] [-v]" ]
 	[ "$stderr" = "" ]
 }
 

@@ -9,9 +9,11 @@ load helper
 load helpers/forker
 
 PRSPAWN_USAGE='usage: prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-m MAX] [-W SECS]
-               [-C CAP] [-x] [-c] [-u NAME]... [-E] [-o FILE] [-d DIR]
-               [-N FD] [-P PIDFILE] [-p] [-w] [--] COMMAND [ARG...]
-       prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-p] -A PID'
+               [-C CAP] [-x] [-c] [-l LIMITS] [-R SCHEDULE] [-u NAME]... [-E]
+               [-o FILE] [-d DIR] [-N FD | -N notify] [-P PIDFILE] [-p] [-w]
+               [--] COMMAND [ARG...]
+       prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-R SCHEDULE] [-p]
+               -A PID'
 bats_require_minimum_version 1.5.0
 
 STAMP='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$'
