@@ -17,7 +17,7 @@
 	"       prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-p] -A PID\n"
 
 #define LIMIT_MAX 100000	/* -m and -C */
-#define NOTIFY_MAX 63		/* -N: 3 to this (below spawn.c's own) */
+#define NOTIFY_MAX 63		/* -N: 3 to this */
 #define WAIT_DEFAULT_NS (60 * NS_PER_S)	/* -W */
 
 /* Options, and what can be checked of them without touching anything. */

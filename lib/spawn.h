@@ -8,6 +8,9 @@
  * execvp(3) does.  A close-on-exec pipe from the child tells whether the
  * exec happened: a failure is seen, never guessed, and kept (msg.h) with
  * status 127 (not found), 126 (not executable) or 3.
+ * The child closes o->ours (the caller's files the command has no use for)
+ * at once, and moves what it keeps off the numbers the command gets, so
+ * that it works under a low descriptor limit and with stdio closed.
  * spawn_start() and spawn_confirm() are its two halves, for work to be
  * done while the child execs.  Until spawn_keep() says the command is
  * recorded, HUP, INT, TERM, QUIT, USR1 and USR2 are held off, and an exit
@@ -23,6 +26,8 @@
 
 #include <sys/types.h>
 
+#define SPAWN_OURS 3
+
 struct spawn_opts {
 	char *const *argv;
 	const char *const *unset;	/* NULL-ended */
@@ -32,6 +37,7 @@ struct spawn_opts {
 	int notify;		/* -N: the descriptor number, or -1 */
 	int notifyfd;		/* ... and the pipe's end it is given */
 	int mark;		/* give the command its marker */
+	int ours[SPAWN_OURS];	/* ours, closed in the child at once, or -1 */
 };
 
 enum spawn_ready { SPAWN_READY, SPAWN_CLOSED, SPAWN_EXITED, SPAWN_LATE };

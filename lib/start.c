@@ -25,6 +25,7 @@ start_init(struct start *st)
 	memset(st, 0, sizeof *st);
 	st->s.type = "proc", st->s.session = "-";
 	st->o.cgfd = st->o.dirfd = st->o.outfd = st->o.notify = -1;
+	st->o.ours[0] = st->o.ours[1] = st->o.ours[2] = -1;
 	st->notify = st->ready = -1;
 	st->reg.dirfd = st->reg.lockfd = st->reg.fd = -1;
 }
@@ -246,6 +247,18 @@ no_slot(const struct slot *s, enum slot_result why)
 }
 
 /*
+ * The registry's descriptors, for the child to close at once: a command
+ * started under a low descriptor limit has room for what it opens.
+ */
+static void
+registry_fds(struct start *st)
+{
+	st->o.ours[0] = st->reg.dirfd;
+	st->o.ours[1] = st->reg.lockfd;
+	st->o.ours[2] = st->reg.fd;
+}
+
+/*
  * Nothing in the registry decides the start: start first, from a smaller
  * process to fork, and read the registry while the command execs.  The
  * lock is held from before the start, and what the record's write could
@@ -264,6 +277,7 @@ start_first(struct start *st)
 	if (reg_can_store(reg, 0) == -1 && (loaded = 1, reg_load(reg) == -1 ||
 	    reg_can_store(reg, 1) == -1))
 		return -1;
+	registry_fds(st);
 	if ((pid = spawn_start(&st->o, &fd)) == -1)
 		return -1;
 	st->pid = st->pgid = pid;
@@ -287,6 +301,7 @@ start_in_slot(struct start *st)
 	if ((st->id != NULL && id_free(&st->reg, st->id, 0) == -1) ||
 	    reg_can_store(&st->reg, 1) == -1)
 		return -1;
+	registry_fds(st);
 	if ((st->pid = spawn(&st->o)) == -1) {
 		st->pid = 0;
 		return -1;
