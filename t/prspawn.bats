@@ -336,13 +336,16 @@ what_o() {
 
 # bare [-n LIMIT] CMD...: CMD with no descriptor but 0, 1 and 2 (bats keeps
 # some of its own open), and with -n a descriptor limit, soft and hard.
+# In the background (`bare CMD &`) CMD is exec'd: $! is CMD's pid.
+BARE='for f in /proc/$$/fd/*; do n=${f##*/}
+	[ "$n" -gt 2 ] && eval "exec $n>&-"; done
+	[ -z "$1" ] || ulimit -n "$1" || exit 99
+	shift; exec "$@"'
 bare() {
 	local lim=
 	[ "$1" = -n ] && lim=$2 && shift 2
-	bash -c 'for f in /proc/$$/fd/*; do n=${f##*/}
-		[ "$n" -gt 2 ] && eval "exec $n>&-"; done
-		[ -z "$1" ] || ulimit -n "$1" || exit 99
-		shift; exec "$@"' bash "$lim" "$@"
+	[ "$BASHPID" = "$$" ] || exec bash -c "$BARE" bash "$lim" "$@"
+	bash -c "$BARE" bash "$lim" "$@"
 }
 
 @test "the command gets no descriptor of prspawn's: default, -N, -o, -c, -w, -d, -m, -x" {
@@ -365,10 +368,23 @@ bare() {
 		bare prspawn -i "f$i" $opts -- "$fdls" $r </dev/null \
 		    >"$T/out" 2>"$T/err" &
 		track $!
-		until_true test -s "$out"
 		until_true prlist -i "f$i"
 		track -g "$(prlist -i "f$i" -o pid)"
+		until_true test -s "$out"
 		[ "$(cat "$out")" = "$want" ]
+	done
+	# The caller's stdio closed: ours land on 0, 1, 2, and move away.
+	for opts in "-N 3 -o $T/log" "-o $T/log -d /" "-N 4 -o $T/log -c"; do
+		[[ $opts == *-c && -z $cgopt ]] && continue
+		i=$((i + 1))
+		rm -f "$T/log"
+		r=${opts#-N } r=${r%% *}
+		[[ $opts == -N* ]] || r=
+		bare prspawn -i "f$i" $opts -- "$fdls" ${r:+-r "$r"} <&- >&- 2>&-
+		until_true prlist -i "f$i"
+		track -g "$(prlist -i "f$i" -o pid)"
+		until_true test -s "$T/log"
+		[ "$(cat "$T/log")" = "0 1 2${r:+ $r}" ]
 	done
 }
 
