@@ -10,6 +10,7 @@
 
 #include "arg.h"
 #include "cgroup.h"
+#include "kthread.h"
 #include "clock.h"
 #include "live.h"
 #include "msg.h"
@@ -327,6 +328,29 @@ start_command(struct start *st)
 }
 
 /*
+ * -A: never a process no command of ours could be, that a record would
+ * keep live for ever: init, a kernel thread, prspawn itself (exec'd by
+ * the caller in its place).  The caller's parent, a script that records
+ * itself, may be.
+ */
+static int
+adoptable(pid_t pid)
+{
+	const char *why = NULL;
+
+	if (pid == 1)
+		why = "PID 1 (init)";
+	else if (pid == getpid())
+		why = "prspawn itself";
+	else if (pid_kthread(pid) == 1)
+		why = "a kernel thread";
+	if (why == NULL)
+		return 0;
+	return fail(PR_USAGE, "-A: %ld: not a process to record: %s",
+	    (long)pid, why);
+}
+
+/*
  * -A: a process that runs already.  Its token is read before the wait
  * for the lock, and checked again under it: a process that ended
  * meanwhile is not recorded (its pid may be another's by then).  Its
@@ -337,8 +361,11 @@ static int
 adopt(struct start *st)
 {
 	pid_t pid = st->adopt;
-	enum live l = pid_live(pid, NULL);
+	enum live l;
 
+	if (adoptable(pid) == -1)
+		return -1;
+	l = pid_live(pid, NULL);
 	if (l == LIVE && !proc_token(pid, st->token))
 		return fail(PR_SYS, "-A: %ld: cannot read its start token (is "
 		    "/proc mounted?); not recorded", (long)pid);

@@ -861,6 +861,31 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	! has_records
 }
 
+@test "-A refuses PID 1, a kernel thread and prspawn itself: exit 2, a message, no record" {
+	run -2 --separate-stderr prspawn -A 1
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: -A: 1: not a process to record: PID 1 (init)" ]
+	# prspawn exec'd in the caller's place: -A names prspawn's own pid.
+	run -2 --separate-stderr bash -c 'exec prspawn -A $$'
+	[[ $stderr =~ ^"prspawn: -A: "[0-9]+": not a process to record: prspawn itself"$ ]]
+	! has_records
+	# Kernel threads: kthreadd (no parent) and one of its children.
+	[ "$(ps -o ppid=,comm= -p 2 | tr -s ' ')" = " 0 kthreadd" ] ||
+	    skip "no kthreadd at pid 2 here (a PID namespace?)"
+	k=$(ps -eo pid=,ppid= | awk '$2 == 2 { print $1; exit }')
+	for p in 2 $k; do
+		run -2 --separate-stderr prspawn -A "$p"
+		[ "$stderr" = "prspawn: -A: $p: not a process to record: a kernel thread" ]
+	done
+	! has_records
+}
+
+@test "-A of the caller itself, a script that records itself, is taken" {
+	run -0 --separate-stderr sh -c 'prspawn -p -i me -A $$ && echo "$$"'
+	[ "$(field 7 "${lines[0]}")" = me ]
+	[ "$(field 1 "${lines[0]}")" = "${lines[1]}" ]
+}
+
 @test "-A excludes COMMAND, -m, -W, -C, -x, -u, -E, -P, -w and -N: exit 2" {
 	start_sleep
 	for o in "-m 2" "-W 1" "-C 2" -x "-u FOO" -E "-P $T/pid" -w "-N 3"; do
