@@ -4,7 +4,7 @@
  *
  *   start_prepare()  what can be refused before anything starts: -o's
  *                    file, -d's directory, -N's pipe, the registry, the
- *                    cgroup of -c, the subreaper of -w
+ *                    cgroup of -c, the subreaper of -w (prepare.c)
  *   start_take()     the lock (and a slot), then the command started, or
  *                    -A's process checked; its start token, its id
  *   start_record()   the record written: from here the command is kept
@@ -46,12 +46,14 @@ struct start {
 };
 
 void start_init(struct start *st);
-int start_prepare(struct start *st);
 int start_take(struct start *st);
 int start_record(struct start *st);
 int start_tell(struct start *st);
 void start_undo(struct start *st);
 void start_end(struct start *st);
+
+/* prepare.c */
+int start_prepare(struct start *st);
 
 /* stay.c */
 int start_ready(struct start *st);
