@@ -23,7 +23,7 @@
 	"               -A PID\n"
 
 #define LIMIT_MAX 100000	/* -m and -C */
-#define NOTIFY_MAX 63		/* -N: 3 to this (below spawn.c's own) */
+#define NOTIFY_MAX 63		/* -N: 3 to this */
 #define WAIT_DEFAULT_NS (60 * NS_PER_S)	/* -W */
 
 /* -N FD (s6's way) or -N notify (systemd's). */

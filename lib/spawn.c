@@ -25,7 +25,6 @@ enum { AT_SETSID = 1, AT_CGROUP, AT_CHDIR, AT_STDIO, AT_ENV, AT_MARK,
 static const int fwd_sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1,
     SIGUSR2 };
 #define NFWD (sizeof fwd_sigs / sizeof fwd_sigs[0])
-#define FD_HIGH 64		/* the child's own descriptors go above this */
 
 static volatile pid_t fwd_pgid;
 
@@ -39,32 +38,107 @@ fwd_set(sigset_t *set)
 		sigaddset(set, fwd_sigs[i]);
 }
 
-/* Stdio for -o: stdin from /dev/null, stdout and stderr to OUT. */
+/* A pipe whose two ends close on exec: 0, or -1 with errno. */
 static int
-stdio_to(int out)
+pipe_cloexec(int p[2])
 {
-	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int e;
 
-	if (null == -1 || dup2(null, 0) == -1 || dup2(out, 1) == -1 ||
-	    dup2(out, 2) == -1)
+	if (pipe(p) == -1)
 		return -1;
-	close(null);
-	return 0;
+	if (fcntl(p[0], F_SETFD, FD_CLOEXEC) == 0 &&
+	    fcntl(p[1], F_SETFD, FD_CLOEXEC) == 0)
+		return 0;
+	e = errno;
+	close(p[0]), close(p[1]);
+	errno = e;
+	return -1;
+}
+
+/*
+ * FROM as the command's descriptor TO: dup2(), or, when it is there
+ * already, only no longer closed on exec.
+ */
+static int
+fd_to(int from, int to)
+{
+	if (from == to)
+		return fcntl(to, F_SETFD, 0);
+	return dup2(from, to) == -1 ? -1 : 0;
+}
+
+/* Whether FD is one the command is to get: 0, 1, 2 with -o, -N's. */
+static int
+fd_taken(const struct spawn_opts *o, int fd)
+{
+	return (o->outfd != -1 && fd <= 2) || fd == o->notify;
+}
+
+/*
+ * FD, moved off the descriptors the command is to get, close on exec
+ * (the caller's own descriptors may be few, and its stdio closed: our
+ * files may sit anywhere); -1 when it cannot be.
+ */
+static int
+fd_away(const struct spawn_opts *o, int fd)
+{
+	int nfd = fd, tries;
+
+	for (tries = 0; fd_taken(o, nfd) && tries < 5; tries++)
+		if ((nfd = fcntl(fd, F_DUPFD_CLOEXEC, nfd < 3 ? 3 : nfd + 1)) ==
+		    -1)
+			return -1;
+	if (fd_taken(o, nfd))
+		return -1;
+	if (nfd != fd)
+		close(fd);
+	return nfd;
+}
+
+/*
+ * The command's descriptors: -N's, then for -o stdin from /dev/null and
+ * stdout and stderr to its file.  OUT is first moved off -N's number.
+ */
+static int
+child_fds(const struct spawn_opts *o)
+{
+	int out = o->outfd, null;
+
+	if (out != -1 && out == o->notify && (out = fd_away(o, out)) == -1)
+		return -1;
+	if (o->notify != -1 && fd_to(o->notifyfd, o->notify) == -1)
+		return -1;
+	if (out == -1)
+		return 0;
+	if ((null = open("/dev/null", O_RDONLY)) == -1 || fd_to(null, 0) == -1)
+		return -1;
+	if (null != 0)
+		close(null);
+	return fd_to(out, 1) == -1 || fd_to(out, 2) == -1 ? -1 : 0;
 }
 
 /*
  * In the child: each step, in order; the first that fails is reported on
- * FD, the close-on-exec pipe, and nothing of the command runs.  The
- * cgroup comes first: nothing the child does after can be outside it.
+ * FD, the close-on-exec pipe (moved first off the descriptors the command
+ * gets), and nothing of the command runs.  The cgroup comes first:
+ * nothing the child does after can be outside it.
  */
 static void
 child(const struct spawn_opts *o, int fd, const sigset_t *mask,
     const struct sigaction *chld)
 {
-	int e[2] = { AT_SETSID, 0 };
+	int e[2] = { AT_STDIO, 0 }, away = fd_away(o, fd), i;
 	const char *const *u;
 	ssize_t n;
 
+	/* Room for what the child opens (the marker's token), however few. */
+	for (i = 0; i < SPAWN_OURS; i++)
+		if (o->ours[i] != -1)
+			close(o->ours[i]);
+	if (away == -1)
+		goto fail;
+	fd = away;
+	e[0] = AT_SETSID;
 	if (setsid() == -1)
 		goto fail;
 	e[0] = AT_CGROUP;
@@ -74,8 +148,7 @@ child(const struct spawn_opts *o, int fd, const sigset_t *mask,
 	if (o->dirfd != -1 && fchdir(o->dirfd) == -1)
 		goto fail;
 	e[0] = AT_STDIO;
-	if ((o->outfd != -1 && stdio_to(o->outfd) == -1) ||
-	    (o->notify != -1 && dup2(o->notifyfd, o->notify) == -1))
+	if (child_fds(o) == -1)
 		goto fail;
 	for (u = o->unset; u != NULL && *u != NULL; u++)
 		unsetenv(*u);
@@ -125,23 +198,14 @@ spawn_start(const struct spawn_opts *o, int *fd)
 	static int registered;
 	struct sigaction dfl, chld;
 	sigset_t set, mask;
-	int p[2], hi;
+	int p[2];
 	pid_t pid;
 
 	if (!registered && atexit(cancel_pending) != 0)
 		return fail(PR_SYS, "cannot register an exit handler");
 	registered = 1;
-	if (pipe(p) == -1)
+	if (pipe_cloexec(p) == -1)
 		return fail_sys(PR_SYS, "cannot make a pipe");
-	/* Above the descriptor -N names, which the child's dup2() takes. */
-	if ((hi = fcntl(p[1], F_DUPFD_CLOEXEC, FD_HIGH)) == -1 ||
-	    fcntl(p[0], F_SETFD, FD_CLOEXEC) == -1) {
-		fail_sys(PR_SYS, "cannot make a pipe");
-		close(p[0]), close(p[1]);
-		return -1;
-	}
-	close(p[1]);
-	p[1] = hi;
 	/* We wait for our child; the command gets SIGCHLD as it was. */
 	memset(&dfl, 0, sizeof dfl);
 	dfl.sa_handler = SIG_DFL;
@@ -152,8 +216,10 @@ spawn_start(const struct spawn_opts *o, int *fd)
 	fflush(NULL);
 
 	pid = fork();
-	if (pid == 0)
+	if (pid == 0) {
+		close(p[0]);
 		child(o, p[1], &mask, &chld);
+	}
 	if (o->notify != -1)
 		close(o->notifyfd);	/* the command's, and what it starts */
 	if (pid == -1) {
@@ -209,30 +275,24 @@ spawn_confirm(pid_t pid, int fd, const struct spawn_opts *o)
 /*
  * -N N: a pipe for the command to say it is ready on (s6's notification
  * descriptor).  Its write end becomes the child's descriptor N; its read
- * end, returned, is for spawn_ready().  Both sit above FD_HIGH, close on
- * exec, so that no other descriptor of the child is taken by them.
+ * end, returned, is for spawn_ready().  Both close on exec, wherever they
+ * are: the child moves what is in its way (fd_away()).
  */
 int
 spawn_notify(struct spawn_opts *o, int n)
 {
-	int p[2], rd, wr;
+	int p[2];
 
-	if (pipe(p) == -1)
+	if (pipe_cloexec(p) == -1)
 		return fail_sys(PR_SYS, "-N: cannot make a pipe");
-	rd = fcntl(p[0], F_DUPFD_CLOEXEC, FD_HIGH);
-	wr = fcntl(p[1], F_DUPFD_CLOEXEC, FD_HIGH);
-	close(p[0]), close(p[1]);
-	if (rd == -1 || wr == -1 || fcntl(rd, F_SETFL, O_NONBLOCK) == -1) {
+	if (fcntl(p[0], F_SETFL, O_NONBLOCK) == -1) {
 		fail_sys(PR_SYS, "-N: cannot make a pipe");
-		if (rd != -1)
-			close(rd);
-		if (wr != -1)
-			close(wr);
+		close(p[0]), close(p[1]);
 		return -1;
 	}
 	o->notify = n;
-	o->notifyfd = wr;
-	return rd;
+	o->notifyfd = p[1];
+	return p[0];
 }
 
 /* Whether PID has exited (not collected); *STATUS as a shell says it. */

@@ -9,6 +9,9 @@
  * execvp(3) does.  A close-on-exec pipe from the child tells whether the
  * exec happened: a failure is seen, never guessed, and kept (msg.h) with
  * status 127 (not found), 126 (not executable) or 3.
+ * The child closes o->ours (the caller's files the command has no use for)
+ * at once, and moves what it keeps off the numbers the command gets, so
+ * that it works under a low descriptor limit and with stdio closed.
  * spawn_start() and spawn_confirm() are its two halves, for work to be
  * done while the child execs.  Until spawn_keep() says the command is
  * recorded, HUP, INT, TERM, QUIT, USR1 and USR2 are held off, and an exit
@@ -26,6 +29,7 @@
 #include <sys/types.h>
 
 #include "reslimit.h"
+#define SPAWN_OURS 3
 
 struct spawn_opts {
 	char *const *argv;
@@ -38,6 +42,7 @@ struct spawn_opts {
 	const char *notify_sock;	/* -N notify: its NOTIFY_SOCKET */
 	int mark;		/* give the command its marker */
 	const struct limits *limits;	/* -l without -c: its rlimits */
+	int ours[SPAWN_OURS];	/* ours, closed in the child at once, or -1 */
 };
 
 enum spawn_ready { SPAWN_READY, SPAWN_CLOSED, SPAWN_EXITED, SPAWN_LATE };

@@ -1,22 +1,18 @@
 /* start.c - prspawn(1)'s phases: prepare, start (or adopt), record, tell. */
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
-#include "arg.h"
 #include "cgroup.h"
+#include "kthread.h"
 #include "clock.h"
 #include "live.h"
 #include "msg.h"
 #include "notify.h"
 #include "pidfile.h"
 #include "reap.h"
-#include "reaper.h"
 #include "reglive.h"
 #include "start.h"
 
@@ -26,123 +22,9 @@ start_init(struct start *st)
 	memset(st, 0, sizeof *st);
 	st->s.type = "proc", st->s.session = "-";
 	st->o.cgfd = st->o.dirfd = st->o.outfd = st->o.notify = -1;
+	st->o.ours[0] = st->o.ours[1] = st->o.ours[2] = -1;
 	st->notify = st->ready = -1;
 	st->reg.dirfd = st->reg.lockfd = st->reg.fd = -1;
-}
-
-/*
- * -d DIR, and -o's directory: opened now, so a bad one is refused before
- * a start (SHOWN: as the option names it); its status in *ST.
- */
-static int
-open_dir(const char *dir, const char *shown, struct stat *st)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd == -1)
-		return fail_sys(errno == ENOENT || errno == ENOTDIR ||
-		    errno == ELOOP || errno == ENAMETOOLONG ? PR_USAGE : PR_SYS,
-		    "%s: cannot open", shown);
-	if (fstat(fd, st) == 0)
-		return fd;
-	fail_sys(PR_SYS, "%s: cannot stat", shown);
-	close(fd);
-	return -1;
-}
-
-/* -d DIR, where the command is to run. */
-static int
-open_cwd(const char *path)
-{
-	char shown[PATH_LEN + 8];
-	struct stat st;
-
-	snprintf(shown, sizeof shown, "-d: %s", arg_shown(path));
-	return open_dir(path, shown, &st);
-}
-
-/*
- * -o FILE, opened now as the registry's files are (never through a
- * symbolic link, never blocking on a FIFO), in its directory opened
- * first: a regular file, or a character device (-o /dev/null; only root
- * makes one), never one of another user in a sticky directory (/tmp:
- * planted there for us to write into).
- */
-static int
-open_out(const char *path)
-{
-	char dir[PATH_LEN], shown[PATH_LEN + 8];
-	const char *base;
-	struct stat ds, st;
-	int dirfd, fd;
-
-	snprintf(shown, sizeof shown, "-o: %s", arg_shown(path));
-	if (strlen(path) >= PATH_LEN)
-		return fail(PR_USAGE, "%s: path too long", shown);
-	path_split(path, dir, &base);
-	if ((dirfd = open_dir(dir, shown, &ds)) == -1)
-		return -1;
-	fd = *base == '\0' ? fail(PR_USAGE, "%s: not a file", shown) :
-	    open_nofollow(dirfd, base, shown, O_WRONLY | O_APPEND | O_CREAT,
-	    &st);
-	close(dirfd);
-	if (fd == -1)
-		return -1;
-	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
-		fail(PR_SYS, "%s: unsafe file: not a regular file", shown);
-	else if ((ds.st_mode & MODE_STICKY) && st.st_uid != geteuid())
-		fail(PR_SYS, "%s: unsafe file: owned by uid %lu, not %lu, in a "
-		    "sticky directory", shown, (unsigned long)st.st_uid,
-		    (unsigned long)geteuid());
-	else {
-		fd_blocking(fd);
-		return fd;
-	}
-	close(fd);
-	return -1;
-}
-
-/* -c: a cgroup of the command's own, made before anything starts. */
-static int
-make_cgroup(struct start *st)
-{
-	char root[PATH_LEN];
-
-	if (cg_root(root) == -1 || limits_enable(root, &st->lim) == -1 ||
-	    cg_make(root, st->cg) == -1) {
-		st->cg[0] = '\0';	/* none made: none to remove */
-		return -1;
-	}
-	if (limits_apply(st->cg, &st->lim) == -1 ||
-	    (st->o.cgfd = cg_procs_fd(st->cg)) == -1)
-		return -1;
-	return 0;
-}
-
-/* Everything that can be refused before the registry's lock is taken. */
-int
-start_prepare(struct start *st)
-{
-	if (reg_path_ok(st->ropt) == -1)	/* before -o's file is made */
-		return -1;
-	if (st->out != NULL && (st->o.outfd = open_out(st->out)) == -1)
-		return -1;
-	if (st->dir != NULL && (st->o.dirfd = open_cwd(st->dir)) == -1)
-		return -1;
-	if (st->notify != -1 &&
-	    (st->ready = spawn_notify(&st->o, st->notify)) == -1)
-		return -1;
-	if (st->sdnotify && (st->ready = notify_open(&st->o.notify_sock)) == -1)
-		return -1;
-	st->o.mark = 1;
-	if (reg_open(&st->reg, st->ropt, 1) == -1)
-		return -1;
-	reg_lock_wait(&st->reg, st->s.wait_ns);	/* -W bounds the lock too */
-	if (st->cgroup && make_cgroup(st) == -1)
-		return -1;
-	if (st->fg)
-		st->reaper = subreaper() == 0;
-	return 0;
 }
 
 /* The record of the command, as it is (or would be) written. */
@@ -252,6 +134,18 @@ no_slot(const struct slot *s, enum slot_result why)
 }
 
 /*
+ * The registry's descriptors, for the child to close at once: a command
+ * started under a low descriptor limit has room for what it opens.
+ */
+static void
+registry_fds(struct start *st)
+{
+	st->o.ours[0] = st->reg.dirfd;
+	st->o.ours[1] = st->reg.lockfd;
+	st->o.ours[2] = st->reg.fd;
+}
+
+/*
  * Nothing in the registry decides the start: start first, from a smaller
  * process to fork, and read the registry while the command execs.  The
  * lock is held from before the start, and what the record's write could
@@ -270,6 +164,7 @@ start_first(struct start *st)
 	if (reg_can_store(reg, 0) == -1 && (loaded = 1, reg_load(reg) == -1 ||
 	    reg_can_store(reg, 1) == -1))
 		return -1;
+	registry_fds(st);
 	if ((pid = spawn_start(&st->o, &fd)) == -1)
 		return -1;
 	st->pid = st->pgid = pid;
@@ -293,6 +188,7 @@ start_in_slot(struct start *st)
 	if ((st->id != NULL && id_free(&st->reg, st->id, 0) == -1) ||
 	    reg_can_store(&st->reg, 1) == -1)
 		return -1;
+	registry_fds(st);
 	if ((st->pid = spawn(&st->o)) == -1) {
 		st->pid = 0;
 		return -1;
@@ -318,6 +214,29 @@ start_command(struct start *st)
 }
 
 /*
+ * -A: never a process no command of ours could be, that a record would
+ * keep live for ever: init, a kernel thread, prspawn itself (exec'd by
+ * the caller in its place).  The caller's parent, a script that records
+ * itself, may be.
+ */
+static int
+adoptable(pid_t pid)
+{
+	const char *why = NULL;
+
+	if (pid == 1)
+		why = "PID 1 (init)";
+	else if (pid == getpid())
+		why = "prspawn itself";
+	else if (pid_kthread(pid) == 1)
+		why = "a kernel thread";
+	if (why == NULL)
+		return 0;
+	return fail(PR_USAGE, "-A: %ld: not a process to record: %s",
+	    (long)pid, why);
+}
+
+/*
  * -A: a process that runs already.  Its token is read before the wait
  * for the lock, and checked again under it: a process that ended
  * meanwhile is not recorded (its pid may be another's by then).  Its
@@ -328,8 +247,11 @@ static int
 adopt(struct start *st)
 {
 	pid_t pid = st->adopt;
-	enum live l = pid_live(pid, NULL);
+	enum live l;
 
+	if (adoptable(pid) == -1)
+		return -1;
+	l = pid_live(pid, NULL);
 	if (l == LIVE && !proc_token(pid, st->token))
 		return fail(PR_SYS, "-A: %ld: cannot read its start token (is "
 		    "/proc mounted?); not recorded", (long)pid);

@@ -3,8 +3,9 @@
  * order once its options are parsed into a struct start:
  *
  *   start_prepare()  what can be refused before anything starts: -o's
- *                    file, -d's directory, -N's pipe or socket, the registry, the
- *                    cgroup of -c with -l's limits, the subreaper of -w
+ *                    file, -d's directory, -N's pipe or socket, the
+ *                    registry, the cgroup of -c with -l's limits, the
+ *                    subreaper of -w (prepare.c)
  *   start_take()     the lock (and a slot), then the command started, or
  *                    -A's process checked; its start token, its id
  *   start_record()   the record written: from here the command is kept
@@ -50,12 +51,14 @@ struct start {
 };
 
 void start_init(struct start *st);
-int start_prepare(struct start *st);
 int start_take(struct start *st);
 int start_record(struct start *st);
 int start_tell(struct start *st);
 void start_undo(struct start *st);
 void start_end(struct start *st);
+
+/* prepare.c */
+int start_prepare(struct start *st);
 
 /* stay.c */
 int start_ready(struct start *st);

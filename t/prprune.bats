@@ -264,3 +264,15 @@ running() {
 	[ "$output" = "" ]
 	[ "$stderr" = "prprune: stdout: No space left on device" ]
 }
+
+@test "stdout closed: the records are removed all the same, and exit 3 says they could not be printed" {
+	{ header; rec "$D1" - job s1 "$S1" - a; rec "$D2" - job s1 "$S2" - b; } >"$REG"
+	run -3 --separate-stderr sh -c 'prprune -i a >&-'
+	[ "$output" = "" ]
+	[ "$stderr" = "prprune: stdout: Bad file descriptor" ]
+	[ "$(reg_lines)" = "$(rec "$D2" - job s1 "$S2" - b)" ]
+	[ -w /dev/full ] || return 0
+	run -3 --separate-stderr sh -c 'prprune >/dev/full'
+	[ "$stderr" = "prprune: stdout: No space left on device" ]
+	[ "$(reg_lines)" = "" ]
+}

@@ -334,6 +334,105 @@ what_o() {
 	[ "$(cat target)" = "$(printf 'keep\nmore')" ]
 }
 
+# --- descriptors: few, closed, none of ours given away -----------------------
+
+# bare [-n LIMIT] CMD...: CMD with no descriptor but 0, 1 and 2 (bats keeps
+# some of its own open), and with -n a descriptor limit, soft and hard.
+# In the background (`bare CMD &`) CMD is exec'd: $! is CMD's pid.
+BARE='for f in /proc/$$/fd/*; do n=${f##*/}
+	[ "$n" -gt 2 ] && eval "exec $n>&-"; done
+	[ -z "$1" ] || ulimit -n "$1" || exit 99
+	shift; exec "$@"'
+bare() {
+	local lim=
+	[ "$1" = -n ] && lim=$2 && shift 2
+	[ "$BASHPID" = "$$" ] || exec bash -c "$BARE" bash "$lim" "$@"
+	bash -c "$BARE" bash "$lim" "$@"
+}
+
+@test "the command gets no descriptor of prspawn's: default, -N, -o, -c, -w, -d, -m, -x" {
+	fdls=$(helper fdls) || skip "no C compiler for t/helpers/fdls.c"
+	cgopt=-c
+	[ "$(id -u)" -eq 0 ] && [ -n "$(awk '$9 == "cgroup2" { print 1; exit }' \
+	    /proc/self/mountinfo)" ] && ! noprocfs || cgopt=
+	i=0
+	for opts in "" "-N 3" "-N 7" "-o $T/log" "$cgopt" "-w" "-w -N 5" \
+	    "-d /" "-m 50" "-x -t x" "-N 4 -o $T/log -d /"; do
+		i=$((i + 1))
+		rm -f "$T/log" "$T/err"
+		r= want="0 1 2"
+		if [[ $opts =~ -N\ ([0-9]+) ]]; then
+			r="-r ${BASH_REMATCH[1]}" want="0 1 2 ${BASH_REMATCH[1]}"
+		fi
+		# fdls says what it got on stderr (with -o: in its file).
+		out=$T/err
+		[[ $opts == *-o* ]] && out=$T/log
+		bare prspawn -i "f$i" $opts -- "$fdls" $r </dev/null \
+		    >"$T/out" 2>"$T/err" &
+		track $!
+		until_true prlist -i "f$i"
+		track -g "$(prlist -i "f$i" -o pid)"
+		until_true test -s "$out"
+		[ "$(cat "$out")" = "$want" ]
+	done
+	# The caller's stdio closed: ours land on 0, 1, 2, and move away.
+	for opts in "-N 3 -o $T/log" "-o $T/log -d /" "-N 4 -o $T/log -c"; do
+		[[ $opts == *-c && -z $cgopt ]] && continue
+		i=$((i + 1))
+		rm -f "$T/log"
+		r=${opts#-N } r=${r%% *}
+		[[ $opts == -N* ]] || r=
+		bare prspawn -i "f$i" $opts -- "$fdls" ${r:+-r "$r"} <&- >&- 2>&-
+		until_true prlist -i "f$i"
+		track -g "$(prlist -i "f$i" -o pid)"
+		until_true test -s "$T/log"
+		[ "$(cat "$T/log")" = "0 1 2${r:+ $r}" ]
+	done
+}
+
+@test "under a descriptor limit of 8 (soft and hard) prspawn starts and records a command; -N under 10" {
+	fdls=$(helper fdls) || skip "no C compiler for t/helpers/fdls.c"
+	header >"$REG"
+	bare -n 8 prspawn -p -i low -- "$fdls" </dev/null >"$T/out" 2>"$T/err"
+	track_spawned
+	P=$(prlist -i low -o pid)
+	[ "$(cat "$T/out")" = "$(prlist -i low)" ]
+	until_true test -s "$T/err"
+	[ "$(cat "$T/err")" = "0 1 2" ]
+	alive "$P"
+	bare -n 10 prspawn -p -i lown -N 3 -- "$fdls" -r 3 </dev/null >"$T/out" \
+	    2>"$T/err"
+	track_spawned
+	[ "$(cat "$T/out")" = "$(prlist -i lown)" ]
+	[ "$(cat "$T/err")" = "0 1 2 3" ]
+	alive "$(prlist -i lown -o pid)"
+}
+
+@test "under a descriptor limit too low to work: exit 3, a message, nothing started" {
+	header >"$REG"
+	for opts in "" "-N 3" "-m 2" "-w"; do
+		st=0
+		bare -n 5 prspawn $opts -- touch "$T/ran" </dev/null >"$T/out" \
+		    2>"$T/err" || st=$?
+		[ "$st" -eq 3 ]
+		[ ! -s "$T/out" ]
+		grep -q "^prspawn: .*: Too many open files\$" "$T/err"
+		[ "$(wc -l <"$T/err")" -eq 1 ]
+		[ ! -e "$T/ran" ]
+		[ "$(cat "$REG")" = "$(header)" ]
+	done
+}
+
+@test "-p with stdout closed: the command runs and stays recorded; exit 3 says the print failed" {
+	st=0
+	prspawn -p -i shut -- sleep 1000 </dev/null 2>"$T/err" >&- 3>&- || st=$?
+	track_spawned
+	[ "$st" -eq 3 ]
+	[ "$(cat "$T/err")" = "prspawn: stdout: Bad file descriptor" ]
+	[ "$(reg_lines | wc -l)" -eq 1 ]
+	alive "$(prlist -i shut -o pid)"
+}
+
 # --- -m, -W, -C -----------------------------------------------------------
 
 @test "-m: 10 concurrent prspawn -m 3 never have more than 3 live, and all 10 run" {
@@ -762,6 +861,31 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "prspawn: -A: $Z: not a live process (zombie)" ]
 	! has_records
+}
+
+@test "-A refuses PID 1, a kernel thread and prspawn itself: exit 2, a message, no record" {
+	run -2 --separate-stderr prspawn -A 1
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: -A: 1: not a process to record: PID 1 (init)" ]
+	# prspawn exec'd in the caller's place: -A names prspawn's own pid.
+	run -2 --separate-stderr bash -c 'exec prspawn -A $$'
+	[[ $stderr =~ ^"prspawn: -A: "[0-9]+": not a process to record: prspawn itself"$ ]]
+	! has_records
+	# Kernel threads: kthreadd (no parent) and one of its children.
+	[ "$(ps -o ppid=,comm= -p 2 | tr -s ' ')" = " 0 kthreadd" ] ||
+	    skip "no kthreadd at pid 2 here (a PID namespace?)"
+	k=$(ps -eo pid=,ppid= | awk '$2 == 2 { print $1; exit }')
+	for p in 2 $k; do
+		run -2 --separate-stderr prspawn -A "$p"
+		[ "$stderr" = "prspawn: -A: $p: not a process to record: a kernel thread" ]
+	done
+	! has_records
+}
+
+@test "-A of the caller itself, a script that records itself, is taken" {
+	run -0 --separate-stderr sh -c 'prspawn -p -i me -A $$ && echo "$$"'
+	[ "$(field 7 "${lines[0]}")" = me ]
+	[ "$(field 1 "${lines[0]}")" = "${lines[1]}" ]
 }
 
 @test "-A excludes COMMAND, -m, -W, -C, -x, -u, -E, -P, -w and -N: exit 2" {
