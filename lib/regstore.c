@@ -60,33 +60,36 @@ int
 reg_write(struct reg *r, int fd, const char *path)
 {
 	static char buf[65536];
-	int e = 0, dfd = dup(fd);
-	FILE *f = dfd != -1 ? fdopen(dfd, "w") : NULL;
 	struct rec *rec;
-	size_t i, len;
+	size_t i, n, len;
+	int err = 0;
 
-	if (f == NULL) {
-		if (dfd != -1)
-			close(dfd);
-		return fail_sys(PR_SYS, "%s: cannot write", path);
-	}
-	setvbuf(f, buf, _IOFBF, sizeof buf);
-	if (fprintf(f, "#prreg 1 boot=%s\n", r->otherboot ? r->boot :
-	    boot_id()) < 0)
-		e = errno;
-	for (i = 0; i < r->n && e == 0; i++) {
+	/*
+	 * write(2) itself, not stdio: what a write is must not depend on
+	 * the libc (musl's stdio writes with writev), so that it can be
+	 * held or failed at that call (strace, in t/loss.bats).
+	 */
+	n = (size_t)snprintf(buf, sizeof buf, "#prreg 1 boot=%s\n",
+	    r->otherboot ? r->boot : boot_id());
+	for (i = 0; i < r->n && err == 0; i++) {
 		if ((rec = &r->rec[i])->gone)
 			continue;
 		len = (size_t)(rec_sew(rec, 1) - rec->f[0]) + 1;
-		if (fwrite(rec->f[0], 1, len, f) != len)
-			e = errno;
+		if (len > sizeof buf - n) {
+			if (write_all(fd, buf, n) == -1)
+				err = errno;
+			n = 0;
+		}
+		if (err == 0) {		/* a line is at most REC_LINE_MAX */
+			memcpy(buf + n, rec->f[0], len);
+			n += len;
+		}
 		rec_sew(rec, 0);
 	}
-	if (e == 0 && fflush(f) == EOF)
-		e = errno;
-	fclose(f);
-	errno = e;
-	return e != 0 ? fail_sys(PR_SYS, "%s: cannot write", path) : 0;
+	if (err == 0 && n > 0 && write_all(fd, buf, n) == -1)
+		err = errno;
+	errno = err;
+	return err != 0 ? fail_sys(PR_SYS, "%s: cannot write", path) : 0;
 }
 
 /*

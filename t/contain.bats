@@ -532,7 +532,7 @@ nested() {
 	    prprune; echo "prprune $?"' sh "$cg" "$id"
 	[ "$output" = "prreap 1
 prprune 0" ]
-	[ "$stderr" = "prreap: $id: record kept: $cg/sub: cannot remove: Device or resource busy
+	[ "$(as_glibc "$stderr")" = "prreap: $id: record kept: $cg/sub: cannot remove: Device or resource busy
 prprune: $id: record kept: $cg/sub: cannot remove: Device or resource busy" ]
 	[ "$(reg_lines)" = "$(cat "$T/rec")" ]
 	[ -d "$cg/sub" ]
@@ -597,7 +597,7 @@ prprune: $id: record kept: $cg/sub: cannot remove: Device or resource busy" ]
 	rm -f "$REG" "$REG.corrupt"
 	failed_after_start -c
 	[ "$ST" -eq 3 ]
-	[ "$(cat "$T/err")" = "prspawn: $REG: cannot replace: Input/output error" ]
+	[ "$(as_glibc <"$T/err")" = "prspawn: $REG: cannot replace: Input/output error" ]
 	gone "$(cat "$T/ran")"
 	gone "$(cat "$T/kid")"
 	[ -z "$(find "$PRREG_CGROUP" -mindepth 1 -type d)" ]

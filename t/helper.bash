@@ -160,6 +160,17 @@ gone() {
 	! alive "$1"
 }
 
+# as_glibc [TEXT]: TEXT (else stdin) with strerror's words as glibc says
+# them where musl (make static) says them otherwise, so that a message can
+# be compared with one expectation.
+as_glibc() {
+	if [ $# -gt 0 ]; then printf '%s\n' "$1"; else cat; fi | sed \
+	    -e 's/: I\/O error$/: Input\/output error/' \
+	    -e 's/: Resource busy$/: Device or resource busy/' \
+	    -e 's/: Filename too long$/: File name too long/' \
+	    -e 's/: No file descriptors available$/: Too many open files/'
+}
+
 # ended PID: how our child PID ended, in $ST, as the shell says (128+N
 # for signal N).  Not in $(...): a subshell cannot wait for our children.
 ended() {

@@ -225,12 +225,7 @@ registry.lock" ]
 	    -e trace=read -e inject=read:error=EIO \
 	    prspawn -- sh -c "sleep 1; echo ran >\"$T/ran\""
 	[ "$output" = "" ]
-	# strerror(EIO) as glibc and musl (make static) say it.
-	case $stderr in
-	"prspawn: $REG: cannot read: Input/output error") ;;
-	"prspawn: $REG: cannot read: I/O error") ;;
-	*) false ;;
-	esac
+	[ "$(as_glibc "$stderr")" = "prspawn: $REG: cannot read: Input/output error" ]
 	sleep 2
 	[ ! -e "$T/ran" ]
 	[ "$(reg_lines)" = "$(rec 2147483647 - job - "$S1" 1 dead)" ]

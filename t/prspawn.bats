@@ -416,7 +416,7 @@ bare() {
 		    2>"$T/err" || st=$?
 		[ "$st" -eq 3 ]
 		[ ! -s "$T/out" ]
-		grep -q "^prspawn: .*: Too many open files\$" "$T/err"
+		as_glibc <"$T/err" | grep -q "^prspawn: .*: Too many open files\$"
 		[ "$(wc -l <"$T/err")" -eq 1 ]
 		[ ! -e "$T/ran" ]
 		[ "$(cat "$REG")" = "$(header)" ]
@@ -713,7 +713,7 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 		    touch "$T/ran"
 		[ "$status" -eq 3 ]
 		[ "$output" = "" ]
-		[ "$stderr" = "prspawn: $T/$name.tmp.XXXXXX: cannot create: File name too long" ]
+		[ "$(as_glibc "$stderr")" = "prspawn: $T/$name.tmp.XXXXXX: cannot create: File name too long" ]
 		[ ! -e "$T/ran" ]
 		[ ! -e "$T/$name" ]
 	done
@@ -728,7 +728,7 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 		failed_after_start $opts
 		[ "$ST" -eq 3 ]
 		[ ! -s "$T/out" ]
-		[ "$(cat "$T/err")" = "prspawn: $REG: cannot replace: Input/output error" ]
+		[ "$(as_glibc <"$T/err")" = "prspawn: $REG: cannot replace: Input/output error" ]
 		gone "$(cat "$T/ran")"
 		# The daemon left the group: what holds it is its marker,
 		# which the no-procfs build cannot read (prreg(5)).
