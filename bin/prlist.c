@@ -12,7 +12,7 @@
 #include "xalloc.h"
 
 #define USAGE "usage: prlist [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
-	"[-i ID] [-l | -d]\n" \
+	"[-i ID] [-O] [-l | -d]\n" \
 	"              [-o FIELD[,FIELD...]] [-H]\n"
 
 #define NF_MAX 64		/* fields -o may name */

@@ -11,7 +11,7 @@
 #include "xalloc.h"
 
 #define USAGE "usage: prprune [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
-	"[-i ID] [-a] [-n]\n"
+	"[-i ID] [-O] [-a] [-n]\n"
 
 int
 main(int argc, char *argv[])

@@ -17,7 +17,7 @@
 #include "xalloc.h"
 
 #define USAGE "usage: prreap [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
-	"[-i ID]\n" \
+	"[-i ID] [-O]\n" \
 	"              [-R SCHEDULE | [-S SIG] [-T SECS] [-K SECS]] [-n] " \
 	"[-v]\n"
 

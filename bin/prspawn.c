@@ -17,10 +17,10 @@
 	"[-u NAME]... [-E]\n" \
 	"               [-o FILE] [-d DIR] [-N FD | -N notify] [-P PIDFILE] " \
 	"[-p] [-w]\n" \
-	"               [--] COMMAND [ARG...]\n" \
+	"               [-O PID] [-L] [--] COMMAND [ARG...]\n" \
 	"       prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-R SCHEDULE] " \
-	"[-p]\n" \
-	"               -A PID\n"
+	"[-O PID]\n" \
+	"               [-p] -A PID\n"
 
 #define LIMIT_MAX 100000	/* -m and -C */
 #define NOTIFY_MAX 63		/* -N: 3 to this */
@@ -53,9 +53,9 @@ options(int argc, char *argv[], struct start *st)
 
 	st->s.wait_ns = WAIT_DEFAULT_NS;
 	st->o.unset = unset;
-	while ((c = opt_next(argc, argv, "hr:s:t:i:m:W:C:xu:EP:pwA:co:d:N:l:R:"))
-	    != -1) {
-		if (strchr("mWCxuEPwcodNl", c) != NULL)
+	while ((c = opt_next(argc, argv,
+	    "hr:s:t:i:m:W:C:xu:EP:pwA:co:d:N:l:R:O:L")) != -1) {
+		if (strchr("mWCxuEPwcodNlL", c) != NULL)
 			spawnopt = c;
 		if (opt_common(c, USAGE, &st->ropt))
 			continue;
@@ -120,6 +120,12 @@ options(int argc, char *argv[], struct start *st)
 			if (sched_arg(c, optarg, &stop) == -1)
 				die_failed();
 			st->stop = optarg;
+			break;
+		case 'O':
+			st->owner_pid = arg_pid(c, optarg);
+			break;
+		case 'L':
+			st->lifeline = 1;
 			break;
 		}
 	}

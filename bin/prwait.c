@@ -11,7 +11,8 @@
 #include "xalloc.h"
 
 #define USAGE "usage: prwait [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
-	"[-i ID] [-T SECS] [-n]\n"
+	"[-i ID] [-O]\n" \
+	"              [-T SECS] [-n]\n"
 
 /* A record is gone: its line, at once, for a script reading a pipe. */
 static void

@@ -1,7 +1,8 @@
 /*
  * prepare.c - prspawn(1)'s first phase: what can be refused before the
- * registry's lock is taken and anything starts (-o's file, -d's
- * directory, -N's pipe, the registry, -c's cgroup, -w's subreaper).
+ * registry's lock is taken and anything starts (the owner of -O and -L,
+ * -o's file, -d's directory, -N's pipe, the registry, -c's cgroup, -w's
+ * subreaper).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -112,6 +113,12 @@ start_prepare(struct start *st)
 {
 	if (reg_path_ok(st->ropt) == -1)	/* before -o's file is made */
 		return -1;
+	if (owner_take(&st->owner, st->owner_pid) == -1)
+		return -1;
+	if (st->lifeline && st->owner.pid == 0)
+		return fail(PR_USAGE, "-L: no owner: the parent cannot be seen "
+		    "from here; name one with -O PID");
+	st->s.lifeline = st->lifeline ? &st->owner : NULL;
 	if (st->out != NULL && (st->o.outfd = open_out(st->out)) == -1)
 		return -1;
 	if (st->dir != NULL && (st->o.dirfd = open_cwd(st->dir)) == -1)

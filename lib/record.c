@@ -227,6 +227,34 @@ rec_get(const struct rec *r, enum attr_key k, size_t *len)
 	return rec_attr(r, attr_names[k], len);
 }
 
+/*
+ * R's attribute K of the form PID:TOKEN (owner=, keeper=), into *PID and
+ * TOKEN.  0 when R has none, or one not of that form.
+ */
+int
+rec_get_pidtok(const struct rec *r, enum attr_key k, pid_t *pid,
+    char token[TOKEN_MAX + 1])
+{
+	size_t len, n;
+	const char *v = rec_get(r, k, &len), *colon;
+
+	if (v == NULL || (colon = memchr(v, ':', len)) == NULL)
+		return 0;
+	n = (size_t)(colon - v);
+	if (!pid_parse(v, n, pid) || !token_ok(colon + 1, len - n - 1))
+		return 0;
+	memcpy(token, colon + 1, len - n - 1);
+	token[len - n - 1] = '\0';
+	return 1;
+}
+
+/* PID and TOKEN as the value of a PID:TOKEN attribute, into BUF. */
+void
+pidtok_fmt(char buf[PIDTOK_LEN + 1], pid_t pid, const char *token)
+{
+	snprintf(buf, PIDTOK_LEN + 1, "%ld:%s", (long)pid, token);
+}
+
 /* Append S (LEN bytes) to the list BUF of *N bytes, a TAB between. */
 static void
 attr_put(char *buf, size_t *n, const char *s, size_t len)

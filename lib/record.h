@@ -37,6 +37,9 @@
 	X(A_STOP, "stop")	/* 6: prspawn -R, its stop schedule */ \
 	X(A_OOM, "oom")		/* 6: 1 when its memory limit killed it */
 
+/* An attribute of the form PID:TOKEN (owner=, keeper=): its length. */
+#define PIDTOK_LEN (10 + 1 + TOKEN_MAX)
+
 #define ATTR_ENUM(name, key) name,
 enum attr_key { ATTR_KEYS(ATTR_ENUM) NATTRKEYS };
 #undef ATTR_ENUM
@@ -90,6 +93,9 @@ const char *rec_get(const struct rec *r, enum attr_key k, size_t *len);
 int rec_set(struct rec *r, struct attrbuf *b, enum attr_key k,
     const char *value);
 int attr_key_ok(const char *s, size_t len);
+int rec_get_pidtok(const struct rec *r, enum attr_key k, pid_t *pid,
+    char token[TOKEN_MAX + 1]);
+void pidtok_fmt(char buf[PIDTOK_LEN + 1], pid_t pid, const char *token);
 int rec_copy(struct rec *dst, const struct rec *src);
 void rec_release(struct rec *r);
 

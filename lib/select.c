@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "arg.h"
+#include "owner.h"
 #include "select.h"
 
 /* Returns 1 when C was a selector option (and takes ARG), else 0. */
@@ -21,6 +22,9 @@ sel_opt(struct sel *s, int c, const char *arg)
 	case 'p':
 		s->pid = arg_pid(c, arg);
 		break;
+	case 'O':
+		s->orphans = 1;
+		break;
 	default:
 		return 0;
 	}
@@ -28,6 +32,7 @@ sel_opt(struct sel *s, int c, const char *arg)
 	return 1;
 }
 
+/* Does R match every selector given?  -O, which reads a process, last. */
 int
 sel_match(const struct sel *s, const struct rec *r)
 {
@@ -35,5 +40,6 @@ sel_match(const struct sel *s, const struct rec *r)
 	    (s->session == NULL || strcmp(s->session, r->f[F_SESSION]) == 0) &&
 	    (s->type == NULL || strcmp(s->type, r->f[F_TYPE]) == 0) &&
 	    (s->id == NULL || strcmp(s->id, r->f[F_ID]) == 0) &&
-	    (s->pid == 0 || s->pid == r->pid);
+	    (s->pid == 0 || s->pid == r->pid) &&
+	    (!s->orphans || owner_dead(r));
 }

@@ -9,6 +9,7 @@
 #include "live.h"
 #include "reglive.h"
 #include "msg.h"
+#include "owner.h"
 #include "reap.h"
 #include "slot.h"
 #include "stop.h"
@@ -61,16 +62,20 @@ nomem:
  * What a waiter sleeps on (SPEC 4.3): a descriptor per holder of a slot,
  * that poll() wakes when it ends (rec_watch()), and one on the registry's
  * directory, that wakes when the registry is rewritten (a record added or
- * forgotten).  Where one of them cannot be had, the waiter is blind and
- * looks again after a backoff, as it did before pidfds.
+ * forgotten), and with a lifeline one on the owner, that wakes when it
+ * ends.  Where one of them cannot be had, the waiter is blind and looks
+ * again after a backoff, as it did before pidfds.
  */
 struct watch {
-	struct pollfd *fd;	/* fd[0]: the directory; then the holders */
+	struct pollfd *fd;	/* the directory, the owner, then the holders */
 	size_t n, cap;
 	unsigned long live;	/* holders not seen to end */
 	int blind;
+	int deaf;		/* the directory or owner cannot be watched */
 	struct backoff b;
 };
+
+enum { W_DIR, W_OWNER, W_HOLDERS };
 
 /* How long a waiter that sees everything sleeps before it looks anyway. */
 #define WATCH_MAX_NS (5 * NS_PER_S)
@@ -82,12 +87,12 @@ watch_drop(struct watch *w)
 {
 	size_t i;
 
-	for (i = 1; i < w->n; i++)
+	for (i = W_HOLDERS; i < w->n; i++)
 		if (w->fd[i].fd != -1)
 			close(w->fd[i].fd);
-	w->n = 1;
+	w->n = W_HOLDERS;
 	w->live = 0;
-	w->blind = w->fd[0].fd == -1;
+	w->blind = w->deaf;
 }
 
 /* A holder of a slot, watched (reg_live_of()'s FN). */
@@ -134,12 +139,13 @@ watch_holders(struct watch *w, struct reg *r, const struct slot *s,
 }
 
 /*
- * Sleep until a look under the lock is worth it: a holder ended, or a
- * rewrite of the registry (read with no lock, its records of the type
- * only) shows a free slot, or CAP ns passed (when blind: a backoff), or
- * the deadline.  The look under the lock reads the whole file: what the
- * part read without it cannot tell (a line of another type that holds
- * the id of one of the type first) is right again within WATCH_MAX_NS.
+ * Sleep until a look under the lock is worth it: a holder ended, the
+ * owner of a lifeline ended, or a rewrite of the registry (read with no
+ * lock, its records of the type only) shows a free slot, or CAP ns passed
+ * (when blind: a backoff), or the deadline.  The look under the lock
+ * reads the whole file: what the part read without it cannot tell (a line
+ * of another type that holds the id of one of the type first) is right
+ * again within WATCH_MAX_NS.
  */
 static void
 watch_wait(struct watch *w, struct reg *r, const struct slot *s,
@@ -156,14 +162,22 @@ watch_wait(struct watch *w, struct reg *r, const struct slot *s,
 			t = cap;
 		if (poll(w->fd, w->n, ns_to_ms(t)) <= 0 || w->blind)
 			return;		/* time to look (or EINTR) */
-		for (i = 1, freed = 0; i < w->n; i++)
+		if (w->fd[W_OWNER].revents != 0) {
+			/* Once it has ended, looks (with backoffs) say so. */
+			close(w->fd[W_OWNER].fd);
+			w->fd[W_OWNER].fd = -1;
+			w->deaf = 1;
+			return;
+		}
+		for (i = W_HOLDERS, freed = 0; i < w->n; i++)
 			if (w->fd[i].fd != -1 && w->fd[i].revents != 0) {
 				close(w->fd[i].fd);
 				w->fd[i].fd = -1;
 				w->live--;
 				freed = 1;
 			}
-		if (w->fd[0].revents != 0 && dw_changed(w->fd[0].fd, r->base)) {
+		if (w->fd[W_DIR].revents != 0 &&
+		    dw_changed(w->fd[W_DIR].fd, r->base)) {
 			if (reg_load_of(r, s->type) == -1)
 				return;		/* the look will say why */
 			watch_holders(w, r, s, 1);
@@ -190,9 +204,13 @@ slot_take(struct reg *r, struct slot *s)
 		fail_sys(PR_SYS, "-m: cannot wait for a slot");
 		return SLOT_ERR;
 	}
-	w.fd[0].fd = s->max != 0 ? dw_open(r->dir, r->dirfd) : -1;
-	w.fd[0].events = POLLIN;
-	w.n = 1;
+	w.fd[W_DIR].fd = s->max != 0 ? dw_open(r->dir, r->dirfd) : -1;
+	w.fd[W_OWNER].fd = s->max != 0 && s->lifeline != NULL ?
+	    owner_watch(s->lifeline) : -1;
+	w.fd[W_DIR].events = w.fd[W_OWNER].events = POLLIN;
+	w.deaf = w.fd[W_DIR].fd == -1 ||
+	    (s->lifeline != NULL && w.fd[W_OWNER].fd == -1);
+	w.n = W_HOLDERS;
 	for (rc = -1; rc == -1;) {
 		live_forget();	/* a count looks at the processes anew */
 		/*
@@ -232,6 +250,10 @@ slot_take(struct reg *r, struct slot *s)
 			rc = reg_store(r) == -1 ? SLOT_ERR : SLOT_CAP;
 		} else if (s->max == 0 || s->live < s->max)
 			rc = SLOT_OK;
+		/* A lifeline: for a dead owner, nothing starts or waits. */
+		if ((rc == SLOT_OK || rc == -1) && s->lifeline != NULL &&
+		    owner_gone(s->lifeline))
+			rc = reg_store(r) == -1 ? SLOT_ERR : SLOT_ORPHAN;
 		if (rc != -1)
 			break;
 
@@ -250,7 +272,9 @@ slot_take(struct reg *r, struct slot *s)
 		waited = 1;
 	}
 	watch_drop(&w);
-	s->watchfd = w.fd[0].fd;	/* closed once the command runs */
+	if (w.fd[W_OWNER].fd != -1)
+		close(w.fd[W_OWNER].fd);
+	s->watchfd = w.fd[W_DIR].fd;	/* closed once the command runs */
 	free(w.fd);
 	return rc;
 }

@@ -37,7 +37,9 @@ build(const struct start *st, struct rec *r, struct recbuf *b,
 	    .started = started, .token = st->token,
 	    .id = st->id != NULL ? st->id : "-",
 	    .attr[A_CGROUP] = st->cg[0] != '\0' ? st->cg : NULL,
-	    .attr[A_LIMITS] = st->lim.text, .attr[A_STOP] = st->stop }) == -1)
+	    .attr[A_LIMITS] = st->lim.text, .attr[A_STOP] = st->stop,
+	    .attr[A_OWNER] = st->owner.pid != 0 ? st->owner.attr : NULL })
+	    == -1)
 		return fail(PR_SYS, "%s: an attribute is not of prreg(5)'s form",
 		    st->id != NULL ? st->id : "-");
 	return 0;
@@ -125,6 +127,9 @@ no_slot(const struct slot *s, enum slot_result why)
 		    "%lu, after %lld.%03lld s; nothing started", s->live,
 		    s->type, s->max, s->wait_ns / NS_PER_S,
 		    s->wait_ns / NS_PER_MS % 1000);
+	case SLOT_ORPHAN:
+		return fail(PR_NOSLOT, "-L: owner %ld died while waiting for a "
+		    "slot; nothing started", (long)s->lifeline->pid);
 	case SLOT_STUCK:
 		return fail(PR_NO, "-x: %lu of type %s in session %s not "
 		    "stopped; nothing started", s->left, s->type, s->session);

@@ -2,10 +2,10 @@
  * start.h - prspawn(1)'s job, phase by phase, for the tool to call in
  * order once its options are parsed into a struct start:
  *
- *   start_prepare()  what can be refused before anything starts: -o's
- *                    file, -d's directory, -N's pipe or socket, the
- *                    registry, the cgroup of -c with -l's limits, the
- *                    subreaper of -w (prepare.c)
+ *   start_prepare()  what can be refused before anything starts: the
+ *                    owner (-O, -L), -o's file, -d's directory, -N's
+ *                    pipe or socket, the registry, the cgroup of -c with
+ *                    -l's limits, the subreaper of -w (prepare.c)
  *   start_take()     the lock (and a slot), then the command started, or
  *                    -A's process checked; its start token, its id
  *   start_record()   the record written: from here the command is kept
@@ -21,6 +21,7 @@
 
 #include <sys/types.h>
 
+#include "owner.h"
 #include "registry.h"
 #include "reslimit.h"
 #include "slot.h"
@@ -37,8 +38,11 @@ struct start {
 	struct limits lim;	/* -l */
 	const char *stop;	/* -R: the stop schedule, checked */
 	pid_t adopt;		/* -A, or 0 */
+	pid_t owner_pid;	/* -O, or 0: our parent */
+	int lifeline;		/* -L */
 
 	/* Made by the phases. */
+	struct owner owner;	/* owner=, and -L's (keeper.c's too) */
 	struct reg reg;
 	int ready;		/* -N: the pipe's read end, or -1 */
 	int reaper;		/* -w: we are a subreaper */

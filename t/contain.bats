@@ -188,7 +188,7 @@ matrix() {
 	matrix leader-exits -c
 	[ "$S" -eq 0 ]
 	[ "$ST" -eq 0 ]
-	cg=$(printf '%s\n' "$(cat "$T/rec")" | sed -n 's/.*	cgroup=//p')
+	cg=$(printf '%s\n' "$(cat "$T/rec")" | sed -n 's/.*	cgroup=\([^	]*\).*/\1/p')
 	[ -n "$cg" ]
 	[ ! -e "$cg" ]
 }
@@ -440,7 +440,7 @@ r${TAB}dead" ]
 @test "-c: prprune keeps the record while its cgroup holds a process, then forgets it and removes the cgroup" {
 	need_cgroup
 	prspawn -c -p -o /dev/null -- sh -c '(setsid sh -c "echo \$\$ >\"$1/d\"; exec sleep 1000" &)' sh "$T" >"$T/rec"
-	cg=$(sed -n 's/.*	cgroup=//p' "$T/rec")
+	cg=$(sed -n 's/.*	cgroup=\([^	]*\).*/\1/p' "$T/rec")
 	until_true test -s "$T/d"
 	D=$(cat "$T/d")
 	track "$D"
@@ -464,7 +464,7 @@ cgroot() {
 	need_cgroup
 	cgroot
 	prspawn -c -p -o /dev/null -- sh -c '(trap "" TERM; exec sleep 1000) & echo $! >"$1/c"; wait' sh "$T" >"$T/rec"
-	cg=$(sed -n 's/.*	cgroup=//p' "$T/rec")
+	cg=$(sed -n 's/.*	cgroup=\([^	]*\).*/\1/p' "$T/rec")
 	track -g "$(field 1 "$(cat "$T/rec")")"
 	until_true test -s "$T/c"
 	C=$(cat "$T/c")
@@ -499,7 +499,7 @@ nested() {
 	cgroot
 	nested
 	prspawn -c -p -o /dev/null -- sh "$T/nest.sh" "$CGROOT" "$T" >"$T/rec"
-	cg=$(sed -n 's/.*	cgroup=//p' "$T/rec")
+	cg=$(sed -n 's/.*	cgroup=\([^	]*\).*/\1/p' "$T/rec")
 	track -g "$(field 1 "$(cat "$T/rec")")"
 	until_true test -s "$T/c"
 	C=$(cat "$T/c")
@@ -520,7 +520,7 @@ nested() {
 	has_mountns || skip "no mount namespace here (unshare -m)"
 	cgroot
 	prspawn -c -p -o /dev/null -- sh -c 'mkdir "$1$(sed -n "s/^0:://p" /proc/self/cgroup)/sub" && echo made >"$2/made" && exec sleep 1000' sh "$CGROOT" "$T" >"$T/rec"
-	cg=$(sed -n 's/.*	cgroup=//p' "$T/rec")
+	cg=$(sed -n 's/.*	cgroup=\([^	]*\).*/\1/p' "$T/rec")
 	track -g "$(field 1 "$(cat "$T/rec")")"
 	printf '%s\n' "$cg/sub" "$cg" >>"$T/rmdirs"
 	until_true test -s "$T/made"

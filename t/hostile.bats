@@ -228,13 +228,15 @@ prlist: $REG:5: malformed record, skipped"; else n=3; w="prlist: $REG:3: malform
 	    prspawn -s "$w255" -t "$w255" -- touch "$T/started"
 	[ ! -e "$T/started" ]
 	# Not under `run`: the sleep would hold its stdout open.
+	me=$BASHPID
+	own=$me:$(prpidcheck -T "$me")
 	prspawn -p -s "$w255" -t "$w255" -i "$w255" -- sleep 1000 \
 	    </dev/null >"$T/out" 2>"$T/err" 3>&-
 	p=$(cut -f 1 "$T/out")
 	track "$p"
 	track -g "$p"
 	[ ! -s "$T/err" ]
-	[[ $(cat "$T/out") == "$p	$p	$w255	$w255	"*"	$w255" ]]
+	[[ $(cat "$T/out") == "$p	$p	$w255	$w255	"*"	$w255	owner=$own" ]]
 	run -0 --separate-stderr prlist -o id -s "$w255" -t "$w255" -i "$w255"
 	[ "$output" = "$w255" ]
 	[ "$(reg_lines | wc -l)" = 2 ]

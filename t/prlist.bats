@@ -12,7 +12,7 @@ bats_require_minimum_version 1.5.0
 D1=2147483647
 D2=2147483646
 D3=2147483645
-USAGE='usage: prlist [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID] [-l | -d]
+USAGE='usage: prlist [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID] [-O] [-l | -d]
               [-o FIELD[,FIELD...]] [-H]'
 WANTWORD='want 1 to 255 of A-Z a-z 0-9 . _ : @ % + = , / -'
 

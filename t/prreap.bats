@@ -553,7 +553,7 @@ prreap: pg1: refusing to signal: pid or process group 0 or 1" ]
 @test "-h prints usage on stdout, exit 0" {
 	run --separate-stderr prreap -h
 	[ "$status" -eq 0 ]
-	[ "$output" = "usage: prreap [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID]
+	[ "$output" = "usage: prreap [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID] [-O]
               [-R SCHEDULE | [-S SIG] [-T SECS] [-K SECS]] [-n] [-v]" ]
 	[ "$stderr" = "" ]
 }

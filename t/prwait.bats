@@ -435,7 +435,8 @@ prwait: init: refusing to wait: pid or process group 0 or 1" ]
 @test "-h prints usage on stdout, exit 0, each line under 80 columns" {
 	run --separate-stderr prwait -h
 	[ "$status" -eq 0 ]
-	[ "$output" = "usage: prwait [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID] [-T SECS] [-n]" ]
+	[ "$output" = "usage: prwait [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID] [-O]
+              [-T SECS] [-n]" ]
 	[ "$stderr" = "" ]
 	while IFS= read -r l; do [ "${#l}" -lt 80 ]; done <<<"$output"
 }
