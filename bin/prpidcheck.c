@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "arg.h"
+#include "clock.h"
 #include "msg.h"
 #include "pidfile.h"
 #include "proc.h"
@@ -18,13 +19,33 @@
 static int verbose;
 
 /*
+ * Did PID start more than a second after WRITTEN (ns since the epoch)?
+ * Then it cannot be the process that wrote a pid file last written then.
+ * A start time that cannot be read proves nothing: 0.
+ */
+static int
+started_after(pid_t pid, long long written)
+{
+	char stamp[STAMP_LEN + 1];
+	long long started;
+
+	return proc_started(pid, stamp) && (started = stamp_ns(stamp)) != -1 &&
+	    started > written + NS_PER_S;
+}
+
+/*
  * One PID by the liveness rule; with -v, its verdict on stdout.  A PID
- * whose token cannot be read is neither: said on stderr.
+ * whose token cannot be read is neither: said on stderr.  With WRITTEN,
+ * the time a plain pid file naming it was last written, a live PID that
+ * started after it is another's: reused (SPEC 5.4).
  */
 static enum live
-check(pid_t pid, const char *token)
+check(pid_t pid, const char *token, const long long *written)
 {
 	enum live l = pid_live(pid, token);
+
+	if (l == LIVE && written != NULL && started_after(pid, *written))
+		l = REUSED;
 
 	if (verbose)
 		printf("%ld %s\n", (long)pid, live_name(l));
@@ -49,6 +70,7 @@ main(int argc, char *argv[])
 {
 	const char *token = NULL, *pidfile = NULL, *tpid = NULL, *ropt = NULL;
 	char ftoken[TOKEN_MAX + 1];
+	long long written;
 	int c, i, no = 0, unknown = 0;
 	enum live l;
 	pid_t *pids, pid;
@@ -102,7 +124,7 @@ main(int argc, char *argv[])
 
 	/* -f: a daemon's pid file, with or without a token. */
 	if (pidfile != NULL) {
-		switch (pidfile_read(pidfile, &pid, ftoken)) {
+		switch (pidfile_read_at(pidfile, &pid, ftoken, &written)) {
 		case 0:
 			return PR_NO;
 		case -2:
@@ -111,7 +133,8 @@ main(int argc, char *argv[])
 			die(PR_USAGE, "%s: malformed pid file: want PID or "
 			    "PID TOKEN on the first line", pidfile);
 		}
-		l = check(pid, ftoken[0] != '\0' ? ftoken : NULL);
+		l = ftoken[0] != '\0' ? check(pid, ftoken, NULL) :
+		    check(pid, NULL, &written);
 		return verdict(l != LIVE && l != UNKNOWN, l == UNKNOWN);
 	}
 
@@ -120,7 +143,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < argc; i++)
 		pids[i] = arg_pid(0, argv[i]);
 	for (i = 0; i < argc; i++) {
-		l = check(pids[i], token);
+		l = check(pids[i], token, NULL);
 		no |= l != LIVE && l != UNKNOWN;
 		unknown |= l == UNKNOWN;
 	}

@@ -58,7 +58,22 @@ pidfile_parse(const char *buf, size_t len, pid_t *pid,
 int
 pidfile_read(const char *path, pid_t *pid, char token[TOKEN_MAX + 1])
 {
+	long long mtime_ns;
+
+	return pidfile_read_at(path, pid, token, &mtime_ns);
+}
+
+/*
+ * As pidfile_read(), and when the file was last written, in *MTIME_NS
+ * (nanoseconds since the epoch), of the file that was read: a plain pid
+ * file is told from a later process by it (prpidcheck -f).
+ */
+int
+pidfile_read_at(const char *path, pid_t *pid, char token[TOKEN_MAX + 1],
+    long long *mtime_ns)
+{
 	char buf[256];
+	struct stat st;
 	ssize_t n;
 	size_t len = 0;
 	int fd;
@@ -70,6 +85,13 @@ pidfile_read(const char *path, pid_t *pid, char token[TOKEN_MAX + 1])
 		fail_sys(PR_SYS, "%s: cannot open", path);
 		return -2;
 	}
+	if (fstat(fd, &st) == -1) {
+		fail_sys(PR_SYS, "%s: cannot read", path);
+		close(fd);
+		return -2;
+	}
+	*mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL +
+	    st.st_mtim.tv_nsec;
 	/* PID and token fit in far less: what is past them is ignored. */
 	while (len < sizeof buf) {
 		n = read(fd, buf + len, sizeof buf - len);

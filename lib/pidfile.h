@@ -14,6 +14,8 @@
 int pidfile_parse(const char *buf, size_t len, pid_t *pid,
     char token[TOKEN_MAX + 1]);
 int pidfile_read(const char *path, pid_t *pid, char token[TOKEN_MAX + 1]);
+int pidfile_read_at(const char *path, pid_t *pid, char token[TOKEN_MAX + 1],
+    long long *mtime_ns);
 int pidfile_write(const char *path, pid_t pid, const char *token);
 
 #endif

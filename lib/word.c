@@ -137,6 +137,30 @@ stamp_fmt(unsigned long long secs, long nsec, char buf[STAMP_LEN + 1])
 	*p = '\0';
 }
 
+/*
+ * The time stamp S (of stamp_ok()'s form) as nanoseconds since the epoch
+ * (negative before it), by Hinnant's civil-to-days, the inverse of
+ * stamp_fmt(); -1 when S is not of the form.
+ */
+long long
+stamp_ns(const char *s)
+{
+	long long y, era, yoe, doy, days;
+	int mon, day;
+
+	if (!stamp_ok(s, strlen(s)))
+		return -1;
+	mon = twodig(s + 5), day = twodig(s + 8);
+	y = twodig(s) * 100 + twodig(s + 2) - (mon <= 2);
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (mon > 2 ? mon - 3 : mon + 9) + 2) / 5 + day - 1;
+	days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+	return ((days * 86400 + twodig(s + 11) * 3600 + twodig(s + 14) * 60 +
+	    twodig(s + 17)) * 1000 + twodig(s + 20) * 10 + (s[22] - '0')) *
+	    1000000;
+}
+
 void
 stamp_now(char buf[STAMP_LEN + 1])
 {

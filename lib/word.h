@@ -25,6 +25,7 @@ int token_ok(const char *s, size_t len);
 int stamp_ok(const char *s, size_t len);
 void stamp_fmt(unsigned long long secs, long nsec, char buf[STAMP_LEN + 1]);
 void stamp_now(char buf[STAMP_LEN + 1]);
+long long stamp_ns(const char *s);
 int pid_parse(const char *s, size_t len, pid_t *pid);
 int ulong_parse(const char *s, unsigned long max, unsigned long *out);
 int secs_parse(const char *s, long long *ns);

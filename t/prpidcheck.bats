@@ -351,3 +351,25 @@ $B live" ]
 		[ "$stderr" = "prpidcheck: stdout: No space left on device" ]
 	done
 }
+
+@test "-f: a plain pid file last written more than 1 s before its PID's process started names another: reused, exit 1" {
+	start_sleep
+	echo "$P" >"$T/pid"
+	touch -d '-1 hour' "$T/pid"
+	run -1 --separate-stderr prpidcheck -v -f "$T/pid"
+	[ "$output" = "$P reused" ]
+	[ "$stderr" = "" ]
+	run -1 --separate-stderr prpidcheck -f "$T/pid"
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	# Written since it started: it may be its own.
+	echo "$P" >"$T/pid"
+	run -0 --separate-stderr prpidcheck -v -f "$T/pid"
+	[ "$output" = "$P live" ]
+	# With a token, the token decides, whenever the file was written.
+	echo "$P $TOK" >"$T/pid"
+	touch -d '-1 hour' "$T/pid"
+	run -0 --separate-stderr prpidcheck -v -f "$T/pid"
+	[ "$output" = "$P live" ]
+	[ "$stderr" = "" ]
+}
