@@ -24,18 +24,19 @@
 
 /*
  * The keys the suite defines, one line each: X(name in code, key in the
- * file).  Adding a key is a line here and the code that uses it; a key
- * not named here is still kept, verbatim, by every writer.
+ * file), in the order rec_build() writes them (owner last, after what the
+ * record holds of itself).  Adding a key is a line here and the code that
+ * uses it; a key not named here is still kept, verbatim, by every writer.
  */
 #define ATTR_KEYS(X) \
 	X(A_CGROUP, "cgroup")	/* 4.2: the record's cgroup directory */ \
-	X(A_OWNER, "owner")	/* 5.2: PID:TOKEN of who started it */ \
 	X(A_KEEPER, "keeper")	/* 5.1: PID:TOKEN of its keeper */ \
 	X(A_EXIT, "exit")	/* 5.3: its main process's status, as $? */ \
 	X(A_ENDED, "ended")	/* 5.3: when its processes were all gone */ \
 	X(A_LIMITS, "limits")	/* 6: prspawn -l, as given */ \
 	X(A_STOP, "stop")	/* 6: prspawn -R, its stop schedule */ \
-	X(A_OOM, "oom")		/* 6: 1 when its memory limit killed it */
+	X(A_OOM, "oom")		/* 6: 1 when its memory limit killed it */ \
+	X(A_OWNER, "owner")	/* 5.2: PID:TOKEN of who started it */
 
 /* An attribute of the form PID:TOKEN (owner=, keeper=): its length. */
 #define PIDTOK_LEN (10 + 1 + TOKEN_MAX)
