@@ -413,7 +413,8 @@ scan_run(struct scan *s, int env)
 		scan_free(s);
 		return fail_sys(PR_SYS, "cannot read the process table");
 	}
-	qsort(s->p, s->n, sizeof *s->p, by_pid_order);	/* for by_pid() */
+	if (s->n > 0)	/* none seen (hidepid): s->p may be NULL */
+		qsort(s->p, s->n, sizeof *s->p, by_pid_order);	/* by_pid() */
 	for (i = 0; i < s->n; i++)
 		s->bypgrp[i] = s->bysid[i] = &s->p[i];
 #ifndef PRREG_NO_PROCFS
