@@ -6,6 +6,8 @@ CFLAGS  ?= -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2
 LDFLAGS ?=
 PREFIX  ?= /usr/local
 MANDIR  ?= $(PREFIX)/share/man
+# bash-completion loads a command's completion by its name from here.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 # Where objects and binaries go: the tree itself, or e.g. O=build/clang.
 ifeq ($(SANITIZE),1)
 O       ?= build/sanitize
@@ -66,12 +68,16 @@ static:
 	[ -z "$$over" ] || { echo "static:$$over: over $(STATIC_MAX)" \
 	    "bytes" >&2; exit 1; }
 
+# The completion is one file, as prspawn; the other tools' names link to it.
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man5
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR)
 	cp $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	cp completion/prreg.bash $(DESTDIR)$(BASHCOMPDIR)/prspawn
+	for t in $(filter-out prspawn,$(TOOLS)); do \
+	    ln -sf prspawn $(DESTDIR)$(BASHCOMPDIR)/$$t || exit 1; done
 
 clean:
 	rm -f lib/*.o lib/libprreg.a $(TOOLS:%=bin/%)

@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
-# t/install.bats - make install: the six tools and the man pages land under
-# DESTDIR/PREFIX, and what was installed runs.  It installs the binaries
+# t/install.bats - make install: the six tools, the man pages and the bash
+# completion land under DESTDIR/PREFIX, and what was installed runs.  It installs the binaries
 # under test, those of $PRREG_BIN's build directory, without remaking them
 # (make -o all); with no $PRREG_BIN, make builds the tree's own bin/ first.
 
 load helper
+bats_require_minimum_version 1.5.0
 
 top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 tools="prspawn prlist prreap prprune prpidcheck prwait"
@@ -33,6 +34,31 @@ install_root() {
 		s=${p##*.}
 		cmp "$p" "$ROOT/usr/share/man/man$s/${p##*/}"
 	done
+}
+
+@test "make install puts the bash completion under share/bash-completion/completions, by each tool's name" {
+	install_root
+	dir=$ROOT/usr/share/bash-completion/completions
+	[ "$(ls "$dir" | tr '\n' ' ')" = "prlist prpidcheck prprune prreap prspawn prwait " ]
+	for t in $tools; do
+		cmp "$dir/$t" "$top/completion/prreg.bash"
+	done
+	[ ! -L "$dir/prspawn" ]
+	for t in prlist prreap prprune prpidcheck prwait; do
+		[ "$(readlink "$dir/$t")" = prspawn ]
+	done
+}
+
+@test "the installed completion, loaded by a tool's name, completes that installed tool's options" {
+	command -v bash >/dev/null || skip "bash is not installed"
+	install_root
+	dir=$ROOT/usr/share/bash-completion/completions
+	run -0 env PATH="$ROOT/usr/bin:$PATH" bash --norc --noprofile -c '
+	    source "$0/prwait" && complete -p prwait &&
+	    COMP_WORDS=(prwait -) COMP_CWORD=1 && _prreg prwait - prwait &&
+	    echo "${COMPREPLY[*]}"' "$dir"
+	[ "$output" = "complete -F _prreg prwait
+-r -s -t -p -i -T -n -h" ]
 }
 
 @test "each installed tool's -h prints its usage on stdout and exits 0" {
