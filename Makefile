@@ -1,5 +1,6 @@
 # prreg - keep track of the processes a program starts, and stop them.
 # make [all] | check | install | clean | demo | stress | fuzz | valgrind | bench | static
+#      | deb
 
 CC      ?= cc
 CFLAGS  ?= -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2
@@ -79,11 +80,16 @@ install: all
 	for t in $(filter-out prspawn,$(TOOLS)); do \
 	    ln -sf prspawn $(DESTDIR)$(BASHCOMPDIR)/$$t || exit 1; done
 
+# The Debian package (debian/), built in a scratch copy of the tree, checked
+# with lintian and by its file list (scripts/deb.sh); the .deb in build/deb.
+deb:
+	sh scripts/deb.sh
+
 clean:
 	rm -f lib/*.o lib/libprreg.a $(TOOLS:%=bin/%)
 	rm -rf build
 
-.PHONY: all check static install clean
+.PHONY: all check static install deb clean
 
 # The tools at work on a scratch registry, each command shown (scripts/demo.sh).
 demo: all
