@@ -19,10 +19,10 @@ tools="prspawn prlist prreap prprune prpidcheck prwait"
 say() { printf 'deb: %s\n' "$*"; }
 fail() { printf 'deb: %s\n' "$*" >&2; exit 1; }
 
-for c in dpkg-buildpackage dh lintian dpkg fakeroot; do
+for c in dpkg-buildpackage dh lintian dpkg; do
 	command -v "$c" >/dev/null 2>&1 || {
 		echo "deb: $c not found; install dpkg-dev debhelper lintian" \
-		    "fakeroot (Debian)" >&2
+		    "(Debian)" >&2
 		exit 2
 	}
 done
