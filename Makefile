@@ -81,7 +81,7 @@ install: all
 	    ln -sf prspawn $(DESTDIR)$(BASHCOMPDIR)/$$t || exit 1; done
 
 # The Debian package (debian/), built in a scratch copy of the tree, checked
-# with lintian and by its file list (scripts/deb.sh); the .deb in build/deb.
+# with lintian and by its file list (scripts/deb.sh); the .deb in build/.
 deb:
 	sh scripts/deb.sh
 

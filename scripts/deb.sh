@@ -5,7 +5,7 @@
 # root and check its file list: the six tools (and that each runs), every
 # page of man/, the six completions, and nothing else beside the package's
 # doc.  One line per check; exit 1 at the first that fails, 2 when a tool
-# it needs is missing.  The .deb is copied to build/deb/ of the tree.
+# it needs is missing.  The .deb is copied to build/ of the tree.
 #
 # The copy is what git would commit now: tracked and new files that are
 # not ignored (a tree that is no git checkout is copied whole, build/ out).
@@ -60,8 +60,8 @@ if [ $# -ne 1 ] || [ ! -f "$1" ]; then
 fi
 deb=$1
 say "built ${deb##*/}: $(wc -c <"$deb") bytes"
-mkdir -p "$top/build/deb"
-cp "$deb" "$top/build/deb/"
+mkdir -p "$top/build"
+cp "$deb" "$top/build/"
 
 # lintian on the .changes: the package and its -dbgsym, as uploaded.
 lintian "$scratch"/prreg_*.changes >"$scratch/lintian" 2>&1 || true
