@@ -53,8 +53,9 @@ open_cwd(const char *path)
  * -o FILE, opened now as the registry's files are (never through a
  * symbolic link, never blocking on a FIFO), in its directory opened
  * first: a regular file, or a character device (-o /dev/null; only root
- * makes one), never one of another user in a sticky directory (/tmp:
- * planted there for us to write into).
+ * makes one), never one of another user in a directory others may put
+ * files in (sticky as /tmp, or writable by group or others, sticky or
+ * not: planted there for us to write into).
  */
 static int
 open_out(const char *path)
@@ -78,10 +79,12 @@ open_out(const char *path)
 		return -1;
 	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
 		fail(PR_SYS, "%s: unsafe file: not a regular file", shown);
-	else if ((ds.st_mode & MODE_STICKY) && st.st_uid != geteuid())
+	else if ((ds.st_mode & (MODE_STICKY | S_IWGRP | S_IWOTH)) &&
+	    st.st_uid != geteuid())
 		fail(PR_SYS, "%s: unsafe file: owned by uid %lu, not %lu, in a "
-		    "sticky directory", shown, (unsigned long)st.st_uid,
-		    (unsigned long)geteuid());
+		    "%s directory", shown, (unsigned long)st.st_uid,
+		    (unsigned long)geteuid(), ds.st_mode & MODE_STICKY ?
+		    "sticky" : "shared");
 	else {
 		fd_blocking(fd);
 		return fd;

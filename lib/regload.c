@@ -189,12 +189,14 @@ waited_out(const struct reg *r, int fd, const char *shown)
  * stopped (SIGSTOP) or hung is a failure that names it, not a wait
  * without end.  A lock file removed or replaced while we waited locks
  * nothing that the next writer would see: once locked, it must still be
- * FILE.lock, else we lock the one there now (we have read nothing yet).
+ * FILE.lock, else we lock the one there now (we have read nothing yet),
+ * again for r->lock_ns at most: one removed over and over (or that
+ * cannot be looked at) is a failure, not a loop without end.
  */
 static int
 lock_file(struct reg *r, int wait)
 {
-	long long end = now_ns() + (wait ? r->lock_ns : 0);
+	long long start = now_ns(), end = start + (wait ? r->lock_ns : 0);
 	char name[PATH_LEN], shown[PATH_LEN + 8];
 	struct backoff b = { 0 };
 	int rc;
@@ -211,7 +213,12 @@ lock_file(struct reg *r, int wait)
 				return 0;
 			close(r->lockfd);	/* not FILE.lock: that one */
 			r->lockfd = -1;
-			continue;
+			/* Replaced each time, the retries are bounded too. */
+			if (now_ns() - start < r->lock_ns)
+				continue;
+			return fail(PR_SYS, "%s: removed or replaced each time "
+			    "it was locked, for %g s; giving up", shown,
+			    (double)r->lock_ns / NS_PER_S);
 		}
 		if (errno != EAGAIN && errno != EACCES)
 			rc = fail_sys(PR_SYS, "%s: cannot lock", shown);

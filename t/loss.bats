@@ -116,6 +116,22 @@ no_temp() {
 	[ "$(prlist -o id | sort | tr '\n' ' ')" = "a b " ]
 }
 
+@test "FILE.lock removed each time a writer has locked it: the retries are bounded too (-W), exit 3 said, nothing done" {
+	command -v strace >/dev/null || skip "no strace"
+	cd "$(dirname "$REG")"
+	# Every look at FILE.lock by name finds none, as if it were removed
+	# (and made again by the writer) each time, over and over.
+	run --separate-stderr timeout 60 strace -qq -o /dev/null \
+	    -P "$(basename "$REG").lock" -e trace=newfstatat,fstatat64,stat,lstat \
+	    -e inject=newfstatat,fstatat64,stat,lstat:error=ENOENT \
+	    prspawn -W 1 -- sh -c 'echo $$ >"$1/ran"' sh "$T"
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "prspawn: $REG.lock: removed or replaced each time it was locked, for 1 s; giving up" ]
+	[ ! -e "$T/ran" ]
+	! has_records
+	no_temp
+}
+
 # --- 2. prreap forgets a record only of the process it waited for -----------
 
 @test "a pid reused while prreap waits, and recorded under the same default id, keeps its record" {

@@ -436,6 +436,29 @@ bare() {
 	alive "$(prlist -i shut -o pid)"
 }
 
+@test "-o in a directory writable by others, not sticky, refuses another user's file: exit 3, a message, nothing started" {
+	need_root
+	cd "$T"
+	mkdir pub grp
+	chmod 0777 pub
+	chmod 0770 grp
+	echo theirs >pub/other.log
+	chown 65534 pub/other.log
+	echo theirs >grp/other.log
+	chown 65534 grp/other.log
+	what_o pub/other.log
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: pub/other.log: unsafe file: owned by uid 65534, not 0, in a shared directory" ]
+	[ "$(cat pub/other.log)" = theirs ]
+	what_o grp/other.log
+	[ "$ST" -eq 3 ]
+	[ "$ERR" = "prspawn: -o: grp/other.log: unsafe file: owned by uid 65534, not 0, in a shared directory" ]
+	[ "$(cat grp/other.log)" = theirs ]
+	# Its own file there is written.
+	run -0 prspawn -w -o pub/mine.log -- echo more
+	[ "$(cat pub/mine.log)" = more ]
+}
+
 # --- -m, -W, -C -----------------------------------------------------------
 
 @test "-m: 10 concurrent prspawn -m 3 never have more than 3 live, and all 10 run" {
