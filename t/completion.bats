@@ -52,7 +52,7 @@ registries() {
 
 @test "prreap -<TAB>: the options of its usage, then -h" {
 	run -0 complete_line prreap -
-	[ "$output" = "$(printf '%s\n' -r -s -t -p -i -R -S -T -K -n -v -h)" ]
+	[ "$output" = "$(printf '%s\n' -r -s -t -p -i -O -R -S -T -K -n -v -h)" ]
 }
 
 @test "prreap -<TAB> at a prefix: only the options that start with it" {
