@@ -2,10 +2,13 @@
 #include <errno.h>
 #include <signal.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "desc.h"
+#include "keeper.h"
 #include "live.h"
 #include "mark.h"
 #include "msg.h"
@@ -67,8 +70,8 @@ rec_forget_cgroup(const struct rec *r)
  * carries Q->mark; then the members of R's group, while the group is
  * proven its own (Q->group, or FN took a member in it: PROC_IN_GROUP),
  * looked for only in the session of R's pid while that is in the group
- * (a group lies in one session); then, with Q->children, our own
- * children.  FN
+ * (a group lies in one session); then, with Q->keeper, every live
+ * descendant of the keeper (desc.h).  FN
  * returns PROC_STOP to end the look.  Returns whether it was ended so.
  */
 int
@@ -99,11 +102,12 @@ rec_procs(const struct rec *r, const struct look *q, struct scan *s,
 		if (!run[i]->zombie && run[i]->pid != r->pid &&
 		    fn(arg, run[i], BY_GROUP) == PROC_STOP)
 			return 1;
-	n = q->children && s->done ? scan_children(s, getpid(), &run) : 0;
-	for (i = 0; i < n; i++)
-		if (fn(arg, run[i], BY_CHILD) == PROC_STOP)
-			return 1;
-	return 0;
+	n = q->keeper != 0 && s->done ? desc_find(s, q->keeper, &run) : 0;
+	for (i = 0, rc = PROC_NOT; i < n && rc != PROC_STOP; i++)
+		rc = fn(arg, run[i], BY_DESC);
+	if (n > 0)
+		free(run);
+	return rc == PROC_STOP;
 }
 
 /* What proves a record live: the first of its processes that is. */
@@ -124,6 +128,24 @@ first_live(void *arg, const struct pent *p, enum why why)
 	}
 	f->pid = p->pid;
 	return PROC_STOP;
+}
+
+/*
+ * R's keeper, when it has one and it lives (by its token): its pid, else
+ * 0; *UNKNOWN set when it may live (its token cannot be read now).
+ */
+static pid_t
+live_keeper(const struct rec *r, int *unknown)
+{
+	char token[TOKEN_MAX + 1];
+	enum live l;
+	pid_t pid;
+
+	if (!keeper_of(r, &pid, token))
+		return 0;
+	if ((l = pid_live(pid, token)) == UNKNOWN)
+		*unknown = 1;
+	return l == LIVE ? pid : 0;
 }
 
 /*
@@ -162,9 +184,10 @@ rec_live_as(const struct rec *r, enum live l, pid_t *why)
 	    strcmp(r->f[F_TOKEN], "-") != 0 && kill(-r->pgid, 0) == 0;
 	if (mark_of(r->pid, r->f[F_TOKEN], mark))
 		q.mark = mark;
+	q.keeper = live_keeper(r, &f.unknown);
 	*why = -1;
-	if (!q.group && q.mark == NULL)
-		return l;
+	if (!q.group && q.mark == NULL && q.keeper == 0)
+		return f.unknown ? UNKNOWN : l;
 	if ((s = live_scan()) == NULL)
 		return UNKNOWN;
 	if (rec_procs(r, &q, s, first_live, &f)) {

@@ -1,6 +1,7 @@
 /*
  * live.h - the liveness of a record (SPEC 4.2): a record is LIVE while
- * any of its processes is.  Its processes are its pid; the members of its
+ * any of its processes is.  Its processes are its pid; every live
+ * descendant of its keeper, while that lives (keeper.h); the members of its
  * process group, while that group is proven its own (its leader is ours,
  * or a zombie of ours still holding the group's id, or a member carries
  * its marker); every process that carries its marker (mark.h); and every
@@ -19,13 +20,14 @@
 #include "scan.h"
 
 /* Why a process is one of a record's (reap.c checks it again so). */
-enum why { BY_LEAD, BY_GROUP, BY_MARK, BY_CGROUP, BY_CHILD };
+enum why { BY_LEAD, BY_GROUP, BY_MARK, BY_CGROUP, BY_DESC };
 
 /* What rec_procs() looks for, beyond what a cgroup says of itself. */
 struct look {
 	const char *mark;	/* the record's marker, or NULL */
 	int group;		/* its group is proven its own already */
-	int children;		/* our own children are its (-w) */
+	pid_t keeper;		/* its keeper (or we, -w or a keeper), whose
+				   descendants are its; 0: none */
 };
 
 /* rec_procs()'s FN says of each process: */

@@ -14,6 +14,7 @@
 #include "arg.h"
 #include "cgroup.h"
 #include "clock.h"
+#include "keeper.h"
 #include "fdlimit.h"
 #include "live.h"
 #include "mark.h"
@@ -73,7 +74,8 @@ struct target {
 	int first;		/* the first signal of its schedule */
 	int signalled;		/* ... is known */
 	long long killed_at;	/* when SIGKILL was sent */
-	int children;		/* our own children are its processes */
+	pid_t keeper;		/* its keeper's descendants are its, or 0 */
+	int kfd;		/* a pidfd of the keeper; -1: it is us */
 	size_t told;		/* processes the first signal was for (-v) */
 };
 
@@ -194,6 +196,51 @@ add(struct target *t, pid_t pid, pid_t pgrp, int fd, enum why why, uid_t uid)
 }
 
 /*
+ * Whether a child of PPID, read just now, is T's: PPID is its keeper, or
+ * one of its processes already proven, whose pidfd says it has not
+ * exited since (so PPID was not yet another's).
+ */
+static int
+descends(const struct target *t, pid_t ppid)
+{
+	size_t i;
+
+	if (ppid == t->keeper)
+		return t->kfd == -1 || pfd_exited(t->kfd) == 0;
+	for (i = 0; i < t->nm; i++)
+		if (t->m[i].pid == ppid && t->m[i].fd != -1)
+			return pfd_exited(t->m[i].fd) == 0;
+	return 0;
+}
+
+/*
+ * R's keeper, when it lives, into T: its descendants are R's (SPEC 5.1),
+ * the keeper proven by a pidfd checked against its token.  With
+ * O->children we are the keeper (or prspawn -w, a subreaper).
+ */
+static void
+claim_keeper(struct target *t)
+{
+	char token[TOKEN_MAX + 1];
+	pid_t pid;
+	int fd;
+
+	t->kfd = -1;
+	if (t->o->children) {
+		t->keeper = getpid();
+		return;
+	}
+	if (!keeper_of(t->r, &pid, token) || (fd = pfd_open(pid)) == -1)
+		return;
+	if (pidfd_live(fd, pid, token) != LIVE) {
+		close(fd);
+		return;
+	}
+	t->keeper = pid;
+	t->kfd = fd;
+}
+
+/*
  * Whether PID, pinned by the pidfd FD, is (still) T's for WHY: its group,
  * marker, cgroup or parent read now, then FD asked whether its process
  * has exited, so that what was read was not a later process's.  Its
@@ -217,8 +264,8 @@ check(struct target *t, pid_t pid, enum why why, uid_t uid, int fd,
 	else if (why == BY_MARK)
 		ok = mark_read(pid, mark, &ruid) && strcmp(mark, t->mark) ==
 		    0 && ruid == uid;
-	else if (why == BY_CHILD)
-		ok = proc_stat(pid, &ps) && ps.ppid == getpid();
+	else if (why == BY_DESC)
+		ok = proc_stat(pid, &ps) && descends(t, ps.ppid);
 	else if (why == BY_CGROUP)
 		ok = cg_contains(t->cg, pid);
 	else
@@ -421,7 +468,7 @@ take(void *arg, const struct pent *p, enum why why)
 /*
  * Find T's processes beyond its pid: what is in its cgroup, then what
  * rec_procs() finds (what carries its marker, the members of its group
- * once proven its own, a subreaper's orphans).  One scan S serves all
+ * once proven its own, its keeper's descendants).  One scan S serves all
  * targets.
  */
 static void
@@ -432,8 +479,8 @@ gather(struct target *t, struct scan *s)
 	gather_cgroup(t);
 	q.mark = t->marked ? t->mark : NULL;
 	q.group = group_proven(t);
-	/* A child of ours (a subreaper's orphan) cannot be a stranger. */
-	q.children = t->children;
+	/* Under a keeper (a subreaper), nothing it started leaves it. */
+	q.keeper = t->keeper;
 	if (!t->stuck)
 		rec_procs(t->r, &q, s, take, t);
 }
@@ -546,7 +593,7 @@ group_busy(struct target *t, struct scan *s)
 static int
 needs_scan(const struct target *t)
 {
-	return t->marked || t->children || (t->r->pgid != 0 &&
+	return t->marked || t->keeper != 0 || (t->r->pgid != 0 &&
 	    kill(-t->r->pgid, 0) == 0);
 }
 
@@ -909,7 +956,7 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		t[i].o = o;
 		t[i].gone = &gone[i];
 		t[i].cgev = -1;
-		t[i].children = o->children;
+		t[i].kfd = -1;
 		gone[i] = 0;
 		if (refused(recs[i], o->wait)) {
 			t[i].stuck = 1;
@@ -917,6 +964,7 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		}
 		schedule(&t[i]);
 		claim(&t[i]);
+		claim_keeper(&t[i]);
 		t[i].marked = mark_of(recs[i]->pid, recs[i]->f[F_TOKEN],
 		    t[i].mark);
 		if ((t[i].cgrouped = rec_cgroup(recs[i], t[i].cg)) && room > 0)
@@ -950,6 +998,8 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 			release(&t[i].m[j]);
 		if (t[i].cgev != -1)
 			close(t[i].cgev), room++;
+		if (t[i].kfd != -1)
+			close(t[i].kfd);
 		free(t[i].m);
 		free(t[i].own);
 		if (t[i].stuck)

@@ -2,7 +2,8 @@
  * reap.h - stop recorded processes by a schedule (sched.h: by default
  * TERM, 5 s, KILL, 1 s) for prreap(1), prspawn -x and the end of
  * prspawn -w.  What a record stops is all of its processes (live.h):
- * its pid, its process group, what carries its marker, its cgroup.
+ * its pid, its process group, what carries its marker, its cgroup, its
+ * keeper's descendants.
  * Each is signalled through a pidfd opened and checked (token, group,
  * marker or cgroup read again through it) before the signal, so a
  * reused pid is never hit; where there are no pidfds, the token is
@@ -41,7 +42,7 @@ struct reap_opts {
 	struct sched stop;	/* the schedule (-R, or -S -T -K) */
 	int rec_stop;		/* a record's stop= stands for it */
 	int verbose;		/* -v: a line per record on stderr */
-	int children;		/* our children are the (one) record's */
+	int children;		/* we keep the (one) record: our descendants */
 	int wait;		/* signal nothing: only wait (prwait) */
 	void (*gone_hook)(const struct rec *r, void *arg);
 	void *arg;		/* for gone_hook */

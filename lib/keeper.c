@@ -1,0 +1,503 @@
+/*
+ * keeper.c - the command's parent for life: fork it, start the command
+ * from it, then wait, reap, forward, stop, and write the record's end.
+ */
+#define _DEFAULT_SOURCE		/* syscall(2): close_range */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#if defined(__linux__)
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#endif
+
+#include "desc.h"
+#include "keeper.h"
+#include "live.h"
+#include "msg.h"
+#include "pidfd.h"
+#include "proc.h"
+#include "reap.h"
+#include "reaper.h"
+#include "scan.h"
+
+/* What the keeper tells prspawn: the command's pid, or why it failed. */
+struct report {
+	pid_t pid;		/* 0: failed */
+	int status;
+	char msg[256];
+};
+
+/* What the keeper forwards; TERM and INT stop instead, CHLD reaps. */
+static const int fwd[] = { SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+    SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGVTALRM, SIGPROF,
+#ifdef SIGWINCH
+    SIGWINCH,
+#endif
+    SIGTERM, SIGINT, SIGCHLD };
+#define NSIG_KEPT (sizeof fwd / sizeof fwd[0])
+
+static int selfpipe[2] = { -1, -1 };
+
+static void
+on_signal(int sig)
+{
+	unsigned char c = (unsigned char)sig;
+	int e = errno;
+	ssize_t n = write(selfpipe[1], &c, 1);
+
+	(void)n;	/* full: a wake is pending anyway */
+	errno = e;
+}
+
+/* Every descriptor from LOW up closed: nothing of prspawn's is held. */
+static void
+close_from(int low)
+{
+	long i, max = sysconf(_SC_OPEN_MAX);
+
+#if defined(__linux__) && defined(SYS_close_range)
+	if (syscall(SYS_close_range, (unsigned)low, ~0U, 0) == 0)
+		return;
+#endif
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (i = low; i < max; i++)
+		close((int)i);
+}
+
+static void
+stdio_null(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	if (fd == -1)
+		return;
+	dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
+/* The whole of FD, until EOF, into BUF (NUL-terminated): its length. */
+static size_t
+read_all(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < size - 1 && ((n = read(fd, buf + len, size - 1 - len)) >
+	    0 || (n == -1 && errno == EINTR)))
+		len += n > 0 ? (size_t)n : 0;
+	buf[len] = '\0';
+	return len;
+}
+
+/* A shell's $? of a wait status. */
+static int
+shell_status(int st)
+{
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* PID:TOKEN of R's attribute KEY: 1 when it has one of that form. */
+static int
+pid_token_attr(const struct rec *r, const char *key, pid_t *pid,
+    char token[TOKEN_MAX + 1])
+{
+	size_t len;
+	const char *v = rec_attr(r, key, &len), *c;
+
+	if (v == NULL || (c = memchr(v, ':', len)) == NULL ||
+	    !pid_parse(v, (size_t)(c - v), pid) ||
+	    len - (size_t)(c - v) - 1 > TOKEN_MAX || c + 1 == v + len)
+		return 0;
+	memcpy(token, c + 1, len - (size_t)(c - v) - 1);
+	token[len - (size_t)(c - v) - 1] = '\0';
+	return 1;
+}
+
+/* R's keeper=PID:TOKEN: 1 when it has one. */
+int
+keeper_of(const struct rec *r, pid_t *pid, char token[TOKEN_MAX + 1])
+{
+	return pid_token_attr(r, KEEPER_ATTR, pid, token);
+}
+
+/* The keeper's state while it waits. */
+struct kstate {
+	struct rec mine;	/* its record, as prspawn wrote it */
+	char path[PATH_LEN];	/* the registry */
+	pid_t cmd;		/* the command, until reaped; then 0 */
+	int status;		/* the last reaped child's, as $? */
+	int stopping;
+	int owner;		/* a pidfd of the owner (-L), or -1 */
+};
+
+/*
+ * SIG forwarded: to the command's group while the command is ours (an
+ * unreaped child: its group's id cannot be another's), then to each of
+ * our children (a daemon's master, reparented to us).
+ */
+static void
+forward(struct kstate *k, int sig)
+{
+	struct scan s;
+	struct pent **run;
+	size_t i, n;
+
+	if (k->cmd != 0) {
+		if (kill(-k->cmd, sig) == -1)
+			kill(k->cmd, sig);	/* it left its group */
+		return;
+	}
+	memset(&s, 0, sizeof s);
+	if (scan_run(&s, 0) == -1)
+		return;
+	for (i = 0, n = scan_children(&s, getpid(), &run); i < n; i++)
+		kill(run[i]->pid, sig);		/* ours: unreaped */
+	scan_free(&s);
+}
+
+/*
+ * Stop the record by its schedule, as prreap does: each of our
+ * descendants through a pidfd.  Once stopping, what is left (a fork
+ * that raced the signals) gets KILL at once, each time we look.
+ */
+static void
+stop(struct kstate *k)
+{
+	struct reap_opts o = REAP_DEFAULTS;
+	struct rec *r = &k->mine;
+	int gone;
+
+	o.children = 1;
+	o.rec_stop = 1;		/* its own stop= (prspawn -R) stands */
+	k->stopping++;
+	reap(&r, 1, &o, &gone);
+}
+
+/* Collect every exited child; 0 once none is left at all. */
+static int
+collect(struct kstate *k)
+{
+	pid_t w;
+	int st;
+
+	while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+		k->status = shell_status(st);
+		if (w == k->cmd)
+			k->cmd = 0;
+	}
+	return !(w == -1 && errno == ECHILD);
+}
+
+/* Signals from the self-pipe: TERM and INT stop, the rest go on. */
+static void
+signals(struct kstate *k)
+{
+	unsigned char buf[64];
+	ssize_t i, n;
+
+	while ((n = read(selfpipe[0], buf, sizeof buf)) > 0)
+		for (i = 0; i < n; i++)
+			if (buf[i] == SIGTERM || buf[i] == SIGINT)
+				k->stopping = k->stopping ? k->stopping : -1;
+			else if (buf[i] != SIGCHLD)
+				forward(k, buf[i]);
+}
+
+/* Wait in one place until no child is left; the stop when asked. */
+static void
+wait_all(struct kstate *k)
+{
+	struct pollfd p[2];
+
+	p[0].fd = selfpipe[0], p[0].events = POLLIN;
+	p[1].fd = k->owner, p[1].events = POLLIN;
+	while (collect(k)) {
+		if (k->stopping != 0) {
+			if (k->stopping < 0)
+				k->stopping = 0;
+			stop(k);
+			continue;
+		}
+		p[0].revents = p[1].revents = 0;
+		if (poll(p, p[1].fd == -1 ? 1 : 2, -1) == -1 && errno != EINTR)
+			sleep_ns(10 * NS_PER_MS);	/* cannot: not busy */
+		signals(k);
+		if (p[1].fd != -1 && p[1].revents != 0) {
+			close(k->owner);
+			k->owner = p[1].fd = -1;
+			k->stopping = -1;	/* the owner died: -L */
+		}
+	}
+}
+
+/*
+ * R's attributes with KEY=VALUE set (an old value of KEY dropped) into
+ * BUF: what the record's end adds.
+ */
+static const char *
+attr_set(const char *attrs, const char *key, const char *value, char *buf,
+    size_t size)
+{
+	size_t klen = strlen(key), n = 0, len;
+	const char *p = attrs, *e;
+
+	buf[0] = '\0';
+	while (p != NULL && *p != '\0') {
+		e = p + strcspn(p, "\t");
+		len = (size_t)(e - p);
+		if (!(strncmp(p, key, klen) == 0 && p[klen] == '=') &&
+		    n + len + 2 < size) {
+			if (n > 0)
+				buf[n++] = '\t';
+			memcpy(buf + n, p, len);
+			buf[n += len] = '\0';
+		}
+		p = *e == '\t' ? e + 1 : e;
+	}
+	snprintf(buf + n, size - n, "%s%s=%s", n > 0 ? "\t" : "", key, value);
+	return buf;
+}
+
+/*
+ * The record's end, exit=STATUS and ended=now, written into it if it is
+ * still ours (same id, pid and token): one removed or replaced meanwhile
+ * (prreap, prprune -a, a new record of its id) is left as it is.
+ */
+static int
+write_end(const struct kstate *k)
+{
+	static char a1[ATTRS_LEN_MAX + 1], a2[ATTRS_LEN_MAX + 1];
+	char num[16], stamp[STAMP_LEN + 1];
+	struct reg reg;
+	struct rec nr, *r;
+	int rc = -1;
+
+	memset(&reg, 0, sizeof reg);
+	if (reg_open(&reg, k->path, 1) == -1 || reg_lock(&reg) == -1)
+		goto out;
+	if ((r = reg_find_same(&reg, &k->mine)) != NULL) {
+		snprintf(num, sizeof num, "%d", k->status);
+		stamp_now(stamp);
+		nr = *r;
+		nr.attrs = attr_set(attr_set(r->attrs, EXIT_ATTR, num, a1,
+		    sizeof a1), ENDED_ATTR, stamp, a2, sizeof a2);
+		reg_remove(&reg, r);
+		if (reg_add(&reg, &nr) == NULL)
+			goto out;
+	}
+	rc = reg_store(&reg);
+out:
+	reg_free(&reg);
+	return rc;
+}
+
+/* With a lifeline, a pidfd of the record's owner, checked by its token. */
+static int
+owner_fd(const struct rec *r)
+{
+	char token[TOKEN_MAX + 1];
+	pid_t pid;
+	int fd;
+
+	if (!pid_token_attr(r, "owner", &pid, token) ||
+	    (fd = pfd_open(pid)) == -1)
+		return -1;
+	if (pidfd_live(fd, pid, token) == LIVE)
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/* Our signals into the self-pipe, and let in. */
+static int
+signals_on(void)
+{
+	struct sigaction sa;
+	sigset_t all;
+	size_t i;
+
+	if (pipe(selfpipe) == -1)
+		return -1;
+	for (i = 0; i < 2; i++)
+		if (fcntl(selfpipe[i], F_SETFL, O_NONBLOCK) == -1 ||
+		    fcntl(selfpipe[i], F_SETFD, FD_CLOEXEC) == -1)
+			return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigfillset(&sa.sa_mask);
+	for (i = 0; i < NSIG_KEPT; i++)
+		sigaction(fwd[i], &sa, NULL);
+	sigemptyset(&all);
+	return sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+/*
+ * The keeper, from its record's line on FD (prspawn's, closed once read)
+ * to its end.  Nothing of prspawn's is kept: its registry's memory and
+ * descriptors go first.
+ */
+NORETURN static void
+keep(int fd, pid_t cmd, struct reg *reg, int lifeline)
+{
+	static char line[REC_LINE_MAX + 1];
+	static struct kstate k;
+	size_t len = read_all(fd, line, sizeof line);
+
+	close(fd);
+	if (len == 0 || line[len - 1] != '\n' ||
+	    !rec_parse(line, len - 1, &k.mine)) {
+		spawn_cancel(cmd);	/* prspawn failed or died: undo */
+		_exit(PR_SYS);
+	}
+	spawn_keep(1);
+	snprintf(k.path, sizeof k.path, "%s", reg->path);
+	reg_free(reg);
+	live_forget();
+	close_from(3);
+	stdio_null();
+	k.cmd = cmd;
+	k.owner = lifeline ? owner_fd(&k.mine) : -1;
+	if (signals_on() == -1)
+		_exit(PR_SYS);
+	wait_all(&k);
+	_exit(write_end(&k) == -1 ? PR_SYS : PR_OK);
+}
+
+/* Tell prspawn how the start went, on FD. */
+static void
+report(int fd, pid_t pid)
+{
+	struct report rp;
+	ssize_t n;
+
+	memset(&rp, 0, sizeof rp);
+	rp.pid = pid;
+	rp.status = failed_status();
+	snprintf(rp.msg, sizeof rp.msg, "%s", pid > 0 ? "" : failed_msg());
+	n = write(fd, &rp, sizeof rp);
+	(void)n;	/* a short one reads as a failure */
+	close(fd);
+}
+
+/*
+ * The keeper: a session of its own (so no terminal's signal and no
+ * group's reaches it by the caller's doing), a subreaper, non-dumpable
+ * (its memory is prspawn's), then the command started from it.
+ */
+NORETURN static void
+keeper(int rep, int go, const struct spawn_opts *o, struct reg *reg,
+    int lifeline)
+{
+	pid_t pid;
+	int fd;
+
+	setsid();
+	subreaper();
+#if defined(__linux__) && defined(PR_SET_DUMPABLE)
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+	if ((pid = spawn_start(o, &fd)) == -1 ||
+	    spawn_confirm(pid, fd, o) == -1) {
+		report(rep, 0);
+		_exit(failed_status());
+	}
+	report(rep, pid);
+	keep(go, pid, reg, lifeline);
+}
+
+/*
+ * Fork the keeper, which starts O's command; keeper_confirm() says how.
+ * REG, prspawn's registry, is let go of in the keeper.
+ */
+int
+keeper_start(struct keeper *k, const struct spawn_opts *o, struct reg *reg)
+{
+	int rep[2], go[2];
+
+	k->pid = k->cmd = 0;
+	k->rep = k->go = -1;
+	if (pipe(rep) == -1)
+		return fail_sys(PR_SYS, "cannot make a pipe");
+	if (pipe(go) == -1) {
+		close(rep[0]), close(rep[1]);
+		return fail_sys(PR_SYS, "cannot make a pipe");
+	}
+	fcntl(rep[0], F_SETFD, FD_CLOEXEC);
+	fcntl(go[1], F_SETFD, FD_CLOEXEC);
+	fflush(NULL);
+	if ((k->pid = fork()) == 0) {
+		close(rep[0]), close(go[1]);
+		fcntl(rep[1], F_SETFD, FD_CLOEXEC);
+		fcntl(go[0], F_SETFD, FD_CLOEXEC);
+		keeper(rep[1], go[0], o, reg, k->lifeline);
+	}
+	close(rep[1]), close(go[0]);
+	if (k->pid == -1) {
+		close(rep[0]), close(go[1]);
+		return fail_sys(PR_SYS, "cannot fork");
+	}
+	k->rep = rep[0], k->go = go[1];
+	return 0;
+}
+
+/*
+ * The command's pid, once it runs; -1 when it could not be started (the
+ * keeper's failure kept, with its status), and then the keeper is gone.
+ */
+int
+keeper_confirm(struct keeper *k)
+{
+	struct report rp;
+	size_t n = read_all(k->rep, (char *)&rp, sizeof rp + 1);
+
+	close(k->rep);
+	k->rep = -1;
+	if (n == sizeof rp && rp.pid > 0)
+		return (int)(k->cmd = rp.pid);
+	while (waitpid(k->pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	close(k->go);
+	k->go = -1, k->pid = 0;
+	if (n != sizeof rp)
+		return fail(PR_SYS, "the keeper failed before the command "
+		    "started");
+	rp.msg[sizeof rp.msg - 1] = '\0';
+	return fail(rp.status, "%s", rp.msg);
+}
+
+/* The command is recorded as R: the keeper keeps it from here. */
+int
+keeper_keep(struct keeper *k, const struct rec *r)
+{
+	char line[REC_LINE_MAX + 1];
+	size_t len = rec_format(r, line, sizeof line);
+	int rc = 0;
+
+	if (len >= sizeof line || write(k->go, line, len) != (ssize_t)len)
+		rc = fail_sys(PR_SYS, "cannot hand the record to its keeper");
+	close(k->go);
+	k->go = -1;
+	return rc;
+}
+
+/* Undo: the command killed, and the keeper told (it ends). */
+void
+keeper_cancel(struct keeper *k)
+{
+	if (k->cmd > 0)
+		spawn_cancel(k->cmd);
+	if (k->go != -1)
+		close(k->go);
+	k->go = -1;
+}

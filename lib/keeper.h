@@ -1,0 +1,52 @@
+/*
+ * keeper.h - a command's keeper (SPEC 5.1): one small process per
+ * started command, its parent, in a session of its own, a subreaper, so
+ * that whatever the command starts stays its descendant until it ends
+ * (double fork, setsid, a title written over its environment, made
+ * non-dumpable: none of it leaves the keeper's tree).
+ *
+ * prspawn forks it with keeper_start(); the keeper starts the command
+ * (spawn.h) and reports its pid, or why it failed, to keeper_confirm().
+ * Once the command is recorded, keeper_keep() hands the keeper its
+ * record's line; a keeper never handed one (prspawn failed, or died)
+ * kills the command and ends: nothing runs unrecorded.  keeper_cancel()
+ * is that undo, by prspawn.
+ *
+ * Then it waits in one place: poll(2) on a self-pipe for its signals and,
+ * with a lifeline, a pidfd of the owner.  It holds no descriptor of the
+ * registry, and nothing else prspawn had.  It reaps every child; TERM or
+ * INT (or the owner's death, with a lifeline) stop the record as prreap
+ * does (reap.h); every other signal is forwarded, to the command's group
+ * while the command runs, then to the keeper's own children.  Once no
+ * child is left it writes exit=N and ended=TIME into its record (only
+ * if the record is still its own: same id, pid and token) and ends.
+ */
+#ifndef PRREG_KEEPER_H
+#define PRREG_KEEPER_H
+
+#include <sys/types.h>
+
+#include "record.h"
+#include "registry.h"
+#include "spawn.h"
+
+#define KEEPER_ATTR "keeper"
+#define EXIT_ATTR "exit"
+#define ENDED_ATTR "ended"
+
+struct keeper {
+	pid_t pid;		/* the keeper */
+	pid_t cmd;		/* the command, once confirmed */
+	int rep;		/* its report: the command's pid, or a failure */
+	int go;			/* the record's line, for it to keep */
+	int lifeline;		/* -L: stop the record when its owner dies */
+};
+
+int keeper_start(struct keeper *k, const struct spawn_opts *o,
+    struct reg *reg);
+int keeper_confirm(struct keeper *k);
+int keeper_keep(struct keeper *k, const struct rec *r);
+void keeper_cancel(struct keeper *k);
+int keeper_of(const struct rec *r, pid_t *pid, char token[TOKEN_MAX + 1]);
+
+#endif
