@@ -15,9 +15,9 @@
 	"[-W SECS]\n" \
 	"               [-C CAP] [-x] [-c] [-l LIMITS] [-R SCHEDULE] " \
 	"[-u NAME]... [-E]\n" \
-	"               [-o FILE] [-d DIR] [-N FD | -N notify] [-P PIDFILE] " \
-	"[-p] [-w]\n" \
-	"               [-O PID] [-L] [--] COMMAND [ARG...]\n" \
+	"               [-o FILE] [-d DIR] [-N FD | -N notify] " \
+	"[-P PIDFILE | -F PIDFILE]\n" \
+	"               [-p] [-b | -w] [-O PID] [-L] [--] COMMAND [ARG...]\n" \
 	"       prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-R SCHEDULE] " \
 	"[-O PID]\n" \
 	"               [-p] -A PID\n"
@@ -54,8 +54,8 @@ options(int argc, char *argv[], struct start *st)
 	st->s.wait_ns = WAIT_DEFAULT_NS;
 	st->o.unset = unset;
 	while ((c = opt_next(argc, argv,
-	    "hr:s:t:i:m:W:C:xu:EP:pwA:co:d:N:l:R:O:L")) != -1) {
-		if (strchr("mWCxuEPwcodNlL", c) != NULL)
+	    "hr:s:t:i:m:W:C:xu:EP:F:pwbA:co:d:N:l:R:O:L")) != -1) {
+		if (strchr("mWCxuEPFwbcodNlL", c) != NULL)
 			spawnopt = c;
 		if (opt_common(c, USAGE, &st->ropt))
 			continue;
@@ -91,8 +91,16 @@ options(int argc, char *argv[], struct start *st)
 			drop = 1;
 			break;
 		case 'P':
+		case 'F':
+			if (st->pidfile != NULL)
+				die(PR_USAGE, "-P and -F: exclude each other, "
+				    "and are given once (-h for usage)");
 			if (*(st->pidfile = optarg) == '\0')
-				die(PR_USAGE, "-P: empty path");
+				die(PR_USAGE, "-%c: empty path", c);
+			st->plain = c == 'F';
+			break;
+		case 'b':
+			st->bare = 1;
 			break;
 		case 'o':
 		case 'd':

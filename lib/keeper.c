@@ -106,13 +106,13 @@ shell_status(int st)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* PID:TOKEN of R's attribute KEY: 1 when it has one of that form. */
+/* PID:TOKEN of R's attribute K: 1 when it has one of that form. */
 static int
-pid_token_attr(const struct rec *r, const char *key, pid_t *pid,
+pid_token_attr(const struct rec *r, enum attr_key k, pid_t *pid,
     char token[TOKEN_MAX + 1])
 {
 	size_t len;
-	const char *v = rec_attr(r, key, &len), *c;
+	const char *v = rec_get(r, k, &len), *c;
 
 	if (v == NULL || (c = memchr(v, ':', len)) == NULL ||
 	    !pid_parse(v, (size_t)(c - v), pid) ||
@@ -127,7 +127,7 @@ pid_token_attr(const struct rec *r, const char *key, pid_t *pid,
 int
 keeper_of(const struct rec *r, pid_t *pid, char token[TOKEN_MAX + 1])
 {
-	return pid_token_attr(r, KEEPER_ATTR, pid, token);
+	return pid_token_attr(r, A_KEEPER, pid, token);
 }
 
 /* The keeper's state while it waits. */
@@ -241,34 +241,6 @@ wait_all(struct kstate *k)
 }
 
 /*
- * R's attributes with KEY=VALUE set (an old value of KEY dropped) into
- * BUF: what the record's end adds.
- */
-static const char *
-attr_set(const char *attrs, const char *key, const char *value, char *buf,
-    size_t size)
-{
-	size_t klen = strlen(key), n = 0, len;
-	const char *p = attrs, *e;
-
-	buf[0] = '\0';
-	while (p != NULL && *p != '\0') {
-		e = p + strcspn(p, "\t");
-		len = (size_t)(e - p);
-		if (!(strncmp(p, key, klen) == 0 && p[klen] == '=') &&
-		    n + len + 2 < size) {
-			if (n > 0)
-				buf[n++] = '\t';
-			memcpy(buf + n, p, len);
-			buf[n += len] = '\0';
-		}
-		p = *e == '\t' ? e + 1 : e;
-	}
-	snprintf(buf + n, size - n, "%s%s=%s", n > 0 ? "\t" : "", key, value);
-	return buf;
-}
-
-/*
  * The record's end, exit=STATUS and ended=now, written into it if it is
  * still ours (same id, pid and token): one removed or replaced meanwhile
  * (prreap, prprune -a, a new record of its id) is left as it is.
@@ -276,7 +248,7 @@ attr_set(const char *attrs, const char *key, const char *value, char *buf,
 static int
 write_end(const struct kstate *k)
 {
-	static char a1[ATTRS_LEN_MAX + 1], a2[ATTRS_LEN_MAX + 1];
+	static struct attrbuf ab;
 	char num[16], stamp[STAMP_LEN + 1];
 	struct reg reg;
 	struct rec nr, *r;
@@ -289,8 +261,11 @@ write_end(const struct kstate *k)
 		snprintf(num, sizeof num, "%d", k->status);
 		stamp_now(stamp);
 		nr = *r;
-		nr.attrs = attr_set(attr_set(r->attrs, EXIT_ATTR, num, a1,
-		    sizeof a1), ENDED_ATTR, stamp, a2, sizeof a2);
+		if (rec_set(&nr, &ab, A_EXIT, num) == -1 ||
+		    rec_set(&nr, &ab, A_ENDED, stamp) == -1) {
+			fail(PR_SYS, "%s: no room for its end", r->f[F_ID]);
+			goto out;
+		}
 		reg_remove(&reg, r);
 		if (reg_add(&reg, &nr) == NULL)
 			goto out;
@@ -309,7 +284,7 @@ owner_fd(const struct rec *r)
 	pid_t pid;
 	int fd;
 
-	if (!pid_token_attr(r, "owner", &pid, token) ||
+	if (!pid_token_attr(r, A_OWNER, &pid, token) ||
 	    (fd = pfd_open(pid)) == -1)
 		return -1;
 	if (pidfd_live(fd, pid, token) == LIVE)
@@ -407,8 +382,9 @@ keeper(int rep, int go, const struct spawn_opts *o, struct reg *reg,
 #if defined(__linux__) && defined(PR_SET_DUMPABLE)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
-	if ((pid = spawn_start(o, &fd)) == -1 ||
-	    spawn_confirm(pid, fd, o) == -1) {
+	pid = spawn_start(o, &fd);
+	signal(SIGPIPE, SIG_IGN);	/* prspawn gone: its pipe's end */
+	if (pid == -1 || spawn_confirm(pid, fd, o) == -1) {
 		report(rep, 0);
 		_exit(failed_status());
 	}
@@ -423,6 +399,7 @@ keeper(int rep, int go, const struct spawn_opts *o, struct reg *reg,
 int
 keeper_start(struct keeper *k, const struct spawn_opts *o, struct reg *reg)
 {
+	sigset_t old;
 	int rep[2], go[2];
 
 	k->pid = k->cmd = 0;
@@ -435,8 +412,11 @@ keeper_start(struct keeper *k, const struct spawn_opts *o, struct reg *reg)
 	}
 	fcntl(rep[0], F_SETFD, FD_CLOEXEC);
 	fcntl(go[1], F_SETFD, FD_CLOEXEC);
+	/* Held off until the record is written, as spawn_start() does. */
+	spawn_hold(&old);
 	fflush(NULL);
 	if ((k->pid = fork()) == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);	/* the command's */
 		close(rep[0]), close(go[1]);
 		fcntl(rep[1], F_SETFD, FD_CLOEXEC);
 		fcntl(go[0], F_SETFD, FD_CLOEXEC);
@@ -444,6 +424,7 @@ keeper_start(struct keeper *k, const struct spawn_opts *o, struct reg *reg)
 	}
 	close(rep[1]), close(go[0]);
 	if (k->pid == -1) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(rep[0]), close(go[1]);
 		return fail_sys(PR_SYS, "cannot fork");
 	}

@@ -30,10 +30,6 @@
 #include "registry.h"
 #include "spawn.h"
 
-#define KEEPER_ATTR "keeper"
-#define EXIT_ATTR "exit"
-#define ENDED_ATTR "ended"
-
 struct keeper {
 	pid_t pid;		/* the keeper */
 	pid_t cmd;		/* the command, once confirmed */

@@ -1,7 +1,7 @@
 /*
  * pidfile.h - pid files: "PID" or "PID TOKEN" on the first line (space or
  * tab between, anything after ignored), read as prpidcheck -f reads them
- * and written atomically as prspawn -P writes them.
+ * and written atomically as prspawn -P (a NULL token: -F) writes them.
  */
 #ifndef PRREG_PIDFILE_H
 #define PRREG_PIDFILE_H

@@ -38,6 +38,20 @@ fwd_set(sigset_t *set)
 		sigaddset(set, fwd_sigs[i]);
 }
 
+/*
+ * The signals spawn_wait() forwards held off (blocked) until
+ * spawn_keep(): a start is recorded before they can end the program.
+ * *OLD gets the mask as it was, for the command.
+ */
+void
+spawn_hold(sigset_t *old)
+{
+	sigset_t set;
+
+	fwd_set(&set);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
 /* A pipe whose two ends close on exec: 0, or -1 with errno. */
 static int
 pipe_cloexec(int p[2])
@@ -197,7 +211,7 @@ spawn_start(const struct spawn_opts *o, int *fd)
 {
 	static int registered;
 	struct sigaction dfl, chld;
-	sigset_t set, mask;
+	sigset_t mask;
 	int p[2];
 	pid_t pid;
 
@@ -211,8 +225,7 @@ spawn_start(const struct spawn_opts *o, int *fd)
 	dfl.sa_handler = SIG_DFL;
 	sigemptyset(&dfl.sa_mask);
 	sigaction(SIGCHLD, &dfl, &chld);
-	fwd_set(&set);
-	sigprocmask(SIG_BLOCK, &set, &mask);
+	spawn_hold(&mask);
 	fflush(NULL);
 
 	pid = fork();

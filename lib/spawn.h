@@ -26,6 +26,7 @@
 #ifndef PRREG_SPAWN_H
 #define PRREG_SPAWN_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "reslimit.h"
@@ -54,6 +55,7 @@ int spawn_ready(pid_t pid, int fd, int (*look)(int fd, void *arg), void *arg,
     long long deadline, int *status);
 pid_t spawn_start(const struct spawn_opts *o, int *fd);
 int spawn_confirm(pid_t pid, int fd, const struct spawn_opts *o);
+void spawn_hold(sigset_t *old);
 void spawn_keep(int hold);
 int spawn_wait(pid_t pid, int reaper);
 int spawn_status(pid_t pid, int reaper);

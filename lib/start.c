@@ -25,6 +25,57 @@ start_init(struct start *st)
 	st->o.ours[0] = st->o.ours[1] = st->o.ours[2] = -1;
 	st->notify = st->ready = -1;
 	st->reg.dirfd = st->reg.lockfd = st->reg.fd = -1;
+	st->k.rep = st->k.go = -1;
+}
+
+/*
+ * Whether the command gets a keeper (SPEC 5.1): by default.  Not with
+ * -b (bare), -w (prspawn itself stays, as the keeper in the foreground)
+ * or -N (prspawn waits for the command's word itself).
+ */
+static int
+kept_by_keeper(const struct start *st)
+{
+	return !st->bare && !st->fg && st->ready == -1 && st->adopt == 0;
+}
+
+/*
+ * The command started, by its keeper or by us; its pid, or -1.  *FD is
+ * for launched() (-1 with a keeper: it confirms itself).
+ */
+static pid_t
+launch(struct start *st, int *fd)
+{
+	*fd = -1;
+	if (!kept_by_keeper(st))
+		return spawn_start(&st->o, fd);
+	if (keeper_start(&st->k, &st->o, &st->reg) == -1)
+		return -1;
+	return 0;	/* the command's pid comes from launched() */
+}
+
+/* Whether it was executed: its pid, or -1 (nothing left to stop). */
+static pid_t
+launched(struct start *st, pid_t pid, int fd)
+{
+	if (st->k.pid != 0)
+		return keeper_confirm(&st->k);
+	return spawn_confirm(pid, fd, &st->o) == -1 ? -1 : pid;
+}
+
+/* keeper=PID:TOKEN, for the record. */
+static int
+keeper_attr(struct start *st)
+{
+	if (st->k.pid == 0)
+		return 0;
+	if (!proc_token(st->k.pid, st->ktoken))
+		return fail(PR_SYS, "%ld: cannot read the keeper's start token "
+		    "(is /proc mounted?); the command is stopped",
+		    (long)st->k.pid);
+	snprintf(st->kattr, sizeof st->kattr, "%ld:%s", (long)st->k.pid,
+	    st->ktoken);
+	return 0;
 }
 
 /* The record of the command, as it is (or would be) written. */
@@ -38,8 +89,8 @@ build(const struct start *st, struct rec *r, struct recbuf *b,
 	    .id = st->id != NULL ? st->id : "-",
 	    .attr[A_CGROUP] = st->cg[0] != '\0' ? st->cg : NULL,
 	    .attr[A_LIMITS] = st->lim.text, .attr[A_STOP] = st->stop,
-	    .attr[A_OWNER] = st->owner.pid != 0 ? st->owner.attr : NULL })
-	    == -1)
+	    .attr[A_OWNER] = st->owner.pid != 0 ? st->owner.attr : NULL,
+	    .attr[A_KEEPER] = st->kattr[0] != '\0' ? st->kattr : NULL }) == -1)
 		return fail(PR_SYS, "%s: an attribute is not of prreg(5)'s form",
 		    st->id != NULL ? st->id : "-");
 	return 0;
@@ -88,6 +139,8 @@ start_undo(struct start *st)
 	snprintf(why, sizeof why, "%s", failed_msg());
 	if (st->pid > 0 && st->adopt == 0)
 		stop_unrecorded(st);
+	if (st->k.pid != 0)
+		keeper_cancel(&st->k);	/* it ends, with nothing left */
 	/* Its cgroup empties once the SIGKILL is taken: then it goes. */
 	for (i = 0; st->cg[0] != '\0' && i < 100 && cg_populated(st->cg) == 1;
 	    i++)
@@ -170,15 +223,16 @@ start_first(struct start *st)
 	    reg_can_store(reg, 1) == -1))
 		return -1;
 	registry_fds(st);
-	if ((pid = spawn_start(&st->o, &fd)) == -1)
+	if ((pid = launch(st, &fd)) == -1)
 		return -1;
 	st->pid = st->pgid = pid;
 	if (!loaded && reg_load(reg) == -1)
 		return -1;
-	if (spawn_confirm(pid, fd, &st->o) == -1) {
+	if ((pid = launched(st, pid, fd)) == -1) {
 		st->pid = 0;	/* collected: nothing to stop */
 		return -1;
 	}
+	st->pid = st->pgid = pid;
 	return 0;
 }
 
@@ -187,6 +241,8 @@ static int
 start_in_slot(struct start *st)
 {
 	enum slot_result why = slot_take(&st->reg, &st->s);
+	pid_t pid;
+	int fd;
 
 	if (why != SLOT_OK)
 		return no_slot(&st->s, why);
@@ -194,7 +250,8 @@ start_in_slot(struct start *st)
 	    reg_can_store(&st->reg, 1) == -1)
 		return -1;
 	registry_fds(st);
-	if ((st->pid = spawn(&st->o)) == -1) {
+	if ((pid = launch(st, &fd)) == -1 ||
+	    (st->pid = launched(st, pid, fd)) == -1) {
 		st->pid = 0;
 		return -1;
 	}
@@ -215,7 +272,7 @@ start_command(struct start *st)
 	if (!proc_token(st->pid, st->token))
 		return fail(PR_SYS, "%ld: cannot read its start token (is "
 		    "/proc mounted?); the command is stopped", (long)st->pid);
-	return 0;
+	return keeper_attr(st);
 }
 
 /*
@@ -296,6 +353,7 @@ start_record(struct start *st)
 	char started[STAMP_LEN + 1];
 	struct recbuf b;
 	struct rec nr, *r;
+	int rc;
 
 	if (build(st, &nr, &b, st->adopt != 0 &&
 	    proc_started(st->pid, started) ? started : NULL) == -1)
@@ -306,10 +364,12 @@ start_record(struct start *st)
 		return fail(PR_SYS, "out of memory");
 	if (reg_store(&st->reg) == -1)
 		return -1;
+	/* Its keeper has it before a held signal can end us. */
+	st->kept = 1;
+	rc = st->k.pid != 0 ? keeper_keep(&st->k, &st->mine) : 0;
 	if (st->adopt == 0)
 		spawn_keep(st->fg);
-	st->kept = 1;
-	return 0;
+	return rc;
 }
 
 /* Then tell: -N's ready, -P's pid file, -p's line (what the file holds). */
@@ -318,8 +378,10 @@ start_tell(struct start *st)
 {
 	if (st->ready != -1 && start_ready(st) == -1)
 		return -1;
-	if (st->pidfile != NULL &&
-	    pidfile_write(st->pidfile, st->pid, st->token) == -1)
+	/* A keeper lives as long as the record, and TERM to it stops it. */
+	if (st->pidfile != NULL && pidfile_write(st->pidfile, st->k.pid != 0 ?
+	    st->k.pid : st->pid, st->plain ? NULL : st->k.pid != 0 ?
+	    st->ktoken : st->token) == -1)
 		return -1;
 	if (st->print)
 		rec_print(&st->mine);

@@ -6,9 +6,11 @@
  *                    owner (-O, -L), -o's file, -d's directory, -N's
  *                    pipe or socket, the registry, the cgroup of -c with
  *                    -l's limits, the subreaper of -w (prepare.c)
- *   start_take()     the lock (and a slot), then the command started, or
- *                    -A's process checked; its start token, its id
- *   start_record()   the record written: from here the command is kept
+ *   start_take()     the lock (and a slot), then the command started
+ *                    (from its keeper, keeper.h, unless -b, -w or -N),
+ *                    or -A's process checked; its start token, its id
+ *   start_record()   the record written: from here the command is kept,
+ *                    and its keeper is handed the record
  *   start_tell()     -N's wait for ready, -P's pid file, -p's line
  *   start_stay()     -w: with the command until it exits (stay.c)
  *
@@ -21,6 +23,7 @@
 
 #include <sys/types.h>
 
+#include "keeper.h"
 #include "owner.h"
 #include "registry.h"
 #include "reslimit.h"
@@ -33,6 +36,8 @@ struct start {
 	struct spawn_opts o;	/* COMMAND, -u; the rest by start_prepare() */
 	const char *ropt, *pidfile, *id, *out, *dir;
 	int print, fg, cgroup;
+	int bare;		/* -b: no keeper */
+	int plain;		/* -F: the pid file in the plain form */
 	int notify;		/* -N: the descriptor number, or -1 */
 	int sdnotify;		/* -N notify */
 	struct limits lim;	/* -l */
@@ -51,6 +56,9 @@ struct start {
 	char token[TOKEN_MAX + 1];
 	char defid[WORD_MAX + 1];
 	char cg[PATH_LEN];	/* -c: the cgroup made for the command */
+	struct keeper k;	/* its keeper (k.pid 0: none) */
+	char ktoken[TOKEN_MAX + 1];
+	char kattr[16 + TOKEN_MAX + 1];	/* keeper=: PID:TOKEN, or "" */
 	struct rec mine;	/* the record as written */
 };
 

@@ -51,8 +51,9 @@ stop_forget(struct reg *reg, struct rec *recs, size_t n,
 			continue;
 		}
 		reg_remove(reg, r);
+		/* As it was picked: its keeper may have written its end since. */
 		if (out != NULL)
-			out[nout++] = r;
+			out[nout++] = &recs[i];
 	}
 	if (out != NULL)
 		out[nout] = NULL;

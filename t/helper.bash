@@ -29,6 +29,14 @@ prreg_teardown() {
 	for p in $(cat "$T/pids" 2>/dev/null); do
 		kill -KILL "$p" 2>/dev/null || true
 	done
+	# The keepers of the records left (SPEC 5.1): each one the test's
+	# prspawn forked, killed by its pid once its token says it is still
+	# that process; what it held was killed above.
+	[ -f "$REG" ] && [ ! -L "$REG" ] &&
+	for p in $(sed -n 's/.*	keeper=\([^	]*\).*/\1/p' "$REG" 2>/dev/null); do
+		prpidcheck -t "${p#*:}" "${p%%:*}" >/dev/null 2>&1 &&
+		    kill -KILL "${p%%:*}" 2>/dev/null || true
+	done
 	# Collect the children killed above, so that the shell does not
 	# report each one as "Killed" in the test output.
 	{ wait; jobs; } >/dev/null 2>&1 || true

@@ -10,8 +10,8 @@ load helpers/forker
 
 PRSPAWN_USAGE='usage: prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-m MAX] [-W SECS]
                [-C CAP] [-x] [-c] [-l LIMITS] [-R SCHEDULE] [-u NAME]... [-E]
-               [-o FILE] [-d DIR] [-N FD | -N notify] [-P PIDFILE] [-p] [-w]
-               [-O PID] [-L] [--] COMMAND [ARG...]
+               [-o FILE] [-d DIR] [-N FD | -N notify] [-P PIDFILE | -F PIDFILE]
+               [-p] [-b | -w] [-O PID] [-L] [--] COMMAND [ARG...]
        prspawn [-r FILE] [-s SESSION] [-t TYPE] [-i ID] [-R SCHEDULE] [-O PID]
                [-p] -A PID'
 bats_require_minimum_version 1.5.0
@@ -94,10 +94,18 @@ has_records() {
 }
 
 @test "a command that exits at once is recorded once executed, with its token" {
-	spawn -p -- true
+	spawn -b -p -- true
 	[ "$ST" -eq 0 ]
 	[ "$OUT" = "$(reg_lines)" ]
 	[ "$(field 6)" != - ]
+}
+
+@test "a command that exits at once, with its keeper: recorded, then its end written into the record" {
+	spawn -p -- true
+	[ "$ST" -eq 0 ]
+	[ "$(field 6)" != - ]
+	until_true eval '[ "$(prlist -o exit)" = 0 ]'
+	[ "$(reg_lines | cut -f 1-8)" = "$OUT" ]
 }
 
 @test "-r names the registry" {
@@ -224,7 +232,7 @@ has_records() {
 # --- -P -----------------------------------------------------------------
 
 @test "-P writes the pid file atomically as PID TOKEN and a newline" {
-	spawn -P "$T/app.pid" -- sleep 1000
+	spawn -b -P "$T/app.pid" -- sleep 1000
 	[ "$ST" -eq 0 ]
 	printf '%s %s\n' "$P" "$(prpidcheck -T "$P")" | cmp - "$T/app.pid"
 	[ "$(ls "$T" | grep -c '^app\.pid')" -eq 1 ]
