@@ -309,8 +309,8 @@ spawn_notify(struct spawn_opts *o, int n)
 }
 
 /* Whether PID has exited (not collected); *STATUS as a shell says it. */
-static int
-exited(pid_t pid, int *status)
+int
+spawn_exited(pid_t pid, int *status)
 {
 	siginfo_t si;
 
@@ -371,7 +371,7 @@ spawn_ready(pid_t pid, int fd, int (*look)(int fd, void *arg), void *arg,
 		left = deadline - t;
 		if (closed != 0 && closed + CLOSED_GRACE_NS - t < left)
 			left = closed + CLOSED_GRACE_NS - t;
-		if (exited(pid, status))
+		if (spawn_exited(pid, status))
 			rc = SPAWN_EXITED;
 		else if (left <= 0)
 			rc = t >= deadline ? SPAWN_LATE : SPAWN_CLOSED;

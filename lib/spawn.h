@@ -59,6 +59,7 @@ void spawn_hold(sigset_t *old);
 void spawn_keep(int hold);
 int spawn_wait(pid_t pid, int reaper);
 int spawn_status(pid_t pid, int reaper);
+int spawn_exited(pid_t pid, int *status);
 void spawn_cancel(pid_t pid);
 void args_drop_empty(char *argv[]);
 

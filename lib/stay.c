@@ -4,9 +4,12 @@
  * command is done with, by stopping what is left of it and forgetting it.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "desc.h"
 #include "mark.h"
 #include "msg.h"
 #include "notify.h"
@@ -79,14 +82,39 @@ start_ready(struct start *st)
 }
 
 /*
+ * What the command left (as a subreaper, every process it started is
+ * our descendant), said in one line before it is stopped: a daemon
+ * stopped by -w is never stopped silently.
+ */
+static void
+say_left(const struct start *st)
+{
+	struct scan s;
+	struct pent **left;
+	size_t n;
+	int status;
+
+	memset(&s, 0, sizeof s);
+	if (!st->reaper || !spawn_exited(st->pid, &status))
+		return;
+	if ((n = desc_find(&s, getpid(), &left)) > 0)
+		warnx_("%s: %s exited with status %d and left %lu processes; "
+		    "stopping them", st->id, st->o.argv[0], status,
+		    (unsigned long)n);
+	free(left);
+	scan_free(&s);
+}
+
+/*
  * -w: stay with it.  As a subreaper, orphans of its descendants are ours
  * and collected.  When it exits, what is left of its processes is
- * stopped, then it is forgotten: its status, or -1.
+ * stopped (and said), then it is forgotten: its status, or -1.
  */
 int
 start_stay(struct start *st)
 {
 	if (spawn_wait(st->pid, st->reaper) == -1)
 		return -1;
+	say_left(st);
 	return finish(st, st->pidfile);
 }
