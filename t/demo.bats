@@ -158,7 +158,7 @@ daemon    daemon    live' ]
 	pid=$!
 	track "$pid"
 	# Once the first worker runs: the demo stops at the next step.
-	until_true grep -q '	worker-1	owner=' "$d/out"
+	until_true grep -q '	worker-1	' "$d/out"
 	kill -TERM "$pid"
 	ended "$pid"
 	[ "$ST" -eq 2 ]

@@ -236,7 +236,7 @@ prlist: $REG:5: malformed record, skipped"; else n=3; w="prlist: $REG:3: malform
 	track "$p"
 	track -g "$p"
 	[ ! -s "$T/err" ]
-	[[ $(cat "$T/out") == "$p	$p	$w255	$w255	"*"	$w255	owner=$own" ]]
+	[[ $(cat "$T/out") == "$p	$p	$w255	$w255	"*"	$w255	keeper="*"	owner=$own" ]]
 	run -0 --separate-stderr prlist -o id -s "$w255" -t "$w255" -i "$w255"
 	[ "$output" = "$w255" ]
 	[ "$(reg_lines | wc -l)" = 2 ]

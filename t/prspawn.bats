@@ -254,7 +254,7 @@ has_records() {
 @test "-P replaces a symbolic link planted at its path with its own file; the link's target is untouched" {
 	echo keep >"$T/target"
 	ln -s "$T/target" "$T/app.pid"
-	spawn -P "$T/app.pid" -- sleep 1000
+	spawn -b -P "$T/app.pid" -- sleep 1000
 	[ "$ST" -eq 0 ]
 	[ ! -L "$T/app.pid" ]
 	printf '%s %s\n' "$P" "$(prpidcheck -T "$P")" | cmp - "$T/app.pid"
@@ -495,7 +495,8 @@ bare() {
 }
 
 @test "-m waits for a slot and takes it once one is freed" {
-	spawn -t job -- sleep 0.5
+	# Bare: a keeper would write its end, last in the file.
+	spawn -b -t job -- sleep 0.5
 	spawn -t job -m 1 -W 60 -p -- sleep 1000
 	[ "$ST" -eq 0 ]
 	[ "$(reg_lines | wc -l)" -eq 2 ]

@@ -43,7 +43,7 @@ start_of(pid_t pid)
 	return v;
 }
 
-/* prspawn -i a -p -- true: the pid it printed. */
+/* prspawn -b -i a -p -- true: the pid it printed (bare: ours once it exits). */
 static pid_t
 spawn_a(void)
 {
@@ -57,7 +57,7 @@ spawn_a(void)
 	if (pid == 0) {
 		dup2(p[1], 1);
 		close(p[0]);
-		execlp("prspawn", "prspawn", "-i", "a", "-p", "--", "true",
+		execlp("prspawn", "prspawn", "-b", "-i", "a", "-p", "--", "true",
 		    (char *)NULL);
 		_exit(127);
 	}
