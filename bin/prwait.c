@@ -1,8 +1,11 @@
 /* prwait - wait until recorded processes are gone.  See prwait(1). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "arg.h"
+#include "keeper.h"
 #include "msg.h"
 #include "pick.h"
 #include "reap.h"
@@ -12,15 +15,44 @@
 
 #define USAGE "usage: prwait [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
 	"[-i ID] [-O]\n" \
-	"              [-T SECS] [-n]\n"
+	"              [-T SECS] [-n | -e]\n"
 
-/* A record is gone: its line, at once, for a script reading a pipe. */
+/* What print_gone() needs: where to read an end, until when. */
+struct ends {
+	const char *path;	/* the registry */
+	long long limit;	/* -T, or -1: none */
+	long long deadline;
+	int exit;		/* the last record's exit=, or -1 */
+	int late;		/* a keeper had not ended by the deadline */
+};
+
+/*
+ * A record is gone: its line, at once, for a script reading a pipe.  A
+ * record with a keeper is printed once the keeper has written its end
+ * into it (exit=, ended=), as the registry then holds it; one removed
+ * meanwhile, as it was picked.
+ */
 static void
 print_gone(const struct rec *r, void *arg)
 {
-	(void)arg;
+	struct ends *e = arg;
+	struct rec *now = NULL;
+	struct reg reg;
+	pid_t kp;
+	char kt[TOKEN_MAX + 1];
+
+	memset(&reg, 0, sizeof reg);
+	if (keeper_of(r, &kp, kt) && !keeper_wait_end(r, e->deadline))
+		e->late = 1;
+	else if (keeper_of(r, &kp, kt) && reg_open(&reg, e->path, 0) == 0 &&
+	    reg_load(&reg) == 0)
+		now = reg_find_same(&reg, r);
+	if (now != NULL)
+		r = now;
+	e->exit = keeper_exit(r);
 	rec_print(r);
 	out_status(PR_OK);
+	reg_free(&reg);
 }
 
 /*
@@ -52,15 +84,39 @@ dry_run(struct picked *p, struct reap_opts *o)
  * then each the moment it goes.  Returns how many were not seen gone.
  */
 static size_t
-wait_all(struct picked *p, struct reap_opts *o)
+wait_all(struct picked *p, struct reap_opts *o, struct ends *e)
 {
-	size_t i;
+	size_t i, left;
 
+	e->deadline = e->limit < 0 ? LLONG_MAX : now_ns() + e->limit;
 	for (i = 0; i < p->n; i++)
 		if (p->rec[i].gone)
-			print_gone(&p->rec[i], NULL);
+			print_gone(&p->rec[i], e);
 	o->gone_hook = print_gone;
-	return p->nlive > 0 ? reap(p->live, p->nlive, o, p->gone) : 0;
+	o->arg = e;
+	left = p->nlive > 0 ? reap(p->live, p->nlive, o, p->gone) : 0;
+	return left + (size_t)e->late;
+}
+
+/*
+ * -e: exactly one record, known before any wait; its exit is ours.  One
+ * that ended without one (no keeper, or its keeper was killed): exit 3.
+ */
+static void
+one_only(const struct picked *p)
+{
+	if (p->n != 1)
+		die(PR_USAGE, "-e: %lu records selected; it waits for exactly "
+		    "one", (unsigned long)p->n);
+}
+
+static int
+its_exit(const struct picked *p, const struct ends *e)
+{
+	if (e->exit >= 0)
+		return e->exit;
+	return fail(PR_SYS, "%s: ended without an exit (no keeper, or its "
+	    "keeper was killed)", p->rec[0].f[F_ID]);
 }
 
 int
@@ -70,22 +126,27 @@ main(int argc, char *argv[])
 	struct sel sel = { 0 };
 	struct picked p = { 0 };
 	const char *ropt = NULL;
+	struct ends e = { NULL, -1, 0, -1, 0 };
 	struct reg reg;
 	size_t left;
-	int c, dry = 0;
+	int c, dry = 0, one = 0;
 
 	msg_init(argv[0]);
 	o.wait = 1;
 	sched_wait(&o.stop, -1);	/* no limit */
-	while ((c = opt_next(argc, argv, "hr:T:n" SEL_OPTS)) != -1) {
+	while ((c = opt_next(argc, argv, "hr:T:ne" SEL_OPTS)) != -1) {
 		if (opt_common(c, USAGE, &ropt) || sel_opt(&sel, c, optarg))
 			continue;
 		if (c == 'T')
-			sched_wait(&o.stop, arg_secs(c, optarg));
+			sched_wait(&o.stop, e.limit = arg_secs(c, optarg));
 		else if (c == 'n')
 			dry = 1;
+		else if (c == 'e')
+			one = 1;
 	}
 	opt_no_operands(argc, argv);
+	if (dry && one)
+		die(PR_USAGE, "-n and -e: exclude each other (-h for usage)");
 	if (pick_stdin_ok(&sel) == -1)
 		die_failed();
 
@@ -101,8 +162,13 @@ main(int argc, char *argv[])
 		die_failed();
 
 	/* Wait (or, -n, say what for); the registry is never written. */
-	left = dry ? dry_run(&p, &o) : wait_all(&p, &o);
+	if (one)
+		one_only(&p);
+	e.path = reg.path;
+	left = dry ? dry_run(&p, &o) : wait_all(&p, &o, &e);
+	if (one && left == 0 && (c = its_exit(&p, &e)) == -1)
+		die_failed();
 	pick_free(&p);
 	reg_free(&reg);
-	return out_status(left > 0 ? PR_NO : PR_OK);
+	return out_status(left > 0 ? PR_NO : one ? c : PR_OK);
 }

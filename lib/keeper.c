@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #endif
 
+#include "clock.h"
 #include "desc.h"
 #include "keeper.h"
 #include "live.h"
@@ -128,6 +129,53 @@ int
 keeper_of(const struct rec *r, pid_t *pid, char token[TOKEN_MAX + 1])
 {
 	return pid_token_attr(r, A_KEEPER, pid, token);
+}
+
+/*
+ * Wait until R's keeper, if it has one and it lives, has ended (once
+ * its record's processes are gone it writes the record's end, then
+ * ends): in poll(2) on a pidfd of it, or, where there are none, looking
+ * again 1 ms doubling to 10 ms apart.  1 when it has (or there is none),
+ * 0 at DEADLINE (LLONG_MAX: none).
+ */
+int
+keeper_wait_end(const struct rec *r, long long deadline)
+{
+	char token[TOKEN_MAX + 1];
+	struct backoff b = { 0 };
+	struct pollfd p;
+	long long left;
+	pid_t pid;
+
+	if (!keeper_of(r, &pid, token))
+		return 1;
+	p.fd = pid_watch(pid, token), p.events = POLLIN;
+	while (pid_live(pid, token) == LIVE && (left = deadline - now_ns()) >
+	    0) {
+		if (p.fd == -1)
+			sleep_ns(backoff_next(&b, left));
+		else
+			poll(&p, 1, ns_to_ms(left));
+	}
+	if (p.fd != -1)
+		close(p.fd);
+	return pid_live(pid, token) != LIVE;
+}
+
+/* R's exit=N: N, or -1 when it has none. */
+int
+keeper_exit(const struct rec *r)
+{
+	char buf[8];
+	size_t len;
+	const char *v = rec_get(r, A_EXIT, &len);
+	unsigned long n;
+
+	if (v == NULL || len >= sizeof buf)
+		return -1;
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	return ulong_parse(buf, 255, &n) ? (int)n : -1;
 }
 
 /* The keeper's state while it waits. */

@@ -20,6 +20,7 @@
  * while the command runs, then to the keeper's own children.  Once no
  * child is left it writes exit=N and ended=TIME into its record (only
  * if the record is still its own: same id, pid and token) and ends.
+ * keeper_wait_end() waits for that (prwait), keeper_exit() reads N.
  */
 #ifndef PRREG_KEEPER_H
 #define PRREG_KEEPER_H
@@ -44,5 +45,7 @@ int keeper_confirm(struct keeper *k);
 int keeper_keep(struct keeper *k, const struct rec *r);
 void keeper_cancel(struct keeper *k);
 int keeper_of(const struct rec *r, pid_t *pid, char token[TOKEN_MAX + 1]);
+int keeper_wait_end(const struct rec *r, long long deadline);
+int keeper_exit(const struct rec *r);
 
 #endif
