@@ -278,6 +278,29 @@ field() {
 # A TAB, for expected output.
 TAB=$'\t'
 
+# need_nobody: root, setpriv(1), and $U, a directory of uid 65534's own
+# for what a test runs as that user (its registry is $U/registry).  The
+# test's teardown calls nobody_teardown.
+need_nobody() {
+	need_root
+	command -v setpriv >/dev/null || skip "no setpriv(1)"
+	U=$(mktemp -d /tmp/prreg-nobody.XXXXXX)
+	chown 65534:65534 "$U"
+}
+
+# as_nobody CMD...: CMD as uid and gid 65534, with the suite's binaries.
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    env PATH="$PATH" HOME="$U" PRREG_FILE="$U/registry" "$@"
+}
+
+# nobody_teardown: the keepers of $U/registry's records, then $U.
+nobody_teardown() {
+	[ -n "${U:-}" ] && [ -d "$U" ] || return 0
+	REG=$U/registry prreg_teardown
+	rm -rf "$U"
+}
+
 # noproc CMD...: CMD in a mount namespace of its own where /proc is not
 # mounted.
 noproc() {

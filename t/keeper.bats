@@ -1,0 +1,310 @@
+#!/usr/bin/env bats
+# keeper.bats - the keeper of SPEC 5.1 and the exits of 5.3: by default a
+# small subreaper parent per started command holds whatever the command
+# starts (double fork, setsid, a title written over the environment,
+# non-dumpable, a fork loop), keeps its record live while any of it
+# lives, forwards signals, stops the record on TERM, and writes the
+# record's exit when all is gone.  Each daemon helper writes its pid to a
+# file; the test tracks what is alive of it.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+teardown() {
+	prreg_teardown
+	nobody_teardown
+}
+
+# keeper_of [ID]: the keeper's pid of record ID (default: the last one).
+keeper_of() {
+	prlist ${1:+-i "$1"} -o keeper | tail -n 1 | cut -d: -f1
+}
+
+# start ID ARG...: prspawn -p -i ID ARG..., its line in $T/rec; P the
+# command's pid, K its keeper's.  Both are tracked.
+start() {
+	local id=$1
+	shift
+	prspawn -p -i "$id" -o /dev/null "$@" </dev/null >"$T/rec" 3>&-
+	P=$(cut -f 1 "$T/rec")
+	K=$(prlist -i "$id" -o keeper | cut -d: -f1)
+	track -g "$P"
+	[ "$K" != - ] && track "$K"
+	# Each test here is of a keeper: there must be one.
+	[ -n "$K" ] && [ "$K" != - ] && [ -d "/proc/$K" ] || noprocfs
+}
+
+# daemon_pid FILE: wait for a daemon helper's pid file; its pid, tracked.
+daemon_pid() {
+	until_true test -s "$1"
+	D=$(head -n 1 "$1")
+	track "$D"
+}
+
+need_helper() {
+	H=$(helper "$1") || skip "no C compiler for the test's helper"
+}
+
+need_procfs() {
+	noprocfs && skip "the no-procfs build finds no descendant through a pidfd: it holds the group, as prreg(5) says"
+	return 0
+}
+
+# --- where the keeper stands -------------------------------------------------
+
+@test "the command's parent is its keeper, in a session of its own; the command leads its own session and group" {
+	start k -- sleep 1000
+	[ -n "$K" ]
+	[ "$(ps -o ppid= -p "$P" | tr -d ' ')" = "$K" ]
+	[ "$(ps -o pgid=,sid= -p "$P" | tr -s ' ' | sed 's/^ //')" = "$P $P" ]
+	[ "$(ps -o sid= -p "$K" | tr -d ' ')" = "$K" ]
+	[ "$(prlist -i k -o keeper)" = "$K:$(prpidcheck -T "$K")" ]
+}
+
+@test "-b starts bare: no keeper, the record as before" {
+	prspawn -b -p -i b -o /dev/null -- sleep 1000 </dev/null >"$T/rec" 3>&-
+	P=$(cut -f 1 "$T/rec")
+	track -g "$P"
+	[ "$(awk -F '\t' '{ print NF }' "$T/rec")" = 7 ]
+	[ "$(prlist -i b -o keeper)" = - ]
+}
+
+@test "the keeper holds no descriptor of the registry, its lock or its directory" {
+	noprocfs && skip "reads /proc/PID/fd"
+	start k -- sleep 1000
+	run ls -l "/proc/$K/fd"
+	! grep -F "$T" <<<"$output"
+	# Its stdio is /dev/null; besides, only its own pipe (the signals').
+	[ "$(for f in /proc/"$K"/fd/*; do readlink "$f"; done |
+	    grep -v -e '^/dev/null$' -e '^pipe:' | wc -l)" -eq 0 ]
+}
+
+@test "a keeper costs at most 256 KiB of private dirty memory (smaps_rollup)" {
+	noprocfs && skip "reads /proc/PID/smaps_rollup"
+	[ -r /proc/self/smaps_rollup ] || skip "no smaps_rollup here"
+	# A binary just built is still dirty in the page cache, and counted.
+	sync "$(command -v prspawn)" 2>/dev/null || sync
+	start k -- sleep 1000
+	kb=$(awk '$1 == "Private_Dirty:" { print $2 }' "/proc/$K/smaps_rollup")
+	echo "# keeper: Private_Dirty $kb kB" >&3
+	[ "$kb" -le 256 ]
+}
+
+# --- what escaped prreap before: each held by the keeper ----------------------
+
+@test "a daemon that writes its title over its environment: live while it runs, none left by prreap" {
+	need_procfs
+	need_helper titled
+	start t -- "$H" "$T/d.pid"
+	daemon_pid "$T/d.pid"
+	! grep -qz '^PRREG_MARK=' "/proc/$D/environ"
+	run -0 prlist -l -i t -o id,state
+	[ "$output" = "t${TAB}live" ]
+	run -0 --separate-stderr sh -c 'prlist -i t | prreap'
+	[ "$output" = "$(cat "$T/rec")" ]
+	[ "$stderr" = "" ]
+	gone "$D"
+	until_true gone "$K"
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "a non-dumpable daemon (as ssh-agent), run by a user who cannot read its environment: live while it runs, none left by prreap" {
+	need_procfs
+	need_helper nodump
+	need_nobody
+	cp "$H" "$U/nodump"
+	as_nobody prspawn -p -i n -o /dev/null -- "$U/nodump" "$U/d.pid" \
+	    </dev/null >"$T/rec" 3>&-
+	P=$(cut -f 1 "$T/rec")
+	track -g "$P"
+	daemon_pid "$U/d.pid"
+	run -0 as_nobody prlist -l -i n -o id,state
+	[ "$output" = "n${TAB}live" ]
+	run -0 --separate-stderr as_nobody sh -c 'prlist -i n | prreap'
+	[ "$output" = "$(cat "$T/rec")" ]
+	gone "$D"
+}
+
+@test "a fork loop that calls setsid every millisecond and ignores TERM: prreap leaves none" {
+	need_procfs
+	need_helper forkloop
+	start f -- "$H" "$T/gens"
+	until_true eval '[ "$(wc -l <"$T/gens")" -ge 20 ]'
+	run -0 prlist -l -i f -o id
+	[ "$output" = f ]
+	run -0 --separate-stderr sh -c 'prlist -i f | prreap -T 0.2'
+	[ "$output" = "$(cat "$T/rec")" ]
+	left=0
+	for p in $(sort -u "$T/gens"); do
+		if alive "$p" && [ "$(ps -o comm= -p "$p")" = "${H##*/}" ]; then
+			track "$p"
+			left=$((left + 1))
+		fi
+	done
+	[ "$left" -eq 0 ]
+}
+
+# --- signals to the keeper ------------------------------------------------------
+
+@test "TERM to the keeper stops its record, writes exit=143 and ended=, and ends it" {
+	start t -- sleep 1000
+	kill -TERM "$K"
+	until_true gone "$K"
+	gone "$P"
+	run -0 prlist -i t -o exit
+	[ "$output" = 143 ]
+	[[ $(prlist -i t -o ended) =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$ ]]
+	run -0 prlist -d -o id
+	[ "$output" = t ]
+}
+
+@test "INT to the keeper stops what the command left too: a double-forked daemon" {
+	need_procfs
+	need_helper titled
+	start i -- "$H" "$T/d.pid"
+	daemon_pid "$T/d.pid"
+	kill -INT "$K"
+	until_true gone "$K"
+	gone "$D"
+	[ "$(prlist -i i -o exit)" = 143 ]
+}
+
+@test "HUP to the keeper reaches the command's group while the command runs" {
+	cat >"$T/hup.sh" <<'SH'
+trap 'echo hup >>"$1"' HUP
+echo $$ >"$1.pid"
+while :; do sleep 0.05; done
+SH
+	start h -- sh "$T/hup.sh" "$T/got"
+	until_true test -s "$T/got.pid"
+	kill -HUP "$K"
+	until_true test -s "$T/got"
+	[ "$(cat "$T/got")" = hup ]
+	alive "$K"
+	[ "$(prlist -l -i h -o id)" = h ]
+}
+
+@test "HUP to the keeper, once the command exited, reaches the daemon reparented to it (a master)" {
+	need_procfs
+	cat >"$T/master.sh" <<'SH'
+trap 'echo hup >>"$1"' HUP
+echo $$ >"$1.pid"
+while :; do sleep 0.05; done
+SH
+	start m -- sh -c 'setsid sh "$1" "$2" </dev/null >/dev/null 2>&1 & exit 0' sh "$T/master.sh" "$T/got"
+	daemon_pid "$T/got.pid"
+	until_true gone "$P"
+	until_true eval '[ "$(ps -o ppid= -p "$D" | tr -d " ")" = "$K" ]'
+	kill -HUP "$K"
+	until_true test -s "$T/got"
+	[ "$(cat "$T/got")" = hup ]
+	[ "$(prlist -l -i m -o id)" = m ]
+	prlist -i m | prreap >/dev/null
+	gone "$D"
+}
+
+# --- exits (SPEC 5.3) ----------------------------------------------------------
+
+@test "exit N is written as exit=N; prwait -e exits with it" {
+	start e -- sh -c 'sleep 0.2; exit 7'
+	run -7 --separate-stderr prwait -e -i e
+	[ "$(printf '%s\n' "$output" | cut -f 1-8)" = "$(cat "$T/rec")" ]
+	[ "$(printf '%s\n' "$output" | cut -f 9)" = exit=7 ]
+	[[ $(printf '%s\n' "$output" | cut -f 10) =~ ^ended= ]]
+	[ "$(prlist -i e -o exit)" = 7 ]
+}
+
+@test "death by signal N is written as 128+N: kill -9 is exit=137" {
+	start s -- sleep 1000
+	kill -KILL "$P"
+	run -137 prwait -e -i s
+	[ "$(prlist -i s -o exit)" = 137 ]
+}
+
+@test "a command that exits and leaves a process: the exit is the last one the keeper reaped" {
+	start l -- sh -c '(sleep 0.3; exit 5) & exit 0'
+	run -5 prwait -e -i l
+	[ "$(prlist -i l -o exit)" = 5 ]
+}
+
+@test "prwait -e: more or fewer than one record selected is exit 2 before any wait" {
+	start a -s x -- sleep 1000
+	start b -s x -- sleep 1000
+	run -2 --separate-stderr prwait -e -s x
+	[ "$stderr" = "prwait: -e: 2 records selected; it waits for exactly one" ]
+	run -2 --separate-stderr prwait -e -s none
+	[ "$stderr" = "prwait: -e: 0 records selected; it waits for exactly one" ]
+}
+
+@test "a keeper SIGKILLed: the record has no exit, its group still holds it; prwait -e says so, exit 3" {
+	start k -- sleep 1000
+	kill -KILL "$K"
+	until_true gone "$K"
+	run -0 prlist -l -i k -o id,exit
+	[ "$output" = "k${TAB}-" ]
+	kill "$P"
+	run -3 --separate-stderr prwait -e -i k
+	[ "$stderr" = "prwait: k: ended without an exit (no keeper, or its keeper was killed)" ]
+}
+
+@test "a keeper writes only into its own record: one prprune -a removed is not written back" {
+	start x -- sleep 1000
+	run -0 prprune -a -i x
+	kill "$P"
+	until_true gone "$K"
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "a keeper writes only into its own record: a new record of its id is left as it is" {
+	start x -- sleep 1000
+	prprune -a -i x >/dev/null
+	prspawn -b -i x -o /dev/null -- sleep 1000 </dev/null 3>&-
+	Q=$(prlist -i x -o pid)
+	track -g "$Q"
+	line=$(reg_lines)
+	kill "$P"
+	until_true gone "$K"
+	[ "$(reg_lines)" = "$line" ]
+}
+
+# --- pid files (SPEC 5.4) -------------------------------------------------------
+
+@test "-P names the keeper: PID TOKEN of it; TERM to that pid stops the record" {
+	start p -P "$T/app.pid" -- sleep 1000
+	printf '%s %s\n' "$K" "$(prpidcheck -T "$K")" | cmp - "$T/app.pid"
+	prpidcheck -f "$T/app.pid"
+	kill -TERM "$(cut -d ' ' -f 1 "$T/app.pid")"
+	until_true gone "$P"
+	run -1 prpidcheck -f "$T/app.pid"
+}
+
+@test "-F writes the keeper's pid in the plain form" {
+	start f -F "$T/app.pid" -- sleep 1000
+	[ "$(cat "$T/app.pid")" = "$K" ]
+	prpidcheck -f "$T/app.pid"
+}
+
+@test "-P and -F exclude each other: exit 2, nothing started" {
+	run -2 --separate-stderr prspawn -P "$T/a" -F "$T/b" -- touch "$T/started"
+	[ "$stderr" = "prspawn: -P and -F: exclude each other, and are given once (-h for usage)" ]
+	[ ! -e "$T/started" ]
+}
+
+# --- -w: the keeper in the foreground --------------------------------------------
+
+@test "-w: a command that exits and leaves processes is said so, in one line, before they are stopped" {
+	run --separate-stderr prspawn -w -i w -- sh -c 'sleep 1000 & echo $! >>"$1"; sleep 1000 & echo $! >>"$1"; exit 3' sh "$T/left"
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "prspawn: w: sh exited with status 3 and left 2 processes; stopping them" ]
+	for p in $(cat "$T/left"); do
+		track "$p"
+		gone "$p"
+	done
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "-w: a command that leaves nothing is not said" {
+	run --separate-stderr prspawn -w -i w -- sh -c 'exit 4'
+	[ "$status" -eq 4 ]
+	[ "$stderr" = "" ]
+}
