@@ -11,6 +11,7 @@ load helper
 bats_require_minimum_version 1.5.0
 
 teardown() {
+	rm -f "$T/gens"		# a fork loop ends once its file is gone
 	prreg_teardown
 	nobody_teardown
 }
@@ -30,8 +31,13 @@ start() {
 	K=$(prlist -i "$id" -o keeper | cut -d: -f1)
 	track -g "$P"
 	[ "$K" != - ] && track "$K"
-	# Each test here is of a keeper: there must be one.
-	[ -n "$K" ] && [ "$K" != - ] && [ -d "/proc/$K" ] || noprocfs
+	# A daemon's pid is tracked first (daemon_pid), then this is asked.
+	[ -n "${DAEMON:-}" ] || has_keeper
+}
+
+# has_keeper: each test here is of a keeper: there must be one.
+has_keeper() {
+	[ -n "$K" ] && [ "$K" != - ] && { [ -d "/proc/$K" ] || noprocfs; }
 }
 
 # daemon_pid FILE: wait for a daemon helper's pid file; its pid, tracked.
@@ -39,6 +45,7 @@ daemon_pid() {
 	until_true test -s "$1"
 	D=$(head -n 1 "$1")
 	track "$D"
+	[ -z "${DAEMON:-}" ] || has_keeper
 }
 
 need_helper() {
@@ -95,7 +102,7 @@ need_procfs() {
 @test "a daemon that writes its title over its environment: live while it runs, none left by prreap" {
 	need_procfs
 	need_helper titled
-	start t -- "$H" "$T/d.pid"
+	DAEMON=1 start t -- "$H" "$T/d.pid"
 	daemon_pid "$T/d.pid"
 	! grep -qz '^PRREG_MARK=' "/proc/$D/environ"
 	run -0 prlist -l -i t -o id,state
@@ -161,7 +168,7 @@ need_procfs() {
 @test "INT to the keeper stops what the command left too: a double-forked daemon" {
 	need_procfs
 	need_helper titled
-	start i -- "$H" "$T/d.pid"
+	DAEMON=1 start i -- "$H" "$T/d.pid"
 	daemon_pid "$T/d.pid"
 	kill -INT "$K"
 	until_true gone "$K"
@@ -191,7 +198,7 @@ trap 'echo hup >>"$1"' HUP
 echo $$ >"$1.pid"
 while :; do sleep 0.05; done
 SH
-	start m -- sh -c 'setsid sh "$1" "$2" </dev/null >/dev/null 2>&1 & exit 0' sh "$T/master.sh" "$T/got"
+	DAEMON=1 start m -- sh -c 'setsid sh "$1" "$2" </dev/null >/dev/null 2>&1 & exit 0' sh "$T/master.sh" "$T/got"
 	daemon_pid "$T/got.pid"
 	until_true gone "$P"
 	until_true eval '[ "$(ps -o ppid= -p "$D" | tr -d " ")" = "$K" ]'
