@@ -530,7 +530,8 @@ nested() {
 	need_cgroup
 	has_mountns || skip "no mount namespace here (unshare -m)"
 	cgroot
-	prspawn -c -p -o /dev/null -- sh -c 'mkdir "$1$(sed -n "s/^0:://p" /proc/self/cgroup)/sub" && echo made >"$2/made" && exec sleep 1000' sh "$CGROOT" "$T" >"$T/rec"
+	# Bare: the record is compared whole, with no end written into it.
+	prspawn -b -c -p -o /dev/null -- sh -c 'mkdir "$1$(sed -n "s/^0:://p" /proc/self/cgroup)/sub" && echo made >"$2/made" && exec sleep 1000' sh "$CGROOT" "$T" >"$T/rec"
 	cg=$(sed -n 's/.*	cgroup=\([^	]*\).*/\1/p' "$T/rec")
 	track -g "$(field 1 "$(cat "$T/rec")")"
 	printf '%s\n' "$cg/sub" "$cg" >>"$T/rmdirs"
