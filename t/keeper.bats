@@ -282,6 +282,7 @@ SH
 	prpidcheck -f "$T/app.pid"
 	kill -TERM "$(cut -d ' ' -f 1 "$T/app.pid")"
 	until_true gone "$P"
+	until_true eval '! prpidcheck -f "$T/app.pid"'
 	run -1 prpidcheck -f "$T/app.pid"
 }
 
