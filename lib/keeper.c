@@ -45,6 +45,8 @@ static const int fwd[] = { SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
     SIGTERM, SIGINT, SIGCHLD };
 #define NSIG_KEPT (sizeof fwd / sizeof fwd[0])
 
+#define OWNER_LOOK_MS 50	/* -L with no pidfds: a look this often */
+
 static int selfpipe[2] = { -1, -1 };
 
 static void
@@ -186,6 +188,9 @@ struct kstate {
 	int status;		/* the last reaped child's, as $? */
 	int stopping;
 	int owner;		/* a pidfd of the owner (-L), or -1 */
+	int lifeline;		/* -L: its owner's death stops the record */
+	pid_t opid;		/* the owner, when it has no pidfd */
+	char otoken[TOKEN_MAX + 1];
 };
 
 /*
@@ -277,12 +282,16 @@ wait_all(struct kstate *k)
 			continue;
 		}
 		p[0].revents = p[1].revents = 0;
-		if (poll(p, p[1].fd == -1 ? 1 : 2, -1) == -1 && errno != EINTR)
+		if (poll(p, p[1].fd == -1 ? 1 : 2, k->opid > 0 ?
+		    OWNER_LOOK_MS : -1) == -1 && errno != EINTR)
 			sleep_ns(10 * NS_PER_MS);	/* cannot: not busy */
 		signals(k);
-		if (p[1].fd != -1 && p[1].revents != 0) {
-			close(k->owner);
+		if ((p[1].fd != -1 && p[1].revents != 0) || (k->opid > 0 &&
+		    pid_live(k->opid, k->otoken) != LIVE)) {
+			if (k->owner != -1)
+				close(k->owner);
 			k->owner = p[1].fd = -1;
+			k->opid = 0;
 			k->stopping = -1;	/* the owner died: -L */
 		}
 	}
@@ -324,21 +333,32 @@ out:
 	return rc;
 }
 
-/* With a lifeline, a pidfd of the record's owner, checked by its token. */
-static int
-owner_fd(const struct rec *r)
+/*
+ * With a lifeline, the owner's death is to be seen: a pidfd of it, in
+ * the one poll(2), checked by its token; where there are no pidfds, a
+ * look every OWNER_LOOK_MS.  An owner dead already stops the record now.
+ */
+static void
+owner_watch(struct kstate *k)
 {
-	char token[TOKEN_MAX + 1];
 	pid_t pid;
 	int fd;
 
-	if (!pid_token_attr(r, A_OWNER, &pid, token) ||
-	    (fd = pfd_open(pid)) == -1)
-		return -1;
-	if (pidfd_live(fd, pid, token) == LIVE)
-		return fd;
-	close(fd);
-	return -1;
+	k->owner = -1;
+	if (!k->lifeline ||
+	    !pid_token_attr(&k->mine, A_OWNER, &pid, k->otoken))
+		return;
+	if ((fd = pfd_open(pid)) == -1 && errno != ESRCH) {
+		k->opid = pid;	/* by hand */
+		return;
+	}
+	if (fd != -1 && pidfd_live(fd, pid, k->otoken) == LIVE) {
+		k->owner = fd;
+		return;
+	}
+	if (fd != -1)
+		close(fd);
+	k->stopping = -1;
 }
 
 /* Our signals into the self-pipe, and let in. */
@@ -366,6 +386,30 @@ signals_on(void)
 }
 
 /*
+ * Never recorded: the command and all it started killed, then the keeper
+ * ends.  Each process is killed as a child of ours (unreaped, its pid
+ * cannot be another's); as a subreaper, what a killed one started comes
+ * to us next.
+ */
+NORETURN static void
+undo(pid_t cmd)
+{
+	struct scan s;
+	struct pent **run;
+	size_t i, n;
+
+	spawn_cancel(cmd);
+	do {
+		memset(&s, 0, sizeof s);
+		for (i = 0, n = scan_run(&s, 0) == 0 ?
+		    scan_children(&s, getpid(), &run) : 0; i < n; i++)
+			kill(run[i]->pid, SIGKILL);
+		scan_free(&s);
+	} while (waitpid(-1, NULL, 0) > 0 || errno == EINTR);
+	_exit(PR_SYS);
+}
+
+/*
  * The keeper, from its record's line on FD (prspawn's, closed once read)
  * to its end.  Nothing of prspawn's is kept: its registry's memory and
  * descriptors go first.
@@ -379,10 +423,8 @@ keep(int fd, pid_t cmd, struct reg *reg, int lifeline)
 
 	close(fd);
 	if (len == 0 || line[len - 1] != '\n' ||
-	    !rec_parse(line, len - 1, &k.mine)) {
-		spawn_cancel(cmd);	/* prspawn failed or died: undo */
-		_exit(PR_SYS);
-	}
+	    !rec_parse(line, len - 1, &k.mine))
+		undo(cmd);	/* prspawn failed or died */
 	spawn_keep(1);
 	snprintf(k.path, sizeof k.path, "%s", reg->path);
 	reg_free(reg);
@@ -390,7 +432,8 @@ keep(int fd, pid_t cmd, struct reg *reg, int lifeline)
 	close_from(3);
 	stdio_null();
 	k.cmd = cmd;
-	k.owner = lifeline ? owner_fd(&k.mine) : -1;
+	k.lifeline = lifeline;
+	owner_watch(&k);
 	if (signals_on() == -1)
 		_exit(PR_SYS);
 	wait_all(&k);
