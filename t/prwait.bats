@@ -436,7 +436,7 @@ prwait: init: refusing to wait: pid or process group 0 or 1" ]
 	run --separate-stderr prwait -h
 	[ "$status" -eq 0 ]
 	[ "$output" = "usage: prwait [-r FILE] [-s SESSION] [-t TYPE] [-p PID] [-i ID] [-O]
-              [-T SECS] [-n]" ]
+              [-T SECS] [-n | -e]" ]
 	[ "$stderr" = "" ]
 	while IFS= read -r l; do [ "${#l}" -lt 80 ]; done <<<"$output"
 }
