@@ -46,6 +46,7 @@ static const int fwd[] = { SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
 #define NSIG_KEPT (sizeof fwd / sizeof fwd[0])
 
 #define OWNER_LOOK_MS 50	/* -L with no pidfds: a look this often */
+#define STOP_LOOK_MS 100	/* what survived the stop: KILL this often */
 
 static int selfpipe[2] = { -1, -1 };
 
@@ -186,7 +187,7 @@ struct kstate {
 	char path[PATH_LEN];	/* the registry */
 	pid_t cmd;		/* the command, until reaped; then 0 */
 	int status;		/* the last reaped child's, as $? */
-	int stopping;
+	int stopping;		/* -1 asked to stop, 1 its schedule was run */
 	int owner;		/* a pidfd of the owner (-L), or -1 */
 	int lifeline;		/* -L: its owner's death stops the record */
 	pid_t opid;		/* the owner, when it has no pidfd */
@@ -194,34 +195,43 @@ struct kstate {
 };
 
 /*
- * SIG forwarded: to the command's group while the command is ours (an
- * unreaped child: its group's id cannot be another's), then to each of
- * our children (a daemon's master, reparented to us).
+ * SIG to each of our children: each one ours, unreaped, so its pid
+ * cannot be another's.  A subreaper's children are the command and what
+ * it left (a daemon's master, an orphan of a killed one).
  */
 static void
-forward(struct kstate *k, int sig)
+signal_children(int sig)
 {
 	struct scan s;
 	struct pent **run;
 	size_t i, n;
 
-	if (k->cmd != 0) {
-		if (kill(-k->cmd, sig) == -1)
-			kill(k->cmd, sig);	/* it left its group */
-		return;
-	}
 	memset(&s, 0, sizeof s);
 	if (scan_run(&s, 0) == -1)
 		return;
 	for (i = 0, n = scan_children(&s, getpid(), &run); i < n; i++)
-		kill(run[i]->pid, sig);		/* ours: unreaped */
+		kill(run[i]->pid, sig);
 	scan_free(&s);
 }
 
 /*
- * Stop the record by its schedule, as prreap does: each of our
- * descendants through a pidfd.  Once stopping, what is left (a fork
- * that raced the signals) gets KILL at once, each time we look.
+ * SIG forwarded: to the command's group while the command is ours (an
+ * unreaped child: its group's id cannot be another's), then to each of
+ * our children.
+ */
+static void
+forward(struct kstate *k, int sig)
+{
+	if (k->cmd == 0)
+		signal_children(sig);
+	else if (kill(-k->cmd, sig) == -1)
+		kill(k->cmd, sig);	/* it left its group */
+}
+
+/*
+ * Stop the record by its schedule (its stop=, else prreap's default), as
+ * prreap does: each of our descendants through a pidfd (reap.h, as its
+ * keeper: o.children).
  */
 static void
 stop(struct kstate *k)
@@ -232,7 +242,6 @@ stop(struct kstate *k)
 
 	o.children = 1;
 	o.rec_stop = 1;		/* its own stop= (prspawn -R) stands */
-	k->stopping++;
 	reap(&r, 1, &o, &gone);
 }
 
@@ -275,15 +284,22 @@ wait_all(struct kstate *k)
 	p[0].fd = selfpipe[0], p[0].events = POLLIN;
 	p[1].fd = k->owner, p[1].events = POLLIN;
 	while (collect(k)) {
-		if (k->stopping != 0) {
-			if (k->stopping < 0)
-				k->stopping = 0;
+		if (k->stopping < 0) {
+			k->stopping = 1;
 			stop(k);
 			continue;
 		}
+		/*
+		 * Stopped by its schedule, and a child still there: one that
+		 * a fork raced in, or a descendant no pidfd showed (no
+		 * procfs).  KILL to each child, then wait for the next exit;
+		 * what a killed one started comes to us in turn.
+		 */
+		if (k->stopping)
+			signal_children(SIGKILL);
 		p[0].revents = p[1].revents = 0;
-		if (poll(p, p[1].fd == -1 ? 1 : 2, k->opid > 0 ?
-		    OWNER_LOOK_MS : -1) == -1 && errno != EINTR)
+		if (poll(p, p[1].fd == -1 ? 1 : 2, k->stopping ? STOP_LOOK_MS :
+		    k->opid > 0 ? OWNER_LOOK_MS : -1) == -1 && errno != EINTR)
 			sleep_ns(10 * NS_PER_MS);	/* cannot: not busy */
 		signals(k);
 		if ((p[1].fd != -1 && p[1].revents != 0) || (k->opid > 0 &&
@@ -292,7 +308,8 @@ wait_all(struct kstate *k)
 				close(k->owner);
 			k->owner = p[1].fd = -1;
 			k->opid = 0;
-			k->stopping = -1;	/* the owner died: -L */
+			if (!k->stopping)
+				k->stopping = -1;	/* the owner died: -L */
 		}
 	}
 }
@@ -394,18 +411,10 @@ signals_on(void)
 NORETURN static void
 undo(pid_t cmd)
 {
-	struct scan s;
-	struct pent **run;
-	size_t i, n;
-
 	spawn_cancel(cmd);
-	do {
-		memset(&s, 0, sizeof s);
-		for (i = 0, n = scan_run(&s, 0) == 0 ?
-		    scan_children(&s, getpid(), &run) : 0; i < n; i++)
-			kill(run[i]->pid, SIGKILL);
-		scan_free(&s);
-	} while (waitpid(-1, NULL, 0) > 0 || errno == EINTR);
+	do
+		signal_children(SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR);
 	_exit(PR_SYS);
 }
 

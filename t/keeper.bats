@@ -151,6 +151,24 @@ need_procfs() {
 	[ "$left" -eq 0 ]
 }
 
+@test "TERM to the keeper of a fork loop that ignores TERM: none left, its end written" {
+	need_procfs
+	need_helper forkloop
+	start f -- "$H" "$T/gens"
+	until_true eval '[ "$(wc -l <"$T/gens")" -ge 20 ]'
+	kill -TERM "$K"
+	until_true gone "$K"
+	left=0
+	for p in $(sort -u "$T/gens"); do
+		if alive "$p" && [ "$(ps -o comm= -p "$p")" = "${H##*/}" ]; then
+			track "$p"
+			left=$((left + 1))
+		fi
+	done
+	[ "$left" -eq 0 ]
+	[ "$(prlist -i f -o exit)" = 137 ]
+}
+
 # --- signals to the keeper ------------------------------------------------------
 
 @test "TERM to the keeper stops its record, writes exit=143 and ended=, and ends it" {
