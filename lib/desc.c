@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "desc.h"
 #include "xalloc.h"
@@ -9,8 +10,9 @@
 /*
  * Every live descendant of ROOT that the scan S shows (made now if it
  * was not), parents before their children, into *OUT (xmalloc'd, to be
- * freed; NULL when none).  What has ended since the scan is left out:
- * the ps(1) that made it, a child of ours, among them.
+ * freed; NULL when none).  Of our own descendants, what has ended since
+ * the scan is left out: the ps(1) that made it, a child of ours, among
+ * them.
  */
 size_t
 desc_find(struct scan *s, pid_t root, struct pent ***out)
@@ -33,7 +35,8 @@ desc_find(struct scan *s, pid_t root, struct pent ***out)
 		}
 	}
 	for (i = j = 0; i < len; i++)
-		if (kill(l[i]->pid, 0) == 0 || errno != ESRCH)
+		if (root != getpid() || kill(l[i]->pid, 0) == 0 ||
+		    errno != ESRCH)
 			l[j++] = l[i];
 	*out = l;
 	return j;

@@ -184,9 +184,15 @@ rec_live_as(const struct rec *r, enum live l, pid_t *why)
 	    strcmp(r->f[F_TOKEN], "-") != 0 && kill(-r->pgid, 0) == 0;
 	if (mark_of(r->pid, r->f[F_TOKEN], mark))
 		q.mark = mark;
-	q.keeper = live_keeper(r, &f.unknown);
+	/*
+	 * A live keeper holds what is left of it: it ends once the last of
+	 * its descendants has (a look at them could miss a fork loop that
+	 * outruns it, never the keeper).
+	 */
+	if ((*why = live_keeper(r, &f.unknown)) != 0)
+		return LIVE;
 	*why = -1;
-	if (!q.group && q.mark == NULL && q.keeper == 0)
+	if (!q.group && q.mark == NULL)
 		return f.unknown ? UNKNOWN : l;
 	if ((s = live_scan()) == NULL)
 		return UNKNOWN;

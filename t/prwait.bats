@@ -237,7 +237,9 @@ EOS
 	kill "$K"
 	ended "$W"
 	[ "$ST" -eq 0 ]
-	[ "$(cat "$T/out")" = "$(cat "$T/rec")" ]
+	# Printed once its keeper wrote its end: the child's TERM, last reaped.
+	[ "$(cut -f 1-8 "$T/out")" = "$(cat "$T/rec")" ]
+	[ "$(cut -f 9 "$T/out")" = exit=143 ]
 	[ ! -s "$T/err" ]
 }
 
