@@ -11,7 +11,11 @@ bats_require_minimum_version 1.5.0
 
 teardown() {
 	prreg_teardown
-	nobody_teardown
+}
+
+# as_nobody CMD...: CMD as uid 65534, with the registry in $NB, its own.
+as_nobody() {
+	nobody env HOME="$NB" PRREG_FILE="$NB/registry" "$@"
 }
 
 need() {
@@ -145,11 +149,11 @@ workers() {
 @test "ssh-agent, started by a non-root user: live while it runs, none left by prreap" {
 	need ssh-agent openssh-client
 	need_nobody
-	as_nobody prspawn -p -i agent -o "$U/out" -- ssh-agent -a "$U/agent.sock" \
+	as_nobody prspawn -p -i agent -o "$NB/out" -- ssh-agent -a "$NB/agent.sock" \
 	    </dev/null >"$T/rec" 3>&-
 	track -g "$(cut -f 1 "$T/rec")"
-	until_true grep -q 'SSH_AGENT_PID=' "$U/out"
-	D=$(sed -n 's/^SSH_AGENT_PID=\([0-9]*\);.*/\1/p' "$U/out")
+	until_true grep -q 'SSH_AGENT_PID=' "$NB/out"
+	D=$(sed -n 's/^SSH_AGENT_PID=\([0-9]*\);.*/\1/p' "$NB/out")
 	track "$D"
 	until_true gone "$(cut -f 1 "$T/rec")"
 	run -0 as_nobody prlist -l -i agent -o id,state

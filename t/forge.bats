@@ -45,7 +45,8 @@ forger() {
 		echo "$P:$(ticks "$P")" >"$T/m"
 		until_true eval '[ -n "$(marker_of "$P")" ]'
 	else
-		prspawn -i r -o /dev/null -- sleep 1000
+		# Bare (-b): the rule of markers is tested, with no keeper.
+		prspawn -b -i r -o /dev/null -- sleep 1000
 		P=$(prlist -i r -o pid)
 	fi
 	track -g "$P"
@@ -103,7 +104,7 @@ not_its() {
 	need_forge
 	need_nobody
 	cd "$NB"
-	nobody env PRREG_FILE="$NB/reg" prspawn -i r -o /dev/null -- sleep 1000
+	nobody env PRREG_FILE="$NB/reg" prspawn -b -i r -o /dev/null -- sleep 1000
 	P=$(nobody env PRREG_FILE="$NB/reg" prlist -i r -o pid)
 	track -g "$P"
 	M=$(marker_of "$P")

@@ -29,14 +29,8 @@ prreg_teardown() {
 	for p in $(cat "$T/pids" 2>/dev/null); do
 		kill -KILL "$p" 2>/dev/null || true
 	done
-	# The keepers of the records left (SPEC 5.1): each one the test's
-	# prspawn forked, killed by its pid once its token says it is still
-	# that process; what it held was killed above.
-	[ -f "$REG" ] && [ ! -L "$REG" ] &&
-	for p in $(sed -n 's/.*	keeper=\([^	]*\).*/\1/p' "$REG" 2>/dev/null); do
-		prpidcheck -t "${p#*:}" "${p%%:*}" >/dev/null 2>&1 &&
-		    kill -KILL "${p%%:*}" 2>/dev/null || true
-	done
+	kill_keepers "$REG"
+	[ -z "${NB:-}" ] || kill_keepers "$NB/registry"
 	# Collect the children killed above, so that the shell does not
 	# report each one as "Killed" in the test output.
 	{ wait; jobs; } >/dev/null 2>&1 || true
@@ -278,27 +272,16 @@ field() {
 # A TAB, for expected output.
 TAB=$'\t'
 
-# need_nobody: root, setpriv(1), and $U, a directory of uid 65534's own
-# for what a test runs as that user (its registry is $U/registry).  The
-# test's teardown calls nobody_teardown.
-need_nobody() {
-	need_root
-	command -v setpriv >/dev/null || skip "no setpriv(1)"
-	U=$(mktemp -d /tmp/prreg-nobody.XXXXXX)
-	chown 65534:65534 "$U"
-}
-
-# as_nobody CMD...: CMD as uid and gid 65534, with the suite's binaries.
-as_nobody() {
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
-	    env PATH="$PATH" HOME="$U" PRREG_FILE="$U/registry" "$@"
-}
-
-# nobody_teardown: the keepers of $U/registry's records, then $U.
-nobody_teardown() {
-	[ -n "${U:-}" ] && [ -d "$U" ] || return 0
-	REG=$U/registry prreg_teardown
-	rm -rf "$U"
+# kill_keepers FILE: the keepers of the records left in registry FILE
+# (SPEC 5.1), each one a test's prspawn forked, killed by its pid once its
+# token says it is still that process; what it held is the test's to kill.
+kill_keepers() {
+	local k
+	[ -f "$1" ] && [ ! -L "$1" ] || return 0
+	for k in $(sed -n 's/.*	keeper=\([^	]*\).*/\1/p' "$1" 2>/dev/null); do
+		prpidcheck -t "${k#*:}" "${k%%:*}" >/dev/null 2>&1 &&
+		    kill -KILL "${k%%:*}" 2>/dev/null || true
+	done
 }
 
 # noproc CMD...: CMD in a mount namespace of its own where /proc is not

@@ -13,7 +13,11 @@ bats_require_minimum_version 1.5.0
 teardown() {
 	rm -f "$T/gens"		# a fork loop ends once its file is gone
 	prreg_teardown
-	nobody_teardown
+}
+
+# as_nobody CMD...: CMD as uid 65534, with the registry in $NB, its own.
+as_nobody() {
+	nobody env HOME="$NB" PRREG_FILE="$NB/registry" "$@"
 }
 
 # keeper_of [ID]: the keeper's pid of record ID (default: the last one).
@@ -119,12 +123,12 @@ need_procfs() {
 	need_procfs
 	need_helper nodump
 	need_nobody
-	cp "$H" "$U/nodump"
-	as_nobody prspawn -p -i n -o /dev/null -- "$U/nodump" "$U/d.pid" \
+	cp "$H" "$NB/nodump"
+	as_nobody prspawn -p -i n -o /dev/null -- "$NB/nodump" "$NB/d.pid" \
 	    </dev/null >"$T/rec" 3>&-
 	P=$(cut -f 1 "$T/rec")
 	track -g "$P"
-	daemon_pid "$U/d.pid"
+	daemon_pid "$NB/d.pid"
 	run -0 as_nobody prlist -l -i n -o id,state
 	[ "$output" = "n${TAB}live" ]
 	run -0 --separate-stderr as_nobody sh -c 'prlist -i n | prreap'
