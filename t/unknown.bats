@@ -51,7 +51,8 @@ running() {
 @test "prwait with descriptors for none of its members: exit 1, says what it could not read, never 'all gone'" {
 	noprocfs && skip "the no-procfs build has no marker: the group is held only while PID 1 has not reaped its leader"
 	# The leader exits: 40 members of its group run on, with its marker.
-	LINE=$(prspawn -i w -p -o /dev/null -- sh -c '
+	# Bare (-b): the line prwait prints at the end is the one written.
+	LINE=$(prspawn -b -i w -p -o /dev/null -- sh -c '
 	    i=0; while [ $i -lt 40 ]; do sleep 1000 & i=$((i + 1)); done')
 	G=$(field 1 "$LINE")
 	track -g "$G"
