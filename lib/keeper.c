@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #if defined(__linux__)
@@ -419,25 +420,22 @@ undo(pid_t cmd)
 }
 
 /*
- * The keeper, from its record's line on FD (prspawn's, closed once read)
- * to its end.  Nothing of prspawn's is kept: its registry's memory and
- * descriptors go first.
+ * The keeper, from its record's line on SOCK (prspawn's, closed once
+ * read) to its end.  Nothing of prspawn's is kept.
  */
 NORETURN static void
-keep(int fd, pid_t cmd, struct reg *reg, int lifeline)
+keep(int sock, pid_t cmd, const char *path, int lifeline)
 {
 	static char line[REC_LINE_MAX + 1];
 	static struct kstate k;
-	size_t len = read_all(fd, line, sizeof line);
+	size_t len = read_all(sock, line, sizeof line);
 
-	close(fd);
+	close(sock);
 	if (len == 0 || line[len - 1] != '\n' ||
 	    !rec_parse(line, len - 1, &k.mine))
 		undo(cmd);	/* prspawn failed or died */
 	spawn_keep(1);
-	snprintf(k.path, sizeof k.path, "%s", reg->path);
-	reg_free(reg);
-	live_forget();
+	snprintf(k.path, sizeof k.path, "%s", path);
 	close_from(3);
 	stdio_null();
 	k.cmd = cmd;
@@ -449,9 +447,9 @@ keep(int fd, pid_t cmd, struct reg *reg, int lifeline)
 	_exit(write_end(&k) == -1 ? PR_SYS : PR_OK);
 }
 
-/* Tell prspawn how the start went, on FD. */
+/* Tell prspawn how the start went, on SOCK; what it sends comes next. */
 static void
-report(int fd, pid_t pid)
+report(int sock, pid_t pid)
 {
 	struct report rp;
 	ssize_t n;
@@ -460,21 +458,25 @@ report(int fd, pid_t pid)
 	rp.pid = pid;
 	rp.status = failed_status();
 	snprintf(rp.msg, sizeof rp.msg, "%s", pid > 0 ? "" : failed_msg());
-	n = write(fd, &rp, sizeof rp);
+	n = send(sock, &rp, sizeof rp, MSG_NOSIGNAL);
 	(void)n;	/* a short one reads as a failure */
-	close(fd);
+	shutdown(sock, SHUT_WR);
 }
 
 /*
  * The keeper: a session of its own (so no terminal's signal and no
  * group's reaches it by the caller's doing), a subreaper, non-dumpable
- * (its memory is prspawn's), then the command started from it.
+ * (its memory is prspawn's).  prspawn's registry is none of its own:
+ * its descriptors and memory go first (under a low descriptor limit the
+ * command's start needs their room), then the command is started.
  */
 NORETURN static void
-keeper(int rep, int go, const struct spawn_opts *o, struct reg *reg,
-    int lifeline)
+keeper(int sock, const struct spawn_opts *o, struct reg *reg, int lifeline)
 {
+	char path[PATH_LEN];
+	struct spawn_opts so = *o;
 	pid_t pid;
+	size_t i;
 	int fd;
 
 	setsid();
@@ -482,53 +484,52 @@ keeper(int rep, int go, const struct spawn_opts *o, struct reg *reg,
 #if defined(__linux__) && defined(PR_SET_DUMPABLE)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
-	pid = spawn_start(o, &fd);
-	signal(SIGPIPE, SIG_IGN);	/* prspawn gone: its pipe's end */
-	if (pid == -1 || spawn_confirm(pid, fd, o) == -1) {
-		report(rep, 0);
+	snprintf(path, sizeof path, "%s", reg->path);
+	reg_free(reg);
+	live_forget();
+	for (i = 0; i < SPAWN_OURS; i++)
+		so.ours[i] = -1;	/* closed already */
+	if ((pid = spawn_start(&so, &fd)) == -1 ||
+	    spawn_confirm(pid, fd, &so) == -1) {
+		report(sock, 0);
 		_exit(failed_status());
 	}
-	report(rep, pid);
-	keep(go, pid, reg, lifeline);
+	report(sock, pid);
+	keep(sock, pid, path, lifeline);
 }
 
 /*
  * Fork the keeper, which starts O's command; keeper_confirm() says how.
- * REG, prspawn's registry, is let go of in the keeper.
+ * One socket pair carries both ways: the keeper's report, then the
+ * record's line.  REG, prspawn's registry, is let go of in the keeper.
  */
 int
 keeper_start(struct keeper *k, const struct spawn_opts *o, struct reg *reg)
 {
 	sigset_t old;
-	int rep[2], go[2];
+	int sv[2];
 
 	k->pid = k->cmd = 0;
-	k->rep = k->go = -1;
-	if (pipe(rep) == -1)
-		return fail_sys(PR_SYS, "cannot make a pipe");
-	if (pipe(go) == -1) {
-		close(rep[0]), close(rep[1]);
-		return fail_sys(PR_SYS, "cannot make a pipe");
-	}
-	fcntl(rep[0], F_SETFD, FD_CLOEXEC);
-	fcntl(go[1], F_SETFD, FD_CLOEXEC);
+	k->sock = -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		return fail_sys(PR_SYS, "cannot make a socket pair");
+	fcntl(sv[0], F_SETFD, FD_CLOEXEC);
+	fcntl(sv[1], F_SETFD, FD_CLOEXEC);
 	/* Held off until the record is written, as spawn_start() does. */
 	spawn_hold(&old);
 	fflush(NULL);
 	if ((k->pid = fork()) == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);	/* the command's */
-		close(rep[0]), close(go[1]);
-		fcntl(rep[1], F_SETFD, FD_CLOEXEC);
-		fcntl(go[0], F_SETFD, FD_CLOEXEC);
-		keeper(rep[1], go[0], o, reg, k->lifeline);
+		close(sv[0]);
+		keeper(sv[1], o, reg, k->lifeline);
 	}
-	close(rep[1]), close(go[0]);
+	close(sv[1]);
 	if (k->pid == -1) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		close(rep[0]), close(go[1]);
+		close(sv[0]);
 		return fail_sys(PR_SYS, "cannot fork");
 	}
-	k->rep = rep[0], k->go = go[1];
+	k->sock = sv[0];
 	return 0;
 }
 
@@ -540,16 +541,14 @@ int
 keeper_confirm(struct keeper *k)
 {
 	struct report rp;
-	size_t n = read_all(k->rep, (char *)&rp, sizeof rp + 1);
+	size_t n = read_all(k->sock, (char *)&rp, sizeof rp + 1);
 
-	close(k->rep);
-	k->rep = -1;
 	if (n == sizeof rp && rp.pid > 0)
 		return (int)(k->cmd = rp.pid);
 	while (waitpid(k->pid, NULL, 0) == -1 && errno == EINTR)
 		;
-	close(k->go);
-	k->go = -1, k->pid = 0;
+	close(k->sock);
+	k->sock = -1, k->pid = 0;
 	if (n != sizeof rp)
 		return fail(PR_SYS, "the keeper failed before the command "
 		    "started");
@@ -565,10 +564,11 @@ keeper_keep(struct keeper *k, const struct rec *r)
 	size_t len = rec_format(r, line, sizeof line);
 	int rc = 0;
 
-	if (len >= sizeof line || write(k->go, line, len) != (ssize_t)len)
+	if (len >= sizeof line ||
+	    send(k->sock, line, len, MSG_NOSIGNAL) != (ssize_t)len)
 		rc = fail_sys(PR_SYS, "cannot hand the record to its keeper");
-	close(k->go);
-	k->go = -1;
+	close(k->sock);
+	k->sock = -1;
 	return rc;
 }
 
@@ -578,7 +578,7 @@ keeper_cancel(struct keeper *k)
 {
 	if (k->cmd > 0)
 		spawn_cancel(k->cmd);
-	if (k->go != -1)
-		close(k->go);
-	k->go = -1;
+	if (k->sock != -1)
+		close(k->sock);
+	k->sock = -1;
 }

@@ -34,8 +34,7 @@
 struct keeper {
 	pid_t pid;		/* the keeper */
 	pid_t cmd;		/* the command, once confirmed */
-	int rep;		/* its report: the command's pid, or a failure */
-	int go;			/* the record's line, for it to keep */
+	int sock;		/* its report in, then the record's line out */
 	int lifeline;		/* -L: stop the record when its owner dies */
 };
 

@@ -25,7 +25,7 @@ start_init(struct start *st)
 	st->o.ours[0] = st->o.ours[1] = st->o.ours[2] = -1;
 	st->notify = st->ready = -1;
 	st->reg.dirfd = st->reg.lockfd = st->reg.fd = -1;
-	st->k.rep = st->k.go = -1;
+	st->k.sock = -1;
 }
 
 /*
