@@ -204,6 +204,23 @@ cg_populated(const char *path)
 	return v[10] == '1';
 }
 
+/*
+ * 1 when the memory limit of PATH killed a process in it or below
+ * (memory.events: oom_kill above 0), 0 when not (or no memory
+ * controller there), -1 unreadable.
+ */
+int
+cg_oom(const char *path)
+{
+	char buf[512], *v;
+
+	if (cg_read(path, "memory.events", buf, sizeof buf) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if ((v = strstr(buf, "oom_kill ")) == NULL)
+		return 0;
+	return strtoul(v + 9, NULL, 10) > 0;
+}
+
 /* cgroup.events, to poll(2) for POLLPRI: it changes when emptied. */
 int
 cg_events_fd(const char *path)
@@ -413,6 +430,7 @@ int cg_read(const char *path, const char *file, char *buf, size_t size) {
 	return -1; }
 int cg_ours(const char *path) { (void)path; return 0; }
 int cg_populated(const char *path) { (void)path; return -1; }
+int cg_oom(const char *path) { (void)path; return 0; }
 int cg_events_fd(const char *path) { (void)path; errno = ENOSYS; return -1; }
 size_t cg_pids(const char *path, pid_t *pids, size_t max) { (void)path;
 	(void)pids; (void)max; return 0; }

@@ -29,6 +29,7 @@ int cg_write(const char *path, const char *file, const char *value);
 int cg_read(const char *path, const char *file, char *buf, size_t size);
 int cg_ours(const char *path);
 int cg_populated(const char *path);
+int cg_oom(const char *path);
 int cg_events_fd(const char *path);
 size_t cg_pids(const char *path, pid_t *pids, size_t max);
 int cg_kill(const char *path);

@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #endif
 
+#include "cgroup.h"
 #include "clock.h"
 #include "desc.h"
 #include "keeper.h"
@@ -315,8 +316,18 @@ wait_all(struct kstate *k)
 	}
 }
 
+/* Whether R's cgroup's memory limit killed one of its processes (SPEC 6). */
+static int
+killed_by_limit(const struct rec *r)
+{
+	char path[PATH_LEN];
+
+	return rec_cgroup(r, path) && cg_oom(path) == 1;
+}
+
 /*
- * The record's end, exit=STATUS and ended=now, written into it if it is
+ * The record's end, exit=STATUS and ended=now (and oom=1 when its memory
+ * limit killed a process of it), written into it if it is
  * still ours (same id, pid and token): one removed or replaced meanwhile
  * (prreap, prprune -a, a new record of its id) is left as it is.
  */
@@ -337,7 +348,9 @@ write_end(const struct kstate *k)
 		stamp_now(stamp);
 		nr = *r;
 		if (rec_set(&nr, &ab, A_EXIT, num) == -1 ||
-		    rec_set(&nr, &ab, A_ENDED, stamp) == -1) {
+		    rec_set(&nr, &ab, A_ENDED, stamp) == -1 ||
+		    (killed_by_limit(r) &&
+		    rec_set(&nr, &ab, A_OOM, "1") == -1)) {
 			fail(PR_SYS, "%s: no room for its end", r->f[F_ID]);
 			goto out;
 		}

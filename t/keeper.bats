@@ -265,6 +265,18 @@ SH
 	[ "$stderr" = "prwait: -e: 0 records selected; it waits for exactly one" ]
 }
 
+@test "-c -l mem: a process its memory limit killed is said by oom=1, written with the exit" {
+	noprocfs && skip "the no-procfs build stands for a system without cgroups"
+	need_root
+	run --separate-stderr prspawn -c -l mem=16M -i oom -o /dev/null -- sh -c \
+	    'head -c 200000000 /dev/zero | tail -c 1 >/dev/null; exit 3'
+	[ "$status" -eq 0 ] || skip "no cgroup with a memory controller here: $stderr"
+	track -g "$(prlist -i oom -o pid)"
+	run -3 prwait -e -i oom
+	[ "$(prlist -i oom -o exit,oom)" = "3${TAB}1" ]
+	prprune -i oom >/dev/null
+}
+
 @test "a keeper SIGKILLed: the record has no exit, its group still holds it; prwait -e says so, exit 3" {
 	start k -- sleep 1000
 	kill -KILL "$K"
