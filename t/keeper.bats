@@ -187,6 +187,21 @@ need_procfs() {
 	[ "$output" = t ]
 }
 
+@test "TERM to the keeper stops the record by its own schedule (-R INT/5/KILL/1)" {
+	cat >"$T/int.sh" <<'SH'
+trap 'echo int >>"$1"; exit 0' INT
+trap '' TERM
+echo $$ >"$1.pid"
+while :; do sleep 0.05; done
+SH
+	start r -R INT/5/KILL/1 -- sh "$T/int.sh" "$T/got"
+	until_true test -s "$T/got.pid"
+	kill -TERM "$K"
+	until_true gone "$K"
+	[ "$(cat "$T/got")" = int ]
+	[ "$(prlist -i r -o exit)" = 0 ]
+}
+
 @test "INT to the keeper stops what the command left too: a double-forked daemon" {
 	need_procfs
 	need_helper titled
