@@ -341,6 +341,12 @@ SH
 	prpidcheck -f "$T/app.pid"
 }
 
+@test "-w -F: the plain pid file names the command while it runs, and is removed at the end" {
+	run -0 --separate-stderr prspawn -w -F "$T/app.pid" -- sh -c 'cat "$1"; echo $$' sh "$T/app.pid"
+	[ "${lines[0]}" = "${lines[1]}" ]
+	[ ! -e "$T/app.pid" ]
+}
+
 @test "-P and -F exclude each other: exit 2, nothing started" {
 	run -2 --separate-stderr prspawn -P "$T/a" -F "$T/b" -- touch "$T/started"
 	[ "$stderr" = "prspawn: -P and -F: exclude each other, and are given once (-h for usage)" ]
