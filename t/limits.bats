@@ -51,7 +51,8 @@ limit() {
 	P=$(field 1)
 	track "$P"
 	[ "$(limit "$P" "Max address space")" = "33554432 33554432" ]
-	[ "$(field 8)" = limits=mem=32M ]
+	# Among its attributes (its keeper's is another).
+	[[ $(reg_lines) == *"${TAB}limits=mem=32M"* ]]
 	run --separate-stderr prlist -i j -o id,limits
 	[ "$status" -eq 0 ]
 	[ "$output" = "j${TAB}mem=32M" ]
