@@ -451,6 +451,8 @@ keep(int sock, pid_t cmd, const char *path, int lifeline)
 	snprintf(k.path, sizeof k.path, "%s", path);
 	close_from(3);
 	stdio_null();
+	if (chdir("/") == -1)
+		_exit(PR_SYS);	/* no directory of the caller's is held */
 	k.cmd = cmd;
 	k.lifeline = lifeline;
 	owner_watch(&k);
@@ -458,6 +460,27 @@ keep(int sock, pid_t cmd, const char *path, int lifeline)
 		_exit(PR_SYS);
 	wait_all(&k);
 	_exit(write_end(&k) == -1 ? PR_SYS : PR_OK);
+}
+
+/*
+ * REG's file as an absolute path into PATH: the keeper writes it from
+ * "/", holding no directory of the caller's.
+ */
+static int
+reg_path_abs(const struct reg *reg, char path[PATH_LEN])
+{
+	char cwd[PATH_LEN];
+	int n;
+
+	if (reg->path[0] == '/')
+		n = snprintf(path, PATH_LEN, "%s", reg->path);
+	else if (getcwd(cwd, sizeof cwd) == NULL)
+		return fail_sys(PR_SYS, "cannot read the working directory");
+	else
+		n = snprintf(path, PATH_LEN, "%s/%s", cwd, reg->path);
+	if (n < 0 || n >= PATH_LEN)
+		return fail(PR_USAGE, "%s: path too long", reg->path);
+	return 0;
 }
 
 /* Tell prspawn how the start went, on SOCK; what it sends comes next. */
@@ -497,7 +520,10 @@ keeper(int sock, const struct spawn_opts *o, struct reg *reg, int lifeline)
 #if defined(__linux__) && defined(PR_SET_DUMPABLE)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
-	snprintf(path, sizeof path, "%s", reg->path);
+	if (reg_path_abs(reg, path) == -1) {
+		report(sock, 0);
+		_exit(failed_status());
+	}
 	reg_free(reg);
 	live_forget();
 	for (i = 0; i < SPAWN_OURS; i++)

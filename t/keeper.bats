@@ -90,6 +90,19 @@ need_procfs() {
 	    grep -v -e '^/dev/null$' -e '^pipe:' | wc -l)" -eq 0 ]
 }
 
+@test "the keeper holds no directory of the caller's: its working directory is /, and a relative -r still gets its end" {
+	noprocfs && skip "reads /proc/PID/cwd"
+	mkdir "$T/d"
+	cd "$T/d"
+	prspawn -r reg -i c -o /dev/null -- sh -c 'sleep 0.3; exit 5' </dev/null 3>&-
+	K=$(prlist -r reg -i c -o keeper | cut -d: -f1)
+	track "$K"
+	[ "$(readlink "/proc/$K/cwd")" = / ]
+	cd /
+	until_true gone "$K"
+	[ "$(prlist -r "$T/d/reg" -i c -o exit)" = 5 ]
+}
+
 @test "a keeper costs at most 256 KiB of private dirty memory (smaps_rollup)" {
 	noprocfs && skip "reads /proc/PID/smaps_rollup"
 	[ -r /proc/self/smaps_rollup ] || skip "no smaps_rollup here"
