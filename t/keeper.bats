@@ -355,7 +355,9 @@ SH
 }
 
 @test "-w -F: the plain pid file names the command while it runs, and is removed at the end" {
-	run -0 --separate-stderr prspawn -w -F "$T/app.pid" -- sh -c 'cat "$1"; echo $$' sh "$T/app.pid"
+	# It is written once the command is recorded: the command waits.
+	run -0 --separate-stderr prspawn -w -F "$T/app.pid" -- sh -c \
+	    'until [ -s "$1" ]; do sleep 0.01; done; cat "$1"; echo $$' sh "$T/app.pid"
 	[ "${lines[0]}" = "${lines[1]}" ]
 	[ ! -e "$T/app.pid" ]
 }
