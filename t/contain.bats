@@ -462,7 +462,7 @@ r${TAB}dead" ]
 	until_true sh -c "grep -q 'populated 0' '$cg/cgroup.events'"
 	run -0 prprune
 	# Its keeper may have written its end (exit=, ended=) by then.
-	[ "$(printf '%s\n' "$output" | cut -f 1-9)" = "$(cat "$T/rec")" ]
+	[ "$(no_end "$output")" = "$(cat "$T/rec")" ]
 	[ ! -e "$cg" ]
 }
 

@@ -272,6 +272,13 @@ field() {
 # A TAB, for expected output.
 TAB=$'\t'
 
+# no_end [LINE...]: record lines (default: stdin) without the end a keeper
+# writes into them (exit=, ended=, oom=), for a test to compare the rest.
+no_end() {
+	if [ $# -gt 0 ]; then printf '%s\n' "$@"; else cat; fi |
+	    sed 's/\t\(exit\|ended\|oom\)=[^\t]*//g'
+}
+
 # kill_keepers FILE: the keepers of the records left in registry FILE
 # (SPEC 5.1), each one a test's prspawn forked, killed by its pid once its
 # token says it is still that process; what it held is the test's to kill.

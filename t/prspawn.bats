@@ -105,7 +105,7 @@ has_records() {
 	[ "$ST" -eq 0 ]
 	[ "$(field 6)" != - ]
 	until_true eval '[ "$(prlist -o exit)" = 0 ]'
-	[ "$(reg_lines | cut -f 1-8)" = "$OUT" ]
+	[ "$(reg_lines | no_end)" = "$OUT" ]
 }
 
 @test "-r names the registry" {
