@@ -25,6 +25,7 @@
 #include "keeper.h"
 #include "live.h"
 #include "msg.h"
+#include "owner.h"
 #include "pidfd.h"
 #include "proc.h"
 #include "reap.h"
@@ -112,28 +113,11 @@ shell_status(int st)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* PID:TOKEN of R's attribute K: 1 when it has one of that form. */
-static int
-pid_token_attr(const struct rec *r, enum attr_key k, pid_t *pid,
-    char token[TOKEN_MAX + 1])
-{
-	size_t len;
-	const char *v = rec_get(r, k, &len), *c;
-
-	if (v == NULL || (c = memchr(v, ':', len)) == NULL ||
-	    !pid_parse(v, (size_t)(c - v), pid) ||
-	    len - (size_t)(c - v) - 1 > TOKEN_MAX || c + 1 == v + len)
-		return 0;
-	memcpy(token, c + 1, len - (size_t)(c - v) - 1);
-	token[len - (size_t)(c - v) - 1] = '\0';
-	return 1;
-}
-
 /* R's keeper=PID:TOKEN: 1 when it has one. */
 int
 keeper_of(const struct rec *r, pid_t *pid, char token[TOKEN_MAX + 1])
 {
-	return pid_token_attr(r, A_KEEPER, pid, token);
+	return rec_get_pidtok(r, A_KEEPER, pid, token);
 }
 
 /*
@@ -191,9 +175,7 @@ struct kstate {
 	int status;		/* the last reaped child's, as $? */
 	int stopping;		/* -1 asked to stop, 1 its schedule was run */
 	int owner;		/* a pidfd of the owner (-L), or -1 */
-	int lifeline;		/* -L: its owner's death stops the record */
-	pid_t opid;		/* the owner, when it has no pidfd */
-	char otoken[TOKEN_MAX + 1];
+	struct owner hand;	/* -L's owner when it has no pidfd (pid 0: none) */
 };
 
 /*
@@ -301,15 +283,14 @@ wait_all(struct kstate *k)
 			signal_children(SIGKILL);
 		p[0].revents = p[1].revents = 0;
 		if (poll(p, p[1].fd == -1 ? 1 : 2, k->stopping ? STOP_LOOK_MS :
-		    k->opid > 0 ? OWNER_LOOK_MS : -1) == -1 && errno != EINTR)
+		    k->hand.pid > 0 ? OWNER_LOOK_MS : -1) == -1 && errno != EINTR)
 			sleep_ns(10 * NS_PER_MS);	/* cannot: not busy */
 		signals(k);
-		if ((p[1].fd != -1 && p[1].revents != 0) || (k->opid > 0 &&
-		    pid_live(k->opid, k->otoken) != LIVE)) {
+		if ((p[1].fd != -1 && p[1].revents != 0) || owner_gone(&k->hand)) {
 			if (k->owner != -1)
 				close(k->owner);
 			k->owner = p[1].fd = -1;
-			k->opid = 0;
+			k->hand.pid = 0;
 			if (!k->stopping)
 				k->stopping = -1;	/* the owner died: -L */
 		}
@@ -365,31 +346,20 @@ out:
 }
 
 /*
- * With a lifeline, the owner's death is to be seen: a pidfd of it, in
- * the one poll(2), checked by its token; where there are no pidfds, a
- * look every OWNER_LOOK_MS.  An owner dead already stops the record now.
+ * With a lifeline (-L: O, its owner), the owner's death is to be seen: a
+ * pidfd of it, in the one poll(2); where there are none, a look every
+ * OWNER_LOOK_MS.  An owner dead already stops the record now.
  */
 static void
-owner_watch(struct kstate *k)
+lifeline_watch(struct kstate *k, const struct owner *o)
 {
-	pid_t pid;
-	int fd;
-
 	k->owner = -1;
-	if (!k->lifeline ||
-	    !pid_token_attr(&k->mine, A_OWNER, &pid, k->otoken))
+	if (o == NULL || o->pid <= 0 || (k->owner = owner_watch(o)) != -1)
 		return;
-	if ((fd = pfd_open(pid)) == -1 && errno != ESRCH) {
-		k->opid = pid;	/* by hand */
-		return;
-	}
-	if (fd != -1 && pidfd_live(fd, pid, k->otoken) == LIVE) {
-		k->owner = fd;
-		return;
-	}
-	if (fd != -1)
-		close(fd);
-	k->stopping = -1;
+	if (owner_gone(o))
+		k->stopping = -1;
+	else
+		k->hand = *o;	/* by hand */
 }
 
 /* Our signals into the self-pipe, and let in. */
@@ -437,7 +407,7 @@ undo(pid_t cmd)
  * read) to its end.  Nothing of prspawn's is kept.
  */
 NORETURN static void
-keep(int sock, pid_t cmd, const char *path, int lifeline)
+keep(int sock, pid_t cmd, const char *path, const struct owner *lifeline)
 {
 	static char line[REC_LINE_MAX + 1];
 	static struct kstate k;
@@ -454,8 +424,7 @@ keep(int sock, pid_t cmd, const char *path, int lifeline)
 	if (chdir("/") == -1)
 		_exit(PR_SYS);	/* no directory of the caller's is held */
 	k.cmd = cmd;
-	k.lifeline = lifeline;
-	owner_watch(&k);
+	lifeline_watch(&k, lifeline);
 	if (signals_on() == -1)
 		_exit(PR_SYS);
 	wait_all(&k);
@@ -507,7 +476,8 @@ report(int sock, pid_t pid)
  * command's start needs their room), then the command is started.
  */
 NORETURN static void
-keeper(int sock, const struct spawn_opts *o, struct reg *reg, int lifeline)
+keeper(int sock, const struct spawn_opts *o, struct reg *reg,
+    const struct owner *lifeline)
 {
 	char path[PATH_LEN];
 	struct spawn_opts so = *o;

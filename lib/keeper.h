@@ -27,6 +27,7 @@
 
 #include <sys/types.h>
 
+#include "owner.h"
 #include "record.h"
 #include "registry.h"
 #include "spawn.h"
@@ -35,7 +36,8 @@ struct keeper {
 	pid_t pid;		/* the keeper */
 	pid_t cmd;		/* the command, once confirmed */
 	int sock;		/* its report in, then the record's line out */
-	int lifeline;		/* -L: stop the record when its owner dies */
+	const struct owner *lifeline;	/* -L: its owner's death stops the
+					   record; NULL: none */
 };
 
 int keeper_start(struct keeper *k, const struct spawn_opts *o,

@@ -49,6 +49,7 @@ launch(struct start *st, int *fd)
 	*fd = -1;
 	if (!kept_by_keeper(st))
 		return spawn_start(&st->o, fd);
+	st->k.lifeline = st->lifeline ? &st->owner : NULL;
 	if (keeper_start(&st->k, &st->o, &st->reg) == -1)
 		return -1;
 	return 0;	/* the command's pid comes from launched() */
@@ -73,8 +74,7 @@ keeper_attr(struct start *st)
 		return fail(PR_SYS, "%ld: cannot read the keeper's start token "
 		    "(is /proc mounted?); the command is stopped",
 		    (long)st->k.pid);
-	snprintf(st->kattr, sizeof st->kattr, "%ld:%s", (long)st->k.pid,
-	    st->ktoken);
+	pidtok_fmt(st->kattr, st->k.pid, st->ktoken);
 	return 0;
 }
 

@@ -58,7 +58,7 @@ struct start {
 	char cg[PATH_LEN];	/* -c: the cgroup made for the command */
 	struct keeper k;	/* its keeper (k.pid 0: none) */
 	char ktoken[TOKEN_MAX + 1];
-	char kattr[16 + TOKEN_MAX + 1];	/* keeper=: PID:TOKEN, or "" */
+	char kattr[PIDTOK_LEN + 1];	/* keeper=: PID:TOKEN, or "" */
 	struct rec mine;	/* the record as written */
 };
 

@@ -335,6 +335,40 @@ SH
 	[ "$(reg_lines)" = "$line" ]
 }
 
+# --- lifelines (SPEC 5.2) ---------------------------------------------------------
+
+# owned ID [-L]: a shell, the owner, runs prspawn [-L] -i ID -- sleep 1000
+# and then waits; O is the owner, P the command, K its keeper.
+owned() {
+	sh -c 'prspawn $2 -i "$1" -o /dev/null -- sleep 1000 </dev/null 3>&-
+	    echo started >"$3"; exec sleep 1000' sh "$@" "$T/o" &
+	O=$!
+	track "$O"
+	until_true test -s "$T/o"
+	P=$(prlist -i "$1" -o pid)
+	K=$(prlist -i "$1" -o keeper | cut -d: -f1)
+	track -g "$P"
+	track "$K"
+	[ "$(prlist -i "$1" -o owner | cut -d: -f1)" = "$O" ]
+}
+
+@test "-L: the owner SIGKILLed, the keeper stops the record and writes its end: nothing survives" {
+	owned l -L
+	kill -KILL "$O"
+	until_true gone "$K"
+	gone "$P"
+	[ "$(prlist -i l -o exit)" = 143 ]
+}
+
+@test "without -L, a record outlives its owner" {
+	owned n ""
+	kill -KILL "$O"
+	until_true gone "$O"
+	alive "$P"
+	alive "$K"
+	[ "$(prlist -l -i n -o id)" = n ]
+}
+
 # --- pid files (SPEC 5.4) -------------------------------------------------------
 
 @test "-P names the keeper: PID TOKEN of it; TERM to that pid stops the record" {

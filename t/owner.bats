@@ -27,8 +27,10 @@ waiting() {
 	track -g "$(field 1)"
 	[ "$stderr" = "" ]
 	own=$output
-	[ "$(field 8)" = "owner=$own" ]
-	[ "$(reg_lines | awk -F '\t' '{ print NF }')" -eq 8 ]
+	# Its attributes: owner= and its keeper's keeper=.
+	[[ $(reg_lines) == *"${TAB}owner=$own"* ]]
+	[[ $(reg_lines) == *"${TAB}keeper="* ]]
+	[ "$(reg_lines | awk -F '\t' '{ print NF }')" -eq 9 ]
 	run -0 --separate-stderr prlist -i a -o id,owner
 	[ "$output" = "a${TAB}$own" ]
 }
