@@ -58,7 +58,7 @@ install_root() {
 	    COMP_WORDS=(prwait -) COMP_CWORD=1 && _prreg prwait - prwait &&
 	    echo "${COMPREPLY[*]}"' "$dir"
 	[ "$output" = "complete -F _prreg prwait
--r -s -t -p -i -O -T -n -h" ]
+-r -s -t -p -i -O -T -n -e -h" ]
 }
 
 @test "each installed tool's -h prints its usage on stdout and exits 0" {
