@@ -117,7 +117,7 @@ no_temp() {
 }
 
 @test "FILE.lock removed each time a writer has locked it: the retries are bounded too (-W), exit 3 said, nothing done" {
-	command -v strace >/dev/null || skip "no strace"
+	need_strace_inject	# and LeakSanitizer off: it cannot work traced
 	cd "$(dirname "$REG")"
 	# Every look at FILE.lock by name finds none, as if it were removed
 	# (and made again by the writer) each time, over and over.
