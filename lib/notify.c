@@ -4,6 +4,7 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +28,63 @@ static char sock[sizeof dir + 8];	/* fits sun_path: private_dir() */
 
 static pid_t maker;		/* the process that made them */
 
-/* The socket and its directory go, once, and only by their maker. */
-void
-notify_close(void)
+/* What ends prspawn while it waits (kill's, a terminal's, a hangup). */
+static const int ends[] = { SIGHUP, SIGINT, SIGTERM };
+#define NENDS (sizeof ends / sizeof ends[0])
+static int caught[NENDS];	/* which of them remove() catches */
+
+/* The socket and its directory, by their maker (async-signal-safe). */
+static void
+remove_both(void)
 {
 	if (getpid() == maker && sock[0] != '\0')
 		unlink(sock);
 	if (getpid() == maker && dir[0] != '\0')
 		rmdir(dir);
+}
+
+/* A signal that ends us: remove them, then end by it as before. */
+static void
+removed(int sig)
+{
+	remove_both();
+	signal(sig, SIG_DFL);
+	raise(sig);		/* delivered as the handler returns */
+}
+
+/*
+ * Catch, while the socket is there, those of ENDS that would end us
+ * (ON), or put them back to their default (not ON); one ignored (nohup)
+ * stays so.  atexit() alone left both behind on a kill -TERM.
+ */
+static void
+catch_ends(int on)
+{
+	struct sigaction sa, was;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NENDS; i++) {
+		if (on && sigaction(ends[i], NULL, &was) == 0 &&
+		    was.sa_handler == SIG_DFL) {
+			sa.sa_handler = removed;
+			caught[i] = sigaction(ends[i], &sa, NULL) == 0;
+		} else if (!on && caught[i]) {
+			sa.sa_handler = SIG_DFL;
+			sigaction(ends[i], &sa, NULL);
+			caught[i] = 0;
+		}
+	}
+}
+
+/* The socket and its directory go, once, and only by their maker. */
+void
+notify_close(void)
+{
+	remove_both();
 	sock[0] = dir[0] = '\0';
+	catch_ends(0);
 }
 
 /* A directory of our own, 0700, for the socket: in $TMPDIR or /tmp. */
@@ -70,6 +119,7 @@ notify_open(const char **path)
 		notify_close();
 		return fail(PR_SYS, "cannot register an exit handler");
 	}
+	catch_ends(1);
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
 	if (strlen(sock) >= sizeof sa.sun_path) {

@@ -84,6 +84,30 @@ socket_of() {
 	[ "$(reg_lines)" = "" ]
 }
 
+@test "-N notify: prspawn killed by TERM or HUP while it waits removes the socket and its directory, and ends by that signal" {
+	for sig in TERM HUP; do
+		: >"$REG"
+		prspawn -i j -W 60 -N notify -- sleep 1000 </dev/null \
+		    >/dev/null 2>"$T/err" &
+		S=$!
+		track "$S"
+		until_true eval '[ -n "$(reg_lines)" ]'
+		P=$(field 1)
+		track -g "$P"
+		track "$P"
+		until_true eval '[ -n "$(socket_of "$P")" ]'
+		sock=$(socket_of "$P")
+		until_true test -S "$sock"
+		kill -"$sig" "$S"
+		ended "$S"
+		[ "$ST" -eq $((128 + $(kill -l "$sig"))) ]
+		[ "$(cat "$T/err")" = "" ]
+		[ ! -e "$sock" ]
+		[ ! -e "${sock%/notify}" ]
+		kill -KILL "$P"
+	done
+}
+
 @test "-N notify and -N FD exclude each other; -N wants 3 to 63 or notify" {
 	run --separate-stderr prspawn -N notify -N 3 -- true
 	[ "$status" -eq 2 ]
