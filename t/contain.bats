@@ -74,16 +74,6 @@ want() {
 	[ "$1" = fifty ] && echo 50 || echo 1
 }
 
-need_cgroup() {
-	noprocfs && skip "the no-procfs build stands for a system without cgroups"
-	need_root
-	local root
-	root=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
-	[ -n "$root" ] || skip "skipped: no writable cgroup2 (none mounted)"
-	mkdir -p "$root/prreg" 2>/dev/null && [ -w "$root/prreg" ] ||
-	    skip "skipped: no writable cgroup2 ($root)"
-}
-
 # survivors: how many of the pids in $F are alive; each is tracked.
 survivors() {
 	local p n=0

@@ -234,6 +234,18 @@ need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root (namespaces, mounts, setpriv)"
 }
 
+# need_cgroup: root, and a cgroup2 where prspawn -c can make its cgroups
+# (prreg/ under the first cgroup2 mount); else the test skips, saying why.
+need_cgroup() {
+	noprocfs && skip "the no-procfs build stands for a system without cgroups"
+	need_root
+	local root
+	root=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+	[ -n "$root" ] || skip "no writable cgroup2 (none mounted)"
+	mkdir -p "$root/prreg" 2>/dev/null && [ -w "$root/prreg" ] ||
+	    skip "no writable cgroup2 ($root)"
+}
+
 # need_pidns: unshare -fp --mount-proc works here (root, PID namespaces).
 need_pidns() {
 	need_root

@@ -149,6 +149,19 @@ need_procfs() {
 	gone "$D"
 }
 
+# forkloop_left: how many of the fork loop's processes ($T/gens) are still
+# alive; each is tracked, for teardown.
+forkloop_left() {
+	local p left=0
+	for p in $(sort -u "$T/gens"); do
+		if alive "$p" && [ "$(ps -o comm= -p "$p")" = "${H##*/}" ]; then
+			track "$p"
+			left=$((left + 1))
+		fi
+	done
+	echo "$left"
+}
+
 @test "a fork loop that calls setsid every millisecond and ignores TERM: prreap leaves none" {
 	need_procfs
 	need_helper forkloop
@@ -158,14 +171,7 @@ need_procfs() {
 	[ "$output" = f ]
 	run -0 --separate-stderr sh -c 'prlist -i f | prreap -T 0.2'
 	[ "$output" = "$(cat "$T/rec")" ]
-	left=0
-	for p in $(sort -u "$T/gens"); do
-		if alive "$p" && [ "$(ps -o comm= -p "$p")" = "${H##*/}" ]; then
-			track "$p"
-			left=$((left + 1))
-		fi
-	done
-	[ "$left" -eq 0 ]
+	[ "$(forkloop_left)" -eq 0 ]
 }
 
 @test "TERM to the keeper of a fork loop that ignores TERM: none left, its end written" {
@@ -175,14 +181,7 @@ need_procfs() {
 	until_true eval '[ "$(wc -l <"$T/gens")" -ge 20 ]'
 	kill -TERM "$K"
 	until_true gone "$K"
-	left=0
-	for p in $(sort -u "$T/gens"); do
-		if alive "$p" && [ "$(ps -o comm= -p "$p")" = "${H##*/}" ]; then
-			track "$p"
-			left=$((left + 1))
-		fi
-	done
-	[ "$left" -eq 0 ]
+	[ "$(forkloop_left)" -eq 0 ]
 	[ "$(prlist -i f -o exit)" = 137 ]
 }
 

@@ -16,16 +16,6 @@ cgroot() {
 	echo "$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)/prreg"
 }
 
-need_cgroup() {
-	noprocfs && skip "the no-procfs build stands for a system without cgroups"
-	need_root
-	local root
-	root=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
-	[ -n "$root" ] || skip "no writable cgroup2 (none mounted)"
-	mkdir -p "$root/prreg" 2>/dev/null && [ -w "$root/prreg" ] ||
-	    skip "no writable cgroup2 ($root)"
-}
-
 # need_controllers: the cgroup2 here offers what -l needs.
 need_controllers() {
 	need_cgroup
