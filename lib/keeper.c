@@ -550,8 +550,10 @@ int
 keeper_confirm(struct keeper *k)
 {
 	struct report rp;
-	size_t n = read_all(k->sock, (char *)&rp, sizeof rp + 1);
+	char buf[sizeof rp + 1];	/* a byte more: a longer report is none */
+	size_t n = read_all(k->sock, buf, sizeof buf);
 
+	memcpy(&rp, buf, sizeof rp);
 	if (n == sizeof rp && rp.pid > 0)
 		return (int)(k->cmd = rp.pid);
 	while (waitpid(k->pid, NULL, 0) == -1 && errno == EINTR)
