@@ -36,12 +36,22 @@ item(const char *p, size_t len, struct sched_item *it)
 	return "an item is neither a signal, seconds nor forever";
 }
 
-/* Whether the items from I on hold a wait of some time. */
+/*
+ * The least that what forever repeats must wait in all: less, and a
+ * process that outlives it would be signalled and looked at without
+ * rest (a spin at 100% CPU, until it is gone).
+ */
+#define FOREVER_MIN_NS (10 * NS_PER_MS)
+
+/* Whether the items from I on wait FOREVER_MIN_NS or more in all. */
 static int
 waits(const struct sched *s, size_t i)
 {
+	long long ns = 0;
+
 	for (; i < s->n; i++)
-		if (s->item[i].kind == SCHED_WAIT && s->item[i].ns > 0)
+		if (s->item[i].kind == SCHED_WAIT && (s->item[i].ns < 0 ||
+		    (ns += s->item[i].ns) >= FOREVER_MIN_NS))
 			return 1;
 	return 0;
 }
@@ -69,7 +79,7 @@ items(const char *v, struct sched *s)
 /*
  * Check V and make it S; NULL, or why it is not a schedule.  A lone
  * number of seconds is TERM/SECS/KILL/SECS.  "forever" comes once, and
- * what it repeats waits some time (else it would spin).
+ * what it repeats waits 0.01 s or more in all (else it would spin).
  */
 const char *
 sched_parse(const char *v, struct sched *s)
@@ -93,7 +103,8 @@ sched_parse(const char *v, struct sched *s)
 		if (forever++)
 			return "forever comes more than once";
 		if (!waits(s, i + 1))
-			return "what forever repeats must wait some seconds";
+			return "what forever repeats must wait 0.01 seconds "
+			    "or more in all";
 	}
 	return NULL;
 }

@@ -116,8 +116,8 @@ TERM/1/|an empty item
 -S|an item is neither a signal, seconds nor forever
 TERM/-0.5|an item is neither a signal, seconds nor forever
 TERM/1/-x|an item is neither a signal, seconds nor forever
-TERM/1/forever|what forever repeats must wait some seconds
-forever/TERM/0|what forever repeats must wait some seconds
+TERM/1/forever|what forever repeats must wait 0.01 seconds or more in all
+forever/TERM/0|what forever repeats must wait 0.01 seconds or more in all
 1/forever/1/forever/1|forever comes more than once
 TERM 1|want at most 255 of A-Z a-z 0-9 . / -
 EOS
@@ -127,6 +127,28 @@ EOS
 	[ ! -e "$T/got" ]
 	alive "$P"
 	[ "$(reg_lines)" = "$line" ]
+}
+
+@test "forever over less than 0.01 s of waits in all (it would spin): exit 2 from prreap and prspawn, nothing done" {
+	# Nothing selected: a schedule taken would be exit 0 at once.
+	for sched in forever/TERM/0.005 TERM/forever/STOP/0.001/0.008/CONT \
+	    1/forever/0.009/0; do
+		why="invalid schedule '$sched': what forever repeats must wait 0.01 seconds or more in all (want items like TERM/5/KILL/1, or SECS)"
+		run --separate-stderr prreap -R "$sched" -i none
+		[ "$status" -eq 2 ] || { echo "$sched: $status"; false; }
+		[ "$output" = "" ]
+		[ "$stderr" = "prreap: -R: $why" ]
+		run --separate-stderr prspawn -R "$sched" -- touch "$T/ran"
+		[ "$status" -eq 2 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "prspawn: -R: $why" ]
+		[ ! -e "$T/ran" ]
+	done
+	[ "$(reg_lines)" = "" ]
+	# 0.01 s in all, over two waits, will do.
+	run --separate-stderr prreap -R TERM/forever/0.004/HUP/0.006 -i none
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
 }
 
 @test "signals of a schedule: names in any case, with SIG or a leading -, numbers with -" {
