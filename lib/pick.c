@@ -15,8 +15,8 @@ pick_stdin_ok(const struct sel *sel)
 {
 	if (!sel->any && isatty(STDIN_FILENO))
 		return fail(PR_USAGE, "no selector, and stdin is a terminal: "
-		    "give -s, -t, -p or -i, or pipe record lines in (-h for "
-		    "usage)");
+		    "give -s, -t, -p, -i or -O, or pipe record lines in (-h "
+		    "for usage)");
 	return 0;
 }
 

@@ -121,6 +121,17 @@ ms_since() {
 	[ "$(reg_lines)" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
 }
 
+@test "no selector and a terminal on stdin: refused, exit 2, the selectors named (-O too), nothing signalled" {
+	command -v script >/dev/null || skip "no script(1) to give it a terminal"
+	start_sleep
+	{ header; rec "$P" - job s1 "$S1" "$TOK" a; } >"$REG"
+	run script -qec "prreap" /dev/null
+	[ "$status" -eq 2 ]
+	[ "$(printf '%s' "$output" | tr -d '\r')" = "prreap: no selector, and stdin is a terminal: give -s, -t, -p, -i or -O, or pipe record lines in (-h for usage)" ]
+	alive "$P"
+	[ "$(reg_lines)" = "$(rec "$P" - job s1 "$S1" "$TOK" a)" ]
+}
+
 @test "a dead record is forgotten and printed, exit 0" {
 	dead_pid
 	start_sleep

@@ -309,7 +309,7 @@ EOS
 	command -v script >/dev/null || skip "no script(1) to give it a terminal"
 	run script -qec "prwait" /dev/null
 	[ "$status" -eq 2 ]
-	[ "$(printf '%s' "$output" | tr -d '\r')" = "prwait: no selector, and stdin is a terminal: give -s, -t, -p or -i, or pipe record lines in (-h for usage)" ]
+	[ "$(printf '%s' "$output" | tr -d '\r')" = "prwait: no selector, and stdin is a terminal: give -s, -t, -p, -i or -O, or pipe record lines in (-h for usage)" ]
 }
 
 # --- what cannot be waited for -------------------------------------------
