@@ -624,9 +624,21 @@ look(struct target *t)
 }
 
 /*
- * SIG, then CONT (that a stopped process may act on it; not after KILL),
- * to every process of T, each once: what the group signal reached is not
- * signalled again.
+ * Whether CONT follows SIG, so that a stopped process may act on it: not
+ * after KILL (a stopped process dies of it) or CONT, nor after a signal
+ * that stops (STOP, TSTP, TTIN, TTOU): a schedule that asks for one
+ * means it, and CONT would undo it.
+ */
+static int
+cont_after(int sig)
+{
+	return sig != SIGKILL && sig != SIGCONT && sig != SIGSTOP &&
+	    sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU;
+}
+
+/*
+ * SIG, then CONT when it follows SIG (cont_after()), to every process of
+ * T, each once: what the group signal reached is not signalled again.
  */
 static void
 signal_target(struct target *t, int sig, struct scan *s)
@@ -643,7 +655,7 @@ signal_target(struct target *t, int sig, struct scan *s)
 		cg_kill(t->cg);
 	for (pass = 0; pass < 2; pass++) {
 		cur = pass == 0 ? sig : SIGCONT;
-		if (pass == 1 && (sig == SIGKILL || sig == SIGCONT))
+		if (pass == 1 && !cont_after(sig))
 			break;
 		g = group_signal(t, cur);
 		for (i = 0; i < t->nm; i++)

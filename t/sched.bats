@@ -151,6 +151,25 @@ EOS
 	[ "$stderr" = "" ]
 }
 
+@test "no CONT after a signal that stops: -R STOP/0.1 leaves the process stopped, exit 1, record kept; TERM that follows is followed by CONT" {
+	trapper -- "" "TERM"
+	line=$(reg_lines)
+	run --separate-stderr prreap -R STOP/0.1 -i j
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	until_true sh -c "ps -o stat= -p $P | grep -q '^T'"
+	[ "$(reg_lines)" = "$line" ]
+	[ ! -e "$T/got" ]
+	# TERM, which it traps and outlives, then CONT: it runs again.
+	run --separate-stderr prreap -R TERM/0.1 -i j
+	[ "$status" -eq 1 ]
+	until_true test -s "$T/got"
+	[ "$(cat "$T/got")" = TERM ]
+	until_true sh -c "ps -o stat= -p $P | grep -q '^[SR]'"
+	[ "$(reg_lines)" = "$line" ]
+}
+
 @test "signals of a schedule: names in any case, with SIG or a leading -, numbers with -" {
 	for sched in -INT/1/KILL/1 sigint/1/-KILL/1 -2/1/-9/1 -SIGINT/0.5/9; do
 		rm -f "$T/got"
