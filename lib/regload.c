@@ -146,8 +146,10 @@ lock_names(const struct reg *r, char name[PATH_LEN], char shown[PATH_LEN + 8])
 
 /*
  * Whether the lock we hold is on FILE.lock as it is now (the same device
- * and inode): not when FILE.lock was removed or replaced meanwhile, and
- * a newcomer may hold a lock on the one there now.
+ * and inode): 1 when so; 0 when not (FILE.lock was removed or replaced
+ * meanwhile, and a newcomer may hold a lock on the one there now); -1
+ * when it cannot be told (EACCES, EIO, ENOMEM...: not "removed"), with
+ * a failure kept, for the caller to write nothing.
  */
 int
 reg_lock_is_ours(const struct reg *r)
@@ -156,9 +158,15 @@ reg_lock_is_ours(const struct reg *r)
 	struct stat a, b;
 
 	lock_names(r, name, shown);
-	return r->lockfd != -1 && fstat(r->lockfd, &a) == 0 &&
-	    fstatat(r->dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	if (r->lockfd == -1)
+		return 0;
+	if (fstat(r->lockfd, &a) == 0 &&
+	    fstatat(r->dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0)
+		return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	if (errno == ENOENT)
+		return 0;
+	return fail(PR_SYS, "%s: cannot check the lock: %s; nothing written",
+	    shown, strerror(errno));
 }
 
 /* How long a wait for the lock may last: NS, but never below 1 s. */
@@ -190,8 +198,8 @@ waited_out(const struct reg *r, int fd, const char *shown)
  * without end.  A lock file removed or replaced while we waited locks
  * nothing that the next writer would see: once locked, it must still be
  * FILE.lock, else we lock the one there now (we have read nothing yet),
- * again for r->lock_ns at most: one removed over and over (or that
- * cannot be looked at) is a failure, not a loop without end.
+ * again for r->lock_ns at most: one removed over and over is a failure,
+ * not a loop without end; one that cannot be looked at fails at once.
  */
 static int
 lock_file(struct reg *r, int wait)
@@ -209,8 +217,12 @@ lock_file(struct reg *r, int wait)
 		    shown, O_RDWR | O_CREAT)) == -1)
 			return -1;
 		if (fcntl(r->lockfd, F_SETLK, &fl) == 0) {
-			if (reg_lock_is_ours(r))
+			if ((rc = reg_lock_is_ours(r)) == 1)
 				return 0;
+			if (rc == -1) {		/* no telling: give up at once */
+				reg_unlock(r);
+				return -1;
+			}
 			close(r->lockfd);	/* not FILE.lock: that one */
 			r->lockfd = -1;
 			/* Replaced each time, the retries are bounded too. */

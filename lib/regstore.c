@@ -96,13 +96,16 @@ reg_write(struct reg *r, int fd, const char *path)
  * Whether we still hold FILE.lock, checked right before a step that
  * publishes: 0 when so; else a failure kept (FILE.lock was removed, or
  * replaced, while we held it: a newcomer may hold the lock there now and
- * be writing, and our rename would undo its change).
+ * be writing, and our rename would undo its change; or that cannot be
+ * told).
  */
 static int
 lock_kept(const struct reg *r)
 {
-	if (reg_lock_is_ours(r))
-		return 0;
+	int ours = reg_lock_is_ours(r);
+
+	if (ours != 0)
+		return ours == 1 ? 0 : -1;
 	return fail(PR_SYS, "%s.lock: removed while we held it; nothing "
 	    "written", r->path);
 }

@@ -132,6 +132,46 @@ no_temp() {
 	no_temp
 }
 
+# lock_unsure N CMD [ARG...]: CMD run (bats' run), its Nth look at
+# FILE.lock by name failing with EIO: the lock cannot be told ours or not.
+lock_unsure() {
+	local n=$1
+	shift
+	cd "$(dirname "$REG")"
+	# Not there as strace starts: -P then traces the calls that name it,
+	# not those on a descriptor of it (the writer makes it again).
+	rm -f "$REG.lock"
+	run --separate-stderr strace -qq -o /dev/null \
+	    -P "$(basename "$REG").lock" -e trace=newfstatat,fstatat64,stat,lstat \
+	    -e inject=newfstatat,fstatat64,stat,lstat:error=EIO:when="$n" "$@"
+	stderr=$(as_glibc "$stderr")
+}
+
+@test "FILE.lock that cannot be looked at once locked (EIO, not ENOENT): the writer gives up at once, says so, exit 3, nothing done" {
+	need_strace_inject
+	lock_unsure 1 prspawn -- sh -c 'echo $$ >"$1/ran"' sh "$T"
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: $REG.lock: cannot check the lock: Input/output error; nothing written" ]
+	[ ! -e "$T/ran" ]
+	! has_records
+	no_temp
+}
+
+@test "FILE.lock that cannot be looked at just before the rename (EIO, not ENOENT): nothing written, said, exit 3, FILE as it was" {
+	need_strace_inject
+	start_sleep
+	prspawn -A "$P" -i base
+	before=$(fstate "$REG")
+	lock_unsure 2 prspawn -A "$P" -i a
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "prspawn: $REG.lock: cannot check the lock: Input/output error; nothing written" ]
+	[ "$(fstate "$REG")" = "$before" ]
+	no_temp
+	[ "$(prlist -o id)" = base ]
+}
+
 # --- 2. prreap forgets a record only of the process it waited for -----------
 
 @test "a pid reused while prreap waits, and recorded under the same default id, keeps its record" {
