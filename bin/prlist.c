@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arg.h"
+#include "fmt.h"
 #include "msg.h"
 #include "registry.h"
 #include "reglive.h"
@@ -57,12 +58,12 @@ parse_cols(const char *list, struct col *cols)
 			cols[n].field = F_STATE;
 		if (cols[n].field < 0 && !attr_key_ok(p, len)) {
 			/* Enough of it for arg_shown() to cut with "...". */
-			snprintf(name, sizeof name, "%.*s", (int)len, p);
+			fmt_snprintf(name, sizeof name, "%.*s", (int)len, p);
 			die(PR_USAGE, "-o: unknown field '%s': want pid, pgid, "
 			    "type, session, started, token, id, state or an "
 			    "attribute's key (a-z)", arg_shown(name));
 		}
-		snprintf(cols[n].key, sizeof cols[n].key, "%.*s", (int)len, p);
+		fmt_snprintf(cols[n].key, sizeof cols[n].key, "%.*s", (int)len, p);
 		n++;
 		if (*comma == '\0')
 			return n;
@@ -126,7 +127,7 @@ print(const struct reg *reg, const size_t *idx, size_t n,
 				fwrite(v, 1, len, stdout);
 			}
 			if (j + 1 < nc && head)
-				printf("%*s", (int)(w[j] - len + 2), "");
+				fmt_printf("%*s", (int)(w[j] - len + 2), "");
 			else if (j + 1 < nc)
 				putchar('\t');
 		}

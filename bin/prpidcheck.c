@@ -5,6 +5,7 @@
 
 #include "arg.h"
 #include "clock.h"
+#include "fmt.h"
 #include "msg.h"
 #include "pidfile.h"
 #include "proc.h"
@@ -48,7 +49,7 @@ check(pid_t pid, const char *token, const long long *written)
 		l = REUSED;
 
 	if (verbose)
-		printf("%ld %s\n", (long)pid, live_name(l));
+		fmt_printf("%ld %s\n", (long)pid, live_name(l));
 	if (l == UNKNOWN && live_unknown_err() != 0)
 		warnx_("%ld: cannot tell whether it is live: cannot read it: %s",
 		    (long)pid, strerror(live_unknown_err()));
@@ -118,7 +119,7 @@ main(int argc, char *argv[])
 		pid = arg_pid('T', tpid);
 		if (!proc_token(pid, ftoken))
 			return PR_NO;
-		printf("%s\n", ftoken);
+		fmt_printf("%s\n", ftoken);
 		return out_status(PR_OK);
 	}
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "arg.h"
+#include "fmt.h"
 #include "msg.h"
 #include "word.h"
 
@@ -17,7 +18,7 @@ opt_next(int argc, char *const argv[], const char *opts)
 	int c;
 
 	/* '+': POSIX order even under glibc; ':': we print the errors. */
-	snprintf(spec, sizeof spec, "+:%s", opts);
+	fmt_snprintf(spec, sizeof spec, "+:%s", opts);
 	opterr = 0;
 	c = getopt(argc, argv, spec);
 	if (c == '?') {
@@ -78,7 +79,7 @@ arg_shown(const char *v)
 		if (c >= ' ' && c < 0x7f)
 			buf[n++] = c;
 		else
-			n += snprintf(buf + n, sizeof buf - n, "\\x%02x", c);
+			n += fmt_snprintf(buf + n, sizeof buf - n, "\\x%02x", c);
 	}
 	if (v[i] != '\0')
 		buf[n++] = '.', buf[n++] = '.', buf[n++] = '.';

@@ -11,6 +11,7 @@
 
 #include "cgroup.h"
 #include "clock.h"
+#include "fmt.h"
 #include "msg.h"
 #include "sysread.h"
 #include "word.h"
@@ -51,9 +52,9 @@ cg_mount(char mnt[PATH_LEN])
 		if (*next == '\n')
 			*next++ = '\0';
 		if ((dash = strstr(line, " - cgroup2 ")) == NULL ||
-		    sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
+		    fmt_sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
 			continue;
-		snprintf(mnt, PATH_LEN, "%s", point);
+		fmt_snprintf(mnt, PATH_LEN, "%s", point);
 		return 0;
 	}
 	errno = ENOENT;
@@ -71,11 +72,11 @@ cg_root(char root[PATH_LEN])
 		if (strlen(env) >= PATH_LEN - 64 || env[0] != '/')
 			return fail(PR_USAGE, "PRREG_CGROUP: want the absolute "
 			    "path of a cgroup v2 directory");
-		snprintf(root, PATH_LEN, "%s", env);
+		fmt_snprintf(root, PATH_LEN, "%s", env);
 	} else if (geteuid() == 0) {
 		if (cg_mount(mnt) == -1)
 			return -1;
-		if (snprintf(root, PATH_LEN, "%s/prreg", mnt) >= PATH_LEN)
+		if (fmt_snprintf(root, PATH_LEN, "%s/prreg", mnt) >= PATH_LEN)
 			return fail(PR_SYS, "-c: %s: path too long", mnt);
 		if (mkdir(root, 0755) == -1 && errno != EEXIST)
 			return fail_sys(PR_SYS, "-c: %s: cannot create", root);
@@ -99,7 +100,7 @@ cg_make(const char *root, char path[PATH_LEN])
 	int tries;
 
 	for (tries = 0; tries < 10; tries++) {
-		if (snprintf(path, PATH_LEN, "%s/" CG_PREFIX "%ld-%llx", root,
+		if (fmt_snprintf(path, PATH_LEN, "%s/" CG_PREFIX "%ld-%llx", root,
 		    (long)getpid(), (unsigned long long)now_ns()) >= PATH_LEN)
 			return fail(PR_SYS, "-c: %s: path too long", root);
 		if (mkdir(path, 0755) == 0)
@@ -116,7 +117,7 @@ cg_open(const char *path, const char *file, int flags)
 {
 	char p[PATH_LEN + 32];
 
-	snprintf(p, sizeof p, "%s/%s", path, file);
+	fmt_snprintf(p, sizeof p, "%s/%s", path, file);
 	return open(p, flags | O_CLOEXEC);
 }
 
@@ -143,7 +144,7 @@ cg_read(const char *path, const char *file, char *buf, size_t size)
 	char p[PATH_LEN + 32];
 	ssize_t n;
 
-	snprintf(p, sizeof p, "%s/%s", path, file);
+	fmt_snprintf(p, sizeof p, "%s/%s", path, file);
 	if ((n = read_small(p, buf, size)) < 0)
 		return -1;
 	if (n > 0 && buf[n - 1] == '\n')
@@ -196,7 +197,7 @@ cg_populated(const char *path)
 {
 	char p[PATH_LEN + 32], buf[256], *v;
 
-	snprintf(p, sizeof p, "%s/cgroup.events", path);
+	fmt_snprintf(p, sizeof p, "%s/cgroup.events", path);
 	if (read_small(p, buf, sizeof buf) <= 0)
 		return errno == ENOENT ? 0 : -1;
 	if ((v = strstr(buf, "populated ")) == NULL)
@@ -213,12 +214,14 @@ int
 cg_oom(const char *path)
 {
 	char buf[512], *v;
+	unsigned long n = 0;
 
 	if (cg_read(path, "memory.events", buf, sizeof buf) == -1)
 		return errno == ENOENT ? 0 : -1;
 	if ((v = strstr(buf, "oom_kill ")) == NULL)
 		return 0;
-	return strtoul(v + 9, NULL, 10) > 0;
+	fmt_sscanf(v + 9, "%lu", &n);
+	return n > 0;
 }
 
 /* cgroup.events, to poll(2) for POLLPRI: it changes when emptied. */
@@ -309,7 +312,7 @@ walk(const char *path, int post, int (*fn)(const char *, void *), void *arg)
 {
 	char p[PATH_LEN];
 
-	if (snprintf(p, sizeof p, "%s", path) >= (int)sizeof p)
+	if (fmt_snprintf(p, sizeof p, "%s", path) >= (int)sizeof p)
 		return fail(PR_SYS, "%s: path too long", path);
 	return walk_in(p, strlen(p), post, fn, arg);
 }
@@ -328,7 +331,7 @@ add_pids(const char *path, void *arg)
 	pid_t pid;
 	FILE *f;
 
-	snprintf(p, sizeof p, "%s/cgroup.procs", path);
+	fmt_snprintf(p, sizeof p, "%s/cgroup.procs", path);
 	if ((f = fopen(p, "re")) == NULL)
 		return 0;
 	while (fgets(line, sizeof line, f) != NULL) {
@@ -401,7 +404,7 @@ cg_contains(const char *path, pid_t pid)
 
 	if (mnt[0] == '\0' && cg_mount(mnt) == -1)
 		return 0;
-	snprintf(p, sizeof p, "/proc/%ld/cgroup", (long)pid);
+	fmt_snprintf(p, sizeof p, "/proc/%ld/cgroup", (long)pid);
 	if (read_small(p, buf, sizeof buf) <= 0 ||
 	    (rel = strstr(buf, "0::")) == NULL)
 		return 0;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "kthread.h"
 #include "proc.h"
 #include "sysread.h"
@@ -40,10 +41,10 @@ int
 pid_kthread(pid_t pid)
 {
 	char path[40], buf[1024], *p;
-	unsigned long flags;
+	unsigned long flags = 0;
 	int field;
 
-	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	fmt_snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
 	if (read_small(path, buf, sizeof buf) <= 0 ||
 	    (p = strrchr(buf, ')')) == NULL)
 		return kthread_by_parent(pid);
@@ -51,7 +52,7 @@ pid_kthread(pid_t pid)
 		p = strchr(p + 1, ' ');
 	if (p == NULL)
 		return kthread_by_parent(pid);
-	flags = strtoul(p + 1, NULL, 10);
+	fmt_sscanf(p + 1, "%lu", &flags);
 	return (flags & PF_KTHREAD) != 0;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "mark.h"
 #include "proc.h"
 #include "sysread.h"
@@ -16,7 +17,7 @@ mark_of(pid_t pid, const char *token, char mark[MARK_MAX])
 {
 	if (token == NULL || strcmp(token, "-") == 0)
 		return 0;
-	snprintf(mark, MARK_MAX, "%ld:%s", (long)pid, token);
+	fmt_snprintf(mark, MARK_MAX, "%ld:%s", (long)pid, token);
 	return 1;
 }
 
@@ -80,10 +81,10 @@ real_uid(pid_t pid, uid_t *uid)
 	char path[40], buf[2048], *p;
 	unsigned long u;
 
-	snprintf(path, sizeof path, "%ld/status", (long)pid);
+	fmt_snprintf(path, sizeof path, "%ld/status", (long)pid);
 	if (proc_dirfd() == -1 || read_at(proc_dirfd(), path, buf,
 	    sizeof buf) <= 0 || (p = strstr(buf, "\nUid:")) == NULL ||
-	    sscanf(p + 5, "%lu", &u) != 1)
+	    fmt_sscanf(p + 5, "%lu", &u) != 1)
 		return 0;
 	*uid = (uid_t)u;
 	return 1;
@@ -105,7 +106,7 @@ mark_read(pid_t pid, char mark[MARK_MAX], uid_t *ruid)
 	int fd, skip = 0, found = 0;
 	ssize_t n;
 
-	snprintf(path, sizeof path, "%ld/environ", (long)pid);
+	fmt_snprintf(path, sizeof path, "%ld/environ", (long)pid);
 	if (proc_dirfd() == -1 ||
 	    (fd = openat(proc_dirfd(), path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;

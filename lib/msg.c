@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fdlimit.h"
+#include "fmt.h"
 #include "msg.h"
 
 const char *prog = "prreg";
@@ -36,11 +37,11 @@ msg_init(const char *argv0)
 static void
 vfmt(char *buf, size_t size, int err, const char *fmt, va_list ap)
 {
-	int n = vsnprintf(buf, size, fmt, ap);
+	int n = fmt_vsnprintf(buf, size, fmt, ap);
 
 	n = n < 0 ? 0 : (n >= (int)size ? (int)size - 1 : n);
 	if (err)
-		snprintf(buf + n, size - n, ": %s", strerror(err));
+		fmt_snprintf(buf + n, size - n, ": %s", strerror(err));
 }
 
 /* One write per message, so that lines of concurrent tools do not mix. */
@@ -51,7 +52,7 @@ put(const char *text)
 	int n;
 
 	/* argv[0] may be anything (exec -a): a name past NAME_MAX is cut. */
-	n = snprintf(buf, sizeof buf, "%.255s: %.1023s", prog, text);
+	n = fmt_snprintf(buf, sizeof buf, "%.255s: %.1023s", prog, text);
 	if (n >= (int)sizeof buf - 1)
 		n = sizeof buf - 2;
 	buf[n++] = '\n';

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "fmt.h"
 #include "pidfd.h"
 
 #if defined(__linux__) && !defined(PRREG_NO_PROCFS)
@@ -96,7 +97,7 @@ pfd_token(int fd, char token[TOKEN_MAX + 1])
 		    (unsigned long)sf.f_type == PIDFS_MAGIC;
 	if (!pidfs || fstat(fd, &st) == -1)
 		return 0;
-	snprintf(token, TOKEN_MAX + 1, PIDFS_PREFIX "%llu",
+	fmt_snprintf(token, TOKEN_MAX + 1, PIDFS_PREFIX "%llu",
 	    (unsigned long long)st.st_ino);
 	return 1;
 }

@@ -13,6 +13,7 @@
 
 #include "arg.h"
 #include "cgroup.h"
+#include "fmt.h"
 #include "msg.h"
 #include "notify.h"
 #include "reaper.h"
@@ -45,7 +46,7 @@ open_cwd(const char *path)
 	char shown[PATH_LEN + 8];
 	struct stat st;
 
-	snprintf(shown, sizeof shown, "-d: %s", arg_shown(path));
+	fmt_snprintf(shown, sizeof shown, "-d: %s", arg_shown(path));
 	return open_dir(path, shown, &st);
 }
 
@@ -65,7 +66,7 @@ open_out(const char *path)
 	struct stat ds, st;
 	int dirfd, fd;
 
-	snprintf(shown, sizeof shown, "-o: %s", arg_shown(path));
+	fmt_snprintf(shown, sizeof shown, "-o: %s", arg_shown(path));
 	if (strlen(path) >= PATH_LEN)
 		return fail(PR_USAGE, "%s: path too long", shown);
 	path_split(path, dir, &base);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fmt.h"
 #include "pidfd.h"
 #include "proc.h"
 #include "sysread.h"
@@ -301,7 +302,7 @@ int
 proc_started(pid_t pid, char stamp[STAMP_LEN + 1])
 {
 	struct timespec real, boot;
-	unsigned long long ticks;
+	unsigned long long ticks = 0;
 	long long ns, hz = sysconf(_SC_CLK_TCK);
 	struct pstat ps;
 
@@ -309,7 +310,7 @@ proc_started(pid_t pid, char stamp[STAMP_LEN + 1])
 	    clock_gettime(CLOCK_REALTIME, &real) == -1 ||
 	    clock_gettime(CLOCK_BOOTTIME, &boot) == -1)
 		return 0;
-	ticks = strtoull(ps.token, NULL, 10);
+	fmt_sscanf(ps.token, "%llu", &ticks);
 	ns = (real.tv_sec - boot.tv_sec) * NS_PER_S +
 	    (real.tv_nsec - boot.tv_nsec) +
 	    (long long)(ticks / (unsigned long long)hz) * NS_PER_S +
@@ -361,6 +362,16 @@ proc_here(void)
 	return here != 0;
 }
 
+/* The number a field of /proc/PID/stat starts with (0 for none). */
+static long
+stat_num(const char *p)
+{
+	long v = 0;
+
+	fmt_sscanf(p, "%ld", &v);
+	return v;
+}
+
 /*
  * /proc/PID/stat: "pid (comm) state ppid pgrp ... num_threads(20) ...
  * starttime(22) ...".  comm may hold ')' and blanks, so fields are
@@ -385,11 +396,11 @@ proc_stat_parse(const char *buf, size_t len, struct pstat *ps)
 	ps->token[0] = '\0';
 	for (field = 3; field < 22; field++) {
 		if (field == 4)
-			ps->ppid = (pid_t)strtol(p, NULL, 10);
+			ps->ppid = (pid_t)stat_num(p);
 		if (field == 5)
-			ps->pgrp = (pid_t)strtol(p, NULL, 10);
+			ps->pgrp = (pid_t)stat_num(p);
 		if (field == 20)
-			ps->threads = (int)strtol(p, NULL, 10);
+			ps->threads = (int)stat_num(p);
 		while (p < end && *p != ' ')
 			p++;
 		if (p++ >= end)
@@ -411,7 +422,7 @@ proc_stat(pid_t pid, struct pstat *ps)
 
 	if (proc_dirfd() == -1)
 		return 0;
-	snprintf(path, sizeof path, "%ld/stat", (long)pid);
+	fmt_snprintf(path, sizeof path, "%ld/stat", (long)pid);
 	if ((n = read_at(proc_dirfd(), path, buf, sizeof buf)) == -1)
 		return 0;
 	if (n == 0 || !proc_stat_parse(buf, (size_t)n, ps)) {
@@ -434,7 +445,7 @@ proc_started(pid_t pid, char stamp[STAMP_LEN + 1])
 
 	if (!proc_stat(pid, &ps) || strlen(ps.token) != 15)
 		return 0;
-	snprintf(stamp, STAMP_LEN + 1, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s.000Z",
+	fmt_snprintf(stamp, STAMP_LEN + 1, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s.000Z",
 	    t, t + 4, t + 6, t + 9, t + 11, t + 13);
 	return stamp_ok(stamp, STAMP_LEN);
 }
@@ -467,11 +478,11 @@ proc_stat(pid_t pid, struct pstat *ps)
 	const char *m;
 	ssize_t n;
 
-	snprintf(pidarg, sizeof pidarg, "%ld", (long)pid);
+	fmt_snprintf(pidarg, sizeof pidarg, "%ld", (long)pid);
 	if ((n = run_read(argv, buf, sizeof buf)) == -1)
 		return 0;	/* ps could not be run: errno says why */
 	/* The state is a word of its own: "S" alone is as common as "Ss+". */
-	if (n == 0 || sscanf(buf, " %7s %*s %3s %d %d:%d:%d %d %d %d",
+	if (n == 0 || fmt_sscanf(buf, " %7s %*s %3s %d %d:%d:%d %d %d %d",
 	    stat, mon, &day, &hh, &mm, &ss, &year, &pgrp, &ppid) != 9) {
 		/* Nothing from ps: gone, when kill() agrees. */
 		errno = n == 0 && kill(pid, 0) == -1 && errno == ESRCH ?
@@ -487,7 +498,7 @@ proc_stat(pid_t pid, struct pstat *ps)
 	}
 	ps->pgrp = pgrp;
 	ps->ppid = ppid;
-	snprintf(ps->token, sizeof ps->token, "%04d%02d%02dT%02d%02d%02d",
+	fmt_snprintf(ps->token, sizeof ps->token, "%04d%02d%02dT%02d%02d%02d",
 	    year, (int)(m - months) / 3 + 1, day, hh, mm, ss);
 	return 1;
 }

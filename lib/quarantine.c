@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "atomic.h"
+#include "fmt.h"
 #include "msg.h"
 #include "registry.h"
 
@@ -23,8 +24,8 @@ corrupt_open(struct reg *r, char shown[PATH_LEN + 16], int flags)
 {
 	char name[PATH_LEN];
 
-	snprintf(name, PATH_LEN, "%s.corrupt", r->base);
-	snprintf(shown, PATH_LEN + 16, "%s.corrupt", r->path);
+	fmt_snprintf(name, PATH_LEN, "%s.corrupt", r->base);
+	fmt_snprintf(shown, PATH_LEN + 16, "%s.corrupt", r->path);
 	return safe_openat(r->dirfd, name, shown, flags);
 }
 
@@ -33,7 +34,7 @@ static int
 note(struct reg *r, unsigned long long size)
 {
 	char buf[96];
-	int n = snprintf(buf, sizeof buf, "quarantine %llu %llu %llu\n", size,
+	int n = fmt_snprintf(buf, sizeof buf, "quarantine %llu %llu %llu\n", size,
 	    (unsigned long long)r->dev, (unsigned long long)r->ino);
 
 	if (ftruncate(r->lockfd, 0) == -1 || pwrite(r->lockfd, buf, (size_t)n,
@@ -68,7 +69,7 @@ quarantine_recover(struct reg *r)
 		return 0;
 	n = pread(r->lockfd, buf, sizeof buf - 1, 0);
 	buf[n > 0 ? n : 0] = '\0';
-	if (sscanf(buf, "quarantine %llu %llu %llu", &size, &dev, &ino) == 3 &&
+	if (fmt_sscanf(buf, "quarantine %llu %llu %llu", &size, &dev, &ino) == 3 &&
 	    fstatat(r->dirfd, r->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    (unsigned long long)st.st_dev == dev &&
 	    (unsigned long long)st.st_ino == ino) {

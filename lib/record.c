@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "record.h"
 
 static const char *const field_names[NFIELDS] = {
@@ -252,7 +253,7 @@ rec_get_pidtok(const struct rec *r, enum attr_key k, pid_t *pid,
 void
 pidtok_fmt(char buf[PIDTOK_LEN + 1], pid_t pid, const char *token)
 {
-	snprintf(buf, PIDTOK_LEN + 1, "%ld:%s", (long)pid, token);
+	fmt_snprintf(buf, PIDTOK_LEN + 1, "%ld:%s", (long)pid, token);
 }
 
 /* Append S (LEN bytes) to the list BUF of *N bytes, a TAB between. */
@@ -378,15 +379,15 @@ rec_build(struct rec *r, struct recbuf *b, const struct recnew *n)
 {
 	int k;
 
-	snprintf(b->pid, sizeof b->pid, "%ld", (long)n->pid);
+	fmt_snprintf(b->pid, sizeof b->pid, "%ld", (long)n->pid);
 	if (n->pgid > 0)
-		snprintf(b->pgid, sizeof b->pgid, "%ld", (long)n->pgid);
+		fmt_snprintf(b->pgid, sizeof b->pgid, "%ld", (long)n->pgid);
 	else
 		strcpy(b->pgid, "-");
 	if (n->started == NULL)
 		stamp_now(b->stamp);
 	else
-		snprintf(b->stamp, sizeof b->stamp, "%s", n->started);
+		fmt_snprintf(b->stamp, sizeof b->stamp, "%s", n->started);
 	memset(r, 0, sizeof *r);
 	r->pid = n->pid;
 	r->pgid = n->pgid > 0 ? n->pgid : 0;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "fmt.h"
 #include "msg.h"
 #include "regfile.h"
 
@@ -63,11 +64,11 @@ reg_locate(char path[PATH_LEN], const char *ropt, int mkdirs)
 		if (reg_path_ok(ropt) == -1)
 			return -1;
 		/* A bare name is in "./", so its directory is explicit. */
-		snprintf(path, PATH_LEN, "%s%s", strchr(p, '/') ? "" : "./", p);
+		fmt_snprintf(path, PATH_LEN, "%s%s", strchr(p, '/') ? "" : "./", p);
 		return 0;
 	}
 	if (xdg != NULL && *xdg != '\0') {
-		n = snprintf(dir, sizeof dir, "%s/prreg", xdg);
+		n = fmt_snprintf(dir, sizeof dir, "%s/prreg", xdg);
 		if (n >= PATH_LEN - 32)
 			return fail(PR_USAGE, "XDG_RUNTIME_DIR: path too long");
 		if (mkdirs && mkdir_0700(xdg) == -1)
@@ -75,12 +76,12 @@ reg_locate(char path[PATH_LEN], const char *ropt, int mkdirs)
 	} else if (geteuid() == 0) {
 		strcpy(dir, "/run/prreg");
 	} else {
-		snprintf(dir, sizeof dir, "/tmp/prreg-%lu",
+		fmt_snprintf(dir, sizeof dir, "/tmp/prreg-%lu",
 		    (unsigned long)geteuid());
 	}
 	if (mkdirs && mkdir_0700(dir) == -1)
 		return -1;
-	snprintf(path, PATH_LEN, "%s/registry", dir);
+	fmt_snprintf(path, PATH_LEN, "%s/registry", dir);
 	return 0;
 }
 
@@ -95,7 +96,7 @@ path_split(const char *path, char dir[PATH_LEN], const char **base)
 	else if (slash == path)
 		strcpy(dir, "/");
 	else
-		snprintf(dir, PATH_LEN, "%.*s", (int)(slash - path), path);
+		fmt_snprintf(dir, PATH_LEN, "%.*s", (int)(slash - path), path);
 	*base = slash != NULL ? slash + 1 : path;
 }
 

@@ -182,12 +182,14 @@ waited_out(const struct reg *r, int fd, const char *shown)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	char by[32] = "another process";	/* of another PID namespace */
+	char secs[SECS_G_LEN];
 
 	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK &&
 	    fl.l_pid > 0)
 		snprintf(by, sizeof by, "pid %ld", (long)fl.l_pid);
-	return fail(PR_SYS, "%s: held by %s for %g s; giving up", shown, by,
-	    (double)r->lock_ns / NS_PER_S);
+	secs_g(r->lock_ns, secs);
+	return fail(PR_SYS, "%s: held by %s for %s s; giving up", shown, by,
+	    secs);
 }
 
 /*
@@ -205,7 +207,7 @@ static int
 lock_file(struct reg *r, int wait)
 {
 	long long start = now_ns(), end = start + (wait ? r->lock_ns : 0);
-	char name[PATH_LEN], shown[PATH_LEN + 8];
+	char name[PATH_LEN], shown[PATH_LEN + 8], secs[SECS_G_LEN];
 	struct backoff b = { 0 };
 	int rc;
 
@@ -228,9 +230,9 @@ lock_file(struct reg *r, int wait)
 			/* Replaced each time, the retries are bounded too. */
 			if (now_ns() - start < r->lock_ns)
 				continue;
+			secs_g(r->lock_ns, secs);
 			return fail(PR_SYS, "%s: removed or replaced each time "
-			    "it was locked, for %g s; giving up", shown,
-			    (double)r->lock_ns / NS_PER_S);
+			    "it was locked, for %s s; giving up", shown, secs);
 		}
 		if (errno != EAGAIN && errno != EACCES)
 			rc = fail_sys(PR_SYS, "%s: cannot lock", shown);

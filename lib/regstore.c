@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "atomic.h"
+#include "fmt.h"
 #include "msg.h"
 #include "registry.h"
 
@@ -69,7 +70,7 @@ reg_write(struct reg *r, int fd, const char *path)
 	 * the libc (musl's stdio writes with writev), so that it can be
 	 * held or failed at that call (strace, in t/loss.bats).
 	 */
-	n = (size_t)snprintf(buf, sizeof buf, "#prreg 1 boot=%s\n",
+	n = (size_t)fmt_snprintf(buf, sizeof buf, "#prreg 1 boot=%s\n",
 	    r->otherboot ? r->boot : boot_id());
 	for (i = 0; i < r->n && err == 0; i++) {
 		if ((rec = &r->rec[i])->gone)

@@ -8,6 +8,7 @@
 
 #include "arg.h"
 #include "cgroup.h"
+#include "fmt.h"
 #include "reslimit.h"
 #include "msg.h"
 #include "word.h"
@@ -72,7 +73,7 @@ limit(const char *p, size_t len, struct limits *l)
 	if (strcmp(kv, "cpu") == 0 && l->cpu != 0)
 		return "cpu given twice";
 	if (strcmp(kv, "cpu") == 0) {
-		snprintf(why, sizeof why, "cpu: want a percent of one CPU, 1 "
+		fmt_snprintf(why, sizeof why, "cpu: want a percent of one CPU, 1 "
 		    "to %lu (100 times %lu CPUs)", 100 * cpus(), cpus());
 		return ulong_parse(v, 100 * cpus(), &l->cpu) && l->cpu > 0 ?
 		    NULL : why;
@@ -163,7 +164,7 @@ limits_enable(const char *root, const struct limits *l)
 			return fail(PR_SYS, "-l: %s: no %s controller in this "
 			    "cgroup (cgroup.controllers: %s); nothing started",
 			    root, ctl[i], have[0] != '\0' ? have : "none");
-		snprintf(on, sizeof on, "+%s", ctl[i]);
+		fmt_snprintf(on, sizeof on, "+%s", ctl[i]);
 		if (cg_write(root, "cgroup.subtree_control", on) == -1)
 			return fail_sys(PR_SYS, "-l: %s/cgroup.subtree_control: "
 			    "cannot enable %s; nothing started", root, ctl[i]);
@@ -186,14 +187,14 @@ limits_apply(const char *cg, const struct limits *l)
 {
 	char v[64];
 
-	snprintf(v, sizeof v, "%llu", l->mem);
+	fmt_snprintf(v, sizeof v, "%llu", l->mem);
 	if (l->mem != 0 && (put(cg, "memory.max", v, 0) == -1 ||
 	    put(cg, "memory.swap.max", "0", 1) == -1))
 		return -1;
-	snprintf(v, sizeof v, "%lu", l->pids);
+	fmt_snprintf(v, sizeof v, "%lu", l->pids);
 	if (l->pids != 0 && put(cg, "pids.max", v, 0) == -1)
 		return -1;
-	snprintf(v, sizeof v, "%lu %d", l->cpu * (CPU_PERIOD / 100),
+	fmt_snprintf(v, sizeof v, "%lu %d", l->cpu * (CPU_PERIOD / 100),
 	    CPU_PERIOD);
 	if (l->cpu != 0 && put(cg, "cpu.max", v, 0) == -1)
 		return -1;
@@ -229,10 +230,12 @@ int
 limits_oom(const char *cg)
 {
 	char buf[512], *p;
+	unsigned long n = 0;
 
 	if (cg_read(cg, "memory.events", buf, sizeof buf) == -1)
 		return -1;
 	if ((p = strstr(buf, "oom_kill ")) == NULL)
 		return 0;
-	return strtoul(p + 9, NULL, 10) > 0;
+	fmt_sscanf(p + 9, "%lu", &n);
+	return n > 0;
 }

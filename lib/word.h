@@ -29,5 +29,7 @@ long long stamp_ns(const char *s);
 int pid_parse(const char *s, size_t len, pid_t *pid);
 int ulong_parse(const char *s, unsigned long max, unsigned long *out);
 int secs_parse(const char *s, long long *ns);
+#define SECS_G_LEN 16
+void secs_g(long long ns, char buf[SECS_G_LEN]);
 
 #endif
