@@ -171,11 +171,36 @@ reg_store(struct reg *r)
 }
 
 /*
+ * Room on A's file system for FILE as it is now and one line more, taken
+ * on A's file and given back with it: a write that a full disk (or a
+ * file size limit) would refuse after the stop is refused now, before
+ * anything is signalled or started.  A disk that others fill meanwhile
+ * can still refuse it.  A file system that cannot allocate ahead
+ * (EOPNOTSUPP, EINVAL) tells nothing: taken as room.
+ */
+static int
+room(const struct reg *r, const struct atomic *a)
+{
+	off_t len = (off_t)(sizeof "#prreg 1 boot=\n" + TOKEN_MAX +
+	    REC_LINE_MAX);
+	struct stat st;
+	int e;
+
+	if (r->fd != -1 && fstat(r->fd, &st) == 0)
+		len += st.st_size;
+	e = posix_fallocate(a->fd, 0, len);
+	if (e == 0 || e == EOPNOTSUPP || e == EINVAL || e == ENOSYS)
+		return 0;
+	errno = e;
+	return fail_sys(PR_SYS, "%s: cannot write", r->path);
+}
+
+/*
  * Everything a store can refuse, tried under the lock before anything is
  * done that a refusal would leave half-done (prreap signals, prspawn
  * starts, then they store): FILE.corrupt when lines are to be moved
  * (before FILE is LOADED, when it exists at all), and a temporary file
- * beside FILE.
+ * beside FILE, with room for what is to be written (room()).
  */
 int
 reg_can_store(struct reg *r, int loaded)
@@ -194,6 +219,10 @@ reg_can_store(struct reg *r, int loaded)
 	}
 	if (atomic_open(&a, r->dirfd, r->base, r->path, 0600) == -1)
 		return -1;
+	if (room(r, &a) == -1) {
+		atomic_abort(&a);
+		return -1;
+	}
 	atomic_abort(&a);
 	return 0;
 }

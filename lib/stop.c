@@ -12,9 +12,11 @@
  * is removed (one that cannot be is said, and keeps its record), into
  * OUT (when not NULL; N + 1 slots, NULL-ended): REG's records removed,
  * for the caller to print once it has stored REG.  The gone flag of each of
- * RECS says what became of it.  Returns how many were left (survived,
- * refused, unknown, kept for a cgroup), or -1 with a failure kept (the
- * lock not held).
+ * RECS says what became of it.  With REG's lock held on entry, what could
+ * refuse the store (a full disk: reg_can_store()) is tried before any
+ * signal; a caller that holds none tried it itself (reg_writable()).
+ * Returns how many were left (survived, refused, unknown, kept for a
+ * cgroup), or -1 with a failure kept (the lock not held).
  */
 long
 stop_forget(struct reg *reg, struct rec *recs, size_t n,
@@ -31,6 +33,11 @@ stop_forget(struct reg *reg, struct rec *recs, size_t n,
 	for (i = 0; i < n; i++)
 		if (!recs[i].gone)
 			live[nlive++] = &recs[i];
+	if (nlive > 0 && reg->lockfd != -1 && reg_can_store(reg, 1) == -1) {
+		free(live), free(gone);
+		reg_unlock(reg);
+		return -1;
+	}
 	if (nlive > 0) {
 		if (reg->lockfd != -1)
 			reg_unlock(reg);

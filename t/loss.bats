@@ -247,6 +247,45 @@ registry.lock" ]
 	[ "$(cat "$T/out2")" = "$(rec 2147483647 - job - "$S1" 1 dead)" ]
 }
 
+@test "a full disk: prreap and prspawn -x refuse before they signal anything (exit 3, said), the process and its record stay" {
+	need_root
+	has_mountns || skip "no mount namespaces here"
+	sh -c 'echo $$ >"$1/pid"; exec sleep 1000' sh "$T" \
+	    </dev/null >/dev/null 2>&1 3>&- &
+	P=$!
+	track "$P"
+	until_true test -s "$T/pid"
+	run -0 --separate-stderr unshare -m sh -c '
+	    d=$1/small; mkdir -m 700 "$d"
+	    mount -t tmpfs -o size=64k,mode=700 tmpfs "$d" || exit 10
+	    r=$d/registry
+	    prspawn -r "$r" -A "$2" -t T -s S -i x >/dev/null || exit 11
+	    cp "$r" "$1/before"
+	    dd if=/dev/zero of="$d/fill" bs=4k 2>/dev/null
+	    alive() { ps -o stat= -p "$1" | grep -qv "^Z" && echo "$1 alive"; }
+	    prspawn -r "$r" -x -t T -s S -i x -- touch "$1/ran" \
+		>>"$1/out" 2>>"$1/err"; echo "prspawn $?"; alive "$2"
+	    prreap -r "$r" -i x >>"$1/out" 2>>"$1/err"; echo "prreap $?"
+	    alive "$2"
+	    ls "$d"
+	    cmp "$r" "$1/before" && echo "registry as it was"
+	    umount "$d" && rmdir "$d"' sh "$T" "$P"
+	[ "$output" = "prspawn 3
+$P alive
+prreap 3
+$P alive
+fill
+registry
+registry.lock
+registry as it was" ]
+	[ "$(cat "$T/err")" = "prspawn: $T/small/registry: cannot write: No space left on device
+prreap: $T/small/registry: cannot write: No space left on device" ]
+	[ ! -s "$T/out" ]
+	[ ! -e "$T/ran" ]
+	[ ! -e "$T/small" ]
+	alive "$P"
+}
+
 # --- 4. a file size limit (SIGXFSZ) ---------------------------------------------
 
 @test "a file size limit: prspawn says why, exits 3, and its command is not left running unrecorded" {

@@ -292,3 +292,12 @@ EOS
 	[ "$(cat "$T/got")" = USR1 ]
 	until_true gone "$P"
 }
+
+@test "the schedule's form is written once, in prspawn(1)'s Schedules section; prreap(1) -R refers to it" {
+	man=$BATS_TEST_DIRNAME/../man
+	[ "$(grep -c '^\.Ss Schedules$' "$man/prspawn.1")" -eq 1 ]
+	[ "$(grep -c '^\.Sx Schedules No in Xr prspawn 1 :$' "$man/prreap.1")" -eq 1 ]
+	# The items are told in one page only.
+	[ "$(grep -c '^\.It Cm forever$' "$man/prspawn.1")" -eq 1 ]
+	[ "$(grep -c '^\.It Cm forever$' "$man/prreap.1")" -eq 0 ]
+}
