@@ -148,6 +148,16 @@ live_keeper(const struct rec *r, int *unknown)
 	return l == LIVE ? pid : 0;
 }
 
+/* Whether R's keeper wrote its end: exit=, with keeper= (SPEC 5.3). */
+static int
+keeper_ended(const struct rec *r)
+{
+	char token[TOKEN_MAX + 1];
+	pid_t pid;
+
+	return keeper_of(r, &pid, token) && keeper_exit(r) != -1;
+}
+
 /*
  * R's liveness, L being its own pid's (pid_live()), and in *WHY what
  * proves it LIVE: the pid of a process of it (its own or a member's), 0
@@ -164,6 +174,14 @@ rec_live_as(const struct rec *r, enum live l, pid_t *why)
 
 	*why = l == LIVE ? r->pid : -1;
 	if (l == LIVE || l == UNKNOWN)
+		return l;
+	*why = -1;
+
+	/*
+	 * Its keeper wrote its end (SPEC 5.3) once the last of its
+	 * descendants had ended: nothing of it is left to look for.
+	 */
+	if (keeper_ended(r))
 		return l;
 	*why = 0;
 

@@ -541,6 +541,71 @@ scan_marked(struct scan *s, const char *mark, struct pent ***first)
 	return hits;
 }
 
+/*
+ * Whether session SS may hold a descendant of a process ROOT in session
+ * RSID that started at AGE (of FORM, token_age(); LIKE its token; FORM
+ * 0: not known).  A process is in its parent's session until it makes
+ * its own (setsid), named by its pid: so ROOT's descendants are in
+ * ROOT's session, or in one a descendant made, after ROOT started.  Not
+ * one whose maker lives and started before ROOT, nor, unless ROOT's is
+ * such, one made outside our PID namespace (0).
+ */
+static int
+may_descend(struct sess *ss, pid_t rsid, int form, unsigned long long age,
+    const char *like)
+{
+	unsigned long long made;
+
+	if (ss->sid == rsid || ss->sid < 0)
+		return 1;
+	if (ss->sid == 0)
+		return 0;
+	return form == 0 || !(maker_age(ss, form, like, &made) && made < age);
+}
+
+/*
+ * The processes, zombies left out, in the sessions that may hold a
+ * descendant of ROOT (TOKEN: its token now, or NULL when not known; a
+ * ROOT whose session cannot be read: every session), their parents read:
+ * what ROOT's descendants are found among, without a read of every
+ * process's /proc/PID/stat.  Valid until the next scan_marked(),
+ * scan_children(), scan_group_in() or scan_near().
+ */
+size_t
+scan_near(struct scan *s, pid_t root, const char *token, struct pent ***first)
+{
+	unsigned long long age = 0;
+	size_t k, j, hits = 0;
+	pid_t rsid;
+	int form = 0;
+
+	*first = s->hits;
+	if (!s->done)
+		return 0;
+#ifndef PRREG_NO_PROCFS
+	if (token != NULL)
+		form = token_age(token, &age);
+#else
+	(void)token;	/* a maker's start would be a ps(1) each */
+#endif
+	rsid = getsid(root);
+	need_sid(s);
+	for (k = 0; k < s->nss; k++) {
+		struct sess *ss = &s->ss[k];
+
+		if (rsid != -1 && !may_descend(ss, rsid, form, age, token))
+			continue;
+		for (j = ss->first; j < ss->first + ss->n; j++) {
+			struct pent *p = s->bysid[j];
+
+			need_stat(p);
+			if (!p->zombie)
+				s->hits[hits++] = p;
+		}
+	}
+	return hits;
+}
+
 /* The processes whose parent is PPID (or unknown), zombies left out. */
 size_t
 scan_children(struct scan *s, pid_t ppid, struct pent ***first)

@@ -75,5 +75,7 @@ size_t scan_group_in(struct scan *s, pid_t pgrp, pid_t sid,
     struct pent ***first);
 size_t scan_marked(struct scan *s, const char *mark, struct pent ***first);
 size_t scan_children(struct scan *s, pid_t ppid, struct pent ***first);
+size_t scan_near(struct scan *s, pid_t root, const char *token,
+    struct pent ***first);
 
 #endif

@@ -284,6 +284,26 @@ SH
 	[ "$(prlist -i l -o exit)" = 5 ]
 }
 
+@test "a record whose keeper wrote its exit is dead: a process that carries its marker from elsewhere does not make it live" {
+	noprocfs && skip "the no-procfs build knows no markers"
+	start x -- sh -c 'exit 3'
+	run -3 prwait -e -i x
+	# A session of its own, made after the record's start: one that may
+	# hold the marker.
+	setsid env PRREG_MARK="$P:$(field 6 "$(cat "$T/rec")")" sleep 1000 \
+	    </dev/null >/dev/null 2>&1 &
+	S=$!
+	track "$S"
+	until_true eval '[ "$(cat /proc/$S/comm 2>/dev/null)" = sleep ]'
+	run prlist -i x -o state
+	[ "$output" = dead ]
+	run -0 --separate-stderr prreap -v -i x
+	[ "$(no_end "$output")" = "$(cat "$T/rec")" ]
+	[ "$stderr" = "prreap: x: dead, forgotten without a signal" ]
+	[ "$(prlist -i x)" = "" ]
+	alive "$S"
+}
+
 @test "prwait -e: more or fewer than one record selected is exit 2 before any wait" {
 	start a -s x -- sleep 1000
 	start b -s x -- sleep 1000
