@@ -231,8 +231,9 @@ rec_live(const struct rec *r)
 
 /*
  * A descriptor that poll() wakes (its events in *EVENTS) when what keeps
- * R live may have ended: WHY, from rec_live_as(), a process that proves
- * it live (a pidfd of it), or 0 its cgroup (its cgroup.events).  -1 when
+ * R live may have ended: its keeper while that lives (a pidfd of it),
+ * else WHY, from rec_live_as(), a process that proves it live (a pidfd
+ * of it), or 0 its cgroup (its cgroup.events).  -1 when
  * there is nothing to watch (no pidfds: the caller looks again by
  * itself).  What is watched is a hint: a member's pid reused since the
  * scan is watched in vain, and a caller bounds every wait (slot.c).
@@ -240,9 +241,19 @@ rec_live(const struct rec *r)
 int
 rec_watch(const struct rec *r, pid_t why, short *events)
 {
-	char path[PATH_LEN];
+	char path[PATH_LEN], token[TOKEN_MAX + 1];
+	pid_t keeper;
+	int fd;
 
 	*events = POLLIN;
+	/*
+	 * A live keeper ends after the last of the record's processes, once
+	 * it wrote the record's end: a wake before it would find the record
+	 * live still.
+	 */
+	if (why != -1 && keeper_of(r, &keeper, token) &&
+	    (fd = pid_watch(keeper, token)) != -1)
+		return fd;
 	if (why > 0)
 		return pid_watch(why, why == r->pid ? r->f[F_TOKEN] : NULL);
 	*events = POLLPRI;
