@@ -51,7 +51,7 @@ cg_mount(char mnt[PATH_LEN])
 		next = line + strcspn(line, "\n");
 		if (*next == '\n')
 			*next++ = '\0';
-		if ((dash = strstr(line, " - cgroup2 ")) == NULL ||
+		if ((dash = fmt_strstr(line, " - cgroup2 ")) == NULL ||
 		    fmt_sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
 			continue;
 		fmt_snprintf(mnt, PATH_LEN, "%s", point);
@@ -200,7 +200,7 @@ cg_populated(const char *path)
 	fmt_snprintf(p, sizeof p, "%s/cgroup.events", path);
 	if (read_small(p, buf, sizeof buf) <= 0)
 		return errno == ENOENT ? 0 : -1;
-	if ((v = strstr(buf, "populated ")) == NULL)
+	if ((v = fmt_strstr(buf, "populated ")) == NULL)
 		return -1;
 	return v[10] == '1';
 }
@@ -218,7 +218,7 @@ cg_oom(const char *path)
 
 	if (cg_read(path, "memory.events", buf, sizeof buf) == -1)
 		return errno == ENOENT ? 0 : -1;
-	if ((v = strstr(buf, "oom_kill ")) == NULL)
+	if ((v = fmt_strstr(buf, "oom_kill ")) == NULL)
 		return 0;
 	fmt_sscanf(v + 9, "%lu", &n);
 	return n > 0;
@@ -406,7 +406,7 @@ cg_contains(const char *path, pid_t pid)
 		return 0;
 	fmt_snprintf(p, sizeof p, "/proc/%ld/cgroup", (long)pid);
 	if (read_small(p, buf, sizeof buf) <= 0 ||
-	    (rel = strstr(buf, "0::")) == NULL)
+	    (rel = fmt_strstr(buf, "0::")) == NULL)
 		return 0;
 	rel += 3;
 	rel[strcspn(rel, "\n")] = '\0';

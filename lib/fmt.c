@@ -249,3 +249,14 @@ fmt_sscanf(const char *s, const char *f, ...)
 	va_end(ap);
 	return got;
 }
+
+char *
+fmt_strstr(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s != '\0'; s++)
+		if (strncmp(s, w, n) == 0)
+			return (char *)s;
+	return n == 0 ? (char *)s : NULL;
+}

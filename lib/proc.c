@@ -491,7 +491,7 @@ proc_stat(pid_t pid, struct pstat *ps)
 	}
 	ps->state = stat[0];
 	ps->threads = strchr(stat, 'l') != NULL ? 2 : 1;
-	m = strstr(months, mon);
+	m = fmt_strstr(months, mon);
 	if (m == NULL || (m - months) % 3 != 0) {
 		errno = EIO;
 		return 0;

@@ -134,7 +134,7 @@ listed(const char *list, const char *word)
 	size_t n = strlen(word);
 	const char *p;
 
-	for (p = list; (p = strstr(p, word)) != NULL; p += n)
+	for (p = list; (p = fmt_strstr(p, word)) != NULL; p += n)
 		if ((p == list || p[-1] == ' ') && (p[n] == '\0' ||
 		    p[n] == ' ' || p[n] == '\n'))
 			return 1;
