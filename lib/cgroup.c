@@ -322,27 +322,51 @@ struct pids {
 	size_t max, n;
 };
 
-/* The pids in one cgroup's cgroup.procs, added to ARG (struct pids). */
+/* One line of cgroup.procs, LEN bytes at LINE: its pid, added to A. */
+static void
+add_pid(struct pids *a, const char *line, size_t len)
+{
+	pid_t pid;
+
+	if (!pid_parse(line, len, &pid))
+		return;
+	if (a->n < a->max)
+		a->pids[a->n] = pid;
+	a->n++;
+}
+
+/*
+ * The pids in one cgroup's cgroup.procs, added to ARG (struct pids): read
+ * by the page, not with stdio, which a static binary would carry for
+ * this alone; a line the buffer ends in waits there for the next read.
+ */
 static int
 add_pids(const char *path, void *arg)
 {
-	char p[PATH_LEN + 32], line[32];
-	struct pids *a = arg;
-	pid_t pid;
-	FILE *f;
+	char buf[4096], *line, *nl;
+	size_t have = 0;
+	ssize_t n;
+	int fd;
 
-	fmt_snprintf(p, sizeof p, "%s/cgroup.procs", path);
-	if ((f = fopen(p, "re")) == NULL)
+	if ((fd = cg_open(path, "cgroup.procs", O_RDONLY)) == -1)
 		return 0;
-	while (fgets(line, sizeof line, f) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!pid_parse(line, strlen(line), &pid))
+	while ((n = read(fd, buf + have, sizeof buf - have)) != 0) {
+		if (n == -1 && errno == EINTR)
 			continue;
-		if (a->n < a->max)
-			a->pids[a->n] = pid;
-		a->n++;
+		if (n == -1)
+			break;
+		have += (size_t)n;
+		for (line = buf; (nl = memchr(line, '\n', have - (size_t)(line -
+		    buf))) != NULL; line = nl + 1)
+			add_pid(arg, line, (size_t)(nl - line));
+		have -= (size_t)(line - buf);
+		/* A line as long as the buffer is no pid: it goes. */
+		have = have == sizeof buf ? 0 : have;
+		memmove(buf, line, have);
 	}
-	fclose(f);
+	if (have > 0)
+		add_pid(arg, buf, have);
+	close(fd);
 	return 0;
 }
 
