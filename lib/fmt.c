@@ -81,7 +81,8 @@ core(struct sink *k, const char *f, va_list *ap)
 		base = *f == 'x' ? 16 : *f == 'o' ? 8 : 10;
 		zeros = 0;
 		if (*f == 's') {
-			s = va_arg(*ap, char *);
+			if ((s = va_arg(*ap, char *)) == NULL)
+				s = "(null)";	/* as glibc's and musl's */
 			for (len = 0; (prec < 0 || len < prec) && s[len]; len++)
 				;
 		} else if (*f == 'c') {
