@@ -10,6 +10,7 @@
 #include "registry.h"
 #include "reglive.h"
 #include "select.h"
+#include "sort.h"
 #include "xalloc.h"
 
 #define USAGE "usage: prlist [-r FILE] [-s SESSION] [-t TYPE] [-p PID] " \
@@ -196,7 +197,7 @@ main(int argc, char *argv[])
 	for (i = 1; i < n && by_started(&idx[i - 1], &idx[i]) < 0; i++)
 		;
 	if (i < n)
-		qsort(idx, n, sizeof *idx, by_started);
+		list_sort(idx, n, sizeof *idx, by_started);
 
 	/* Large writes: stdio's own buffer made it 250 write(2)s a MB. */
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);

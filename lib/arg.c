@@ -11,16 +11,53 @@
 #include "msg.h"
 #include "word.h"
 
+/*
+ * getopt(3), POSIX's (no permutation; "--" and the first operand end the
+ * options), without libc's: musl's reads each option letter as a
+ * multibyte character and brings its own messages, 1.2 kB of every
+ * static tool.  It sets getopt's optind, optarg and optopt, as getopt
+ * would, byte by byte: an option byte not in OPTS is "unknown" here too.
+ */
+static int
+opt_get(int argc, char *const argv[], const char *opts)
+{
+	static int pos;		/* in argv[optind]: the next option byte */
+	const char *a, *o;
+	int c;
+
+	if (optind >= argc || (a = argv[optind]) == NULL || a[0] != '-' ||
+	    a[1] == '\0')
+		return -1;
+	if (pos == 0 && strcmp(a, "--") == 0) {
+		optind++;
+		return -1;
+	}
+	pos += pos == 0;
+	c = (unsigned char)a[pos++];
+	if (a[pos] == '\0')
+		optind++, pos = 0;
+	if (c == ':' || (o = strchr(opts, c)) == NULL) {
+		optopt = c;
+		return '?';
+	}
+	if (o[1] == ':') {
+		if (pos != 0)
+			optarg = (char *)a + pos, optind++, pos = 0;
+		else if (optind < argc)
+			optarg = argv[optind++];
+		else {
+			optopt = c;
+			return ':';
+		}
+	}
+	return c;
+}
+
 int
 opt_next(int argc, char *const argv[], const char *opts)
 {
-	char spec[64];
-	int c;
+	int c = opt_get(argc, argv, opts);
 
-	/* '+': POSIX order even under glibc; ':': we print the errors. */
-	fmt_snprintf(spec, sizeof spec, "+:%s", opts);
-	opterr = 0;
-	c = getopt(argc, argv, spec);
 	if (c == '?') {
 		char o[2] = { (char)optopt, '\0' };
 		const char *arg = optind < argc ? argv[optind] : "";

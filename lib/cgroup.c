@@ -51,7 +51,7 @@ cg_mount(char mnt[PATH_LEN])
 		next = line + strcspn(line, "\n");
 		if (*next == '\n')
 			*next++ = '\0';
-		if ((dash = strstr(line, " - cgroup2 ")) == NULL ||
+		if ((dash = fmt_strstr(line, " - cgroup2 ")) == NULL ||
 		    fmt_sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
 			continue;
 		fmt_snprintf(mnt, PATH_LEN, "%s", point);
@@ -200,7 +200,7 @@ cg_populated(const char *path)
 	fmt_snprintf(p, sizeof p, "%s/cgroup.events", path);
 	if (read_small(p, buf, sizeof buf) <= 0)
 		return errno == ENOENT ? 0 : -1;
-	if ((v = strstr(buf, "populated ")) == NULL)
+	if ((v = fmt_strstr(buf, "populated ")) == NULL)
 		return -1;
 	return v[10] == '1';
 }
@@ -218,7 +218,7 @@ cg_oom(const char *path)
 
 	if (cg_read(path, "memory.events", buf, sizeof buf) == -1)
 		return errno == ENOENT ? 0 : -1;
-	if ((v = strstr(buf, "oom_kill ")) == NULL)
+	if ((v = fmt_strstr(buf, "oom_kill ")) == NULL)
 		return 0;
 	fmt_sscanf(v + 9, "%lu", &n);
 	return n > 0;
@@ -322,27 +322,51 @@ struct pids {
 	size_t max, n;
 };
 
-/* The pids in one cgroup's cgroup.procs, added to ARG (struct pids). */
+/* One line of cgroup.procs, LEN bytes at LINE: its pid, added to A. */
+static void
+add_pid(struct pids *a, const char *line, size_t len)
+{
+	pid_t pid;
+
+	if (!pid_parse(line, len, &pid))
+		return;
+	if (a->n < a->max)
+		a->pids[a->n] = pid;
+	a->n++;
+}
+
+/*
+ * The pids in one cgroup's cgroup.procs, added to ARG (struct pids): read
+ * by the page, not with stdio, which a static binary would carry for
+ * this alone; a line the buffer ends in waits there for the next read.
+ */
 static int
 add_pids(const char *path, void *arg)
 {
-	char p[PATH_LEN + 32], line[32];
-	struct pids *a = arg;
-	pid_t pid;
-	FILE *f;
+	char buf[4096], *line, *nl;
+	size_t have = 0;
+	ssize_t n;
+	int fd;
 
-	fmt_snprintf(p, sizeof p, "%s/cgroup.procs", path);
-	if ((f = fopen(p, "re")) == NULL)
+	if ((fd = cg_open(path, "cgroup.procs", O_RDONLY)) == -1)
 		return 0;
-	while (fgets(line, sizeof line, f) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!pid_parse(line, strlen(line), &pid))
+	while ((n = read(fd, buf + have, sizeof buf - have)) != 0) {
+		if (n == -1 && errno == EINTR)
 			continue;
-		if (a->n < a->max)
-			a->pids[a->n] = pid;
-		a->n++;
+		if (n == -1)
+			break;
+		have += (size_t)n;
+		for (line = buf; (nl = memchr(line, '\n', have - (size_t)(line -
+		    buf))) != NULL; line = nl + 1)
+			add_pid(arg, line, (size_t)(nl - line));
+		have -= (size_t)(line - buf);
+		/* A line as long as the buffer is no pid: it goes. */
+		have = have == sizeof buf ? 0 : have;
+		memmove(buf, line, have);
 	}
-	fclose(f);
+	if (have > 0)
+		add_pid(arg, buf, have);
+	close(fd);
 	return 0;
 }
 
@@ -406,7 +430,7 @@ cg_contains(const char *path, pid_t pid)
 		return 0;
 	fmt_snprintf(p, sizeof p, "/proc/%ld/cgroup", (long)pid);
 	if (read_small(p, buf, sizeof buf) <= 0 ||
-	    (rel = strstr(buf, "0::")) == NULL)
+	    (rel = fmt_strstr(buf, "0::")) == NULL)
 		return 0;
 	rel += 3;
 	rel[strcspn(rel, "\n")] = '\0';

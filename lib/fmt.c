@@ -81,7 +81,8 @@ core(struct sink *k, const char *f, va_list *ap)
 		base = *f == 'x' ? 16 : *f == 'o' ? 8 : 10;
 		zeros = 0;
 		if (*f == 's') {
-			s = va_arg(*ap, char *);
+			if ((s = va_arg(*ap, char *)) == NULL)
+				s = "(null)";	/* as glibc's and musl's */
 			for (len = 0; (prec < 0 || len < prec) && s[len]; len++)
 				;
 		} else if (*f == 'c') {
@@ -248,4 +249,15 @@ fmt_sscanf(const char *s, const char *f, ...)
 	}
 	va_end(ap);
 	return got;
+}
+
+char *
+fmt_strstr(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s != '\0'; s++)
+		if (strncmp(s, w, n) == 0)
+			return (char *)s;
+	return n == 0 ? (char *)s : NULL;
 }

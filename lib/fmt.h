@@ -1,9 +1,10 @@
 /*
  * fmt.h - the suite's own snprintf, printf and sscanf, for the
- * conversions it uses, so that a static binary carries none of libc's
- * (musl's printf core is 10.5 kB with its float formatter, which any
- * printf call links; its scanf 12 kB).  Same results as libc's for what
- * they take:
+ * conversions it uses, and strstr, so that a static binary carries none
+ * of libc's (musl's printf core is 10.5 kB with its float formatter,
+ * which any printf call links; its scanf 12 kB; its strstr, made for
+ * long needles, 1.3 kB: ours look for a few bytes in a few kB).  Same
+ * results as libc's for what they take:
  *   out: %d %i %u %x %o %c %s %%, with l or ll, the flags - and 0, a
  *        width and a precision (each a number or *);
  *   in:  %d %u (h, l or ll), %s with a width, %*s, %n, blanks (any
@@ -29,5 +30,6 @@ int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
     FMT_OUT(3, 0);
 int fmt_printf(const char *f, ...) FMT_OUT(1, 2);	/* on stdout */
 int fmt_sscanf(const char *s, const char *f, ...) FMT_IN(2, 3);
+char *fmt_strstr(const char *s, const char *w);
 
 #endif

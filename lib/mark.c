@@ -83,7 +83,7 @@ real_uid(pid_t pid, uid_t *uid)
 
 	fmt_snprintf(path, sizeof path, "%ld/status", (long)pid);
 	if (proc_dirfd() == -1 || read_at(proc_dirfd(), path, buf,
-	    sizeof buf) <= 0 || (p = strstr(buf, "\nUid:")) == NULL ||
+	    sizeof buf) <= 0 || (p = fmt_strstr(buf, "\nUid:")) == NULL ||
 	    fmt_sscanf(p + 5, "%lu", &u) != 1)
 		return 0;
 	*uid = (uid_t)u;

@@ -343,20 +343,23 @@ proc_dirfd(void)
 }
 
 /*
- * Whether procfs is mounted on /proc (an empty directory is not).  One
- * that cannot be told now (no descriptor left) is taken to be, so that
- * what cannot be read is unknown, not "no /proc"; it is asked again.
+ * Whether procfs is mounted on /proc (an empty directory is not): its
+ * self/stat opens (opened, not faccessat(), whose AT_EACCESS fork path a
+ * static binary would carry).  One that cannot be told now (no
+ * descriptor left) is taken to be, so that what cannot be read is
+ * unknown, not "no /proc"; it is asked again.
  */
 int
 proc_here(void)
 {
 	static int here = -1;
+	int fd;
 
 	if (here == -1 && proc_dirfd() == -1 && !proc_short(errno))
 		here = 0;
-	else if (here == -1 && proc_dirfd() != -1 &&
-	    faccessat(proc_dirfd(), "self/stat", R_OK, 0) == 0)
-		here = 1;
+	else if (here == -1 && proc_dirfd() != -1 && (fd = openat(proc_dirfd(),
+	    "self/stat", O_RDONLY | O_CLOEXEC)) != -1)
+		here = 1, close(fd);
 	else if (here == -1 && proc_dirfd() != -1 && !proc_short(errno))
 		here = 0;
 	return here != 0;
@@ -491,7 +494,7 @@ proc_stat(pid_t pid, struct pstat *ps)
 	}
 	ps->state = stat[0];
 	ps->threads = strchr(stat, 'l') != NULL ? 2 : 1;
-	m = strstr(months, mon);
+	m = fmt_strstr(months, mon);
 	if (m == NULL || (m - months) % 3 != 0) {
 		errno = EIO;
 		return 0;

@@ -134,7 +134,7 @@ listed(const char *list, const char *word)
 	size_t n = strlen(word);
 	const char *p;
 
-	for (p = list; (p = strstr(p, word)) != NULL; p += n)
+	for (p = list; (p = fmt_strstr(p, word)) != NULL; p += n)
 		if ((p == list || p[-1] == ' ') && (p[n] == '\0' ||
 		    p[n] == ' ' || p[n] == '\n'))
 			return 1;
@@ -220,22 +220,4 @@ limits_self(const struct limits *l)
 	if (l->pids != 0 && rlimit(RLIMIT_NPROC, l->pids) == -1)
 		return -1;
 	return 0;
-}
-
-/*
- * 1 when the memory limit killed a process of CG (memory.events:
- * oom_kill above 0), 0 when not, -1 when that cannot be read.
- */
-int
-limits_oom(const char *cg)
-{
-	char buf[512], *p;
-	unsigned long n = 0;
-
-	if (cg_read(cg, "memory.events", buf, sizeof buf) == -1)
-		return -1;
-	if ((p = strstr(buf, "oom_kill ")) == NULL)
-		return 0;
-	fmt_sscanf(p + 9, "%lu", &n);
-	return n > 0;
 }

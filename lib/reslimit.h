@@ -14,9 +14,9 @@
  * form, and RLIMIT_NPROC does not bind the superuser: limits_check()
  * refuses those without -c.
  *
- * limits_oom() says whether the memory limit killed a process of a
- * cgroup (memory.events oom_kill): for the oom=1 (A_OOM) of a record's
- * end.  The record keeps -l as given in limits= (A_LIMITS).
+ * Whether the memory limit killed a process of the cgroup, for the oom=1
+ * (A_OOM) of a record's end, is cg_oom()'s (cgroup.h).  The record keeps
+ * -l as given in limits= (A_LIMITS).
  */
 #ifndef PRREG_RESLIMIT_H
 #define PRREG_RESLIMIT_H
@@ -33,6 +33,5 @@ int limits_check(const struct limits *l, int cgroup);
 int limits_enable(const char *root, const struct limits *l);
 int limits_apply(const char *cg, const struct limits *l);
 int limits_self(const struct limits *l);
-int limits_oom(const char *cg);
 
 #endif
