@@ -192,6 +192,32 @@ waiting() {
 	reaped_none d "$D" "$S"
 }
 
+# kfds: what the keeper K holds but its stdio (/dev/null) and its signals'
+# pipe, one a line.
+kfds() {
+	local f
+	for f in /proc/"$K"/fd/*; do readlink "$f"; done |
+	    grep -v -e '^/dev/null$' -e '^pipe:'
+}
+
+@test "-N FD and -N notify: once the command is ready the keeper lets go of prspawn's socket: it holds nothing of prspawn's" {
+	need_procfs
+	need_sdnotify
+	for n in 3 notify; do
+		: >"$REG"
+		if [ "$n" = 3 ]; then ready=(sh -c 'echo >&3; exec sleep 1000')
+		else ready=("$SDN" READY=1 sleep 1000); fi
+		run -0 prspawn -i j -N "$n" -o /dev/null -- "${ready[@]}"
+		P=$(field 1)
+		track -g "$P"
+		track "$P"
+		kept j
+		until_true eval '[ -z "$(kfds)" ]'
+		kill -KILL "$P"
+		until_true gone "$K"
+	done
+}
+
 @test "-N FD and -N notify: exited before ready means all the record's processes are gone: the last one's status is said, exit 1, forgotten" {
 	need_sdnotify
 	for n in 3 notify; do
