@@ -175,6 +175,7 @@ struct kstate {
 	int status;		/* the last reaped child's, as $? */
 	int stopping;		/* -1 asked to stop, 1 its schedule was run */
 	int owner;		/* a pidfd of the owner (-L), or -1 */
+	int report;		/* -N: prspawn's socket, for the end, or -1 */
 	struct owner hand;	/* -L's owner when it has no pidfd (pid 0: none) */
 };
 
@@ -263,10 +264,11 @@ signals(struct kstate *k)
 static void
 wait_all(struct kstate *k)
 {
-	struct pollfd p[2];
+	struct pollfd p[3];
 
 	p[0].fd = selfpipe[0], p[0].events = POLLIN;
 	p[1].fd = k->owner, p[1].events = POLLIN;
+	p[2].fd = k->report, p[2].events = 0;	/* its hangup: prspawn let go */
 	while (collect(k)) {
 		if (k->stopping < 0) {
 			k->stopping = 1;
@@ -281,11 +283,15 @@ wait_all(struct kstate *k)
 		 */
 		if (k->stopping)
 			signal_children(SIGKILL);
-		p[0].revents = p[1].revents = 0;
-		if (poll(p, p[1].fd == -1 ? 1 : 2, k->stopping ? STOP_LOOK_MS :
+		p[0].revents = p[1].revents = p[2].revents = 0;
+		if (poll(p, 3, k->stopping ? STOP_LOOK_MS :
 		    k->hand.pid > 0 ? OWNER_LOOK_MS : -1) == -1 && errno != EINTR)
 			sleep_ns(10 * NS_PER_MS);	/* cannot: not busy */
 		signals(k);
+		if (p[2].fd != -1 && p[2].revents != 0) {
+			close(k->report);
+			k->report = p[2].fd = -1;
+		}
 		if ((p[1].fd != -1 && p[1].revents != 0) || owner_gone(&k->hand)) {
 			if (k->owner != -1)
 				close(k->owner);
@@ -402,24 +408,48 @@ undo(pid_t cmd)
 	_exit(PR_SYS);
 }
 
+/* -N: SOCK kept as descriptor 3, for the end; -1 when it cannot be. */
+static int
+report_fd(int sock)
+{
+	if (sock != 3 && (dup2(sock, 3) == -1 || close(sock) == -1))
+		return -1;
+	fcntl(3, F_SETFD, FD_CLOEXEC);
+	return 3;
+}
+
+/* -N: the status written as exit=N, to a prspawn still waiting. */
+static void
+tell_end(int sock, int status)
+{
+	ssize_t n = send(sock, &status, sizeof status, MSG_NOSIGNAL);
+
+	(void)n;	/* prspawn let go meanwhile: nobody to tell */
+}
+
 /*
  * The keeper, from its record's line on SOCK (prspawn's, closed once
- * read) to its end.  Nothing of prspawn's is kept.
+ * read, or with AWAIT kept until prspawn lets go of it) to its end.
+ * Nothing else of prspawn's is kept.
  */
 NORETURN static void
-keep(int sock, pid_t cmd, const char *path, const struct owner *lifeline)
+keep(int sock, pid_t cmd, const char *path, const struct owner *lifeline,
+    int await)
 {
 	static char line[REC_LINE_MAX + 1];
 	static struct kstate k;
 	size_t len = read_all(sock, line, sizeof line);
+	int rc;
 
-	close(sock);
+	if (!await)
+		close(sock);
 	if (len == 0 || line[len - 1] != '\n' ||
 	    !rec_parse(line, len - 1, &k.mine))
 		undo(cmd);	/* prspawn failed or died */
 	spawn_keep(1);
 	snprintf(k.path, sizeof k.path, "%s", path);
-	close_from(3);
+	k.report = await ? report_fd(sock) : -1;
+	close_from(k.report == -1 ? 3 : 4);
 	stdio_null();
 	if (chdir("/") == -1)
 		_exit(PR_SYS);	/* no directory of the caller's is held */
@@ -428,7 +458,10 @@ keep(int sock, pid_t cmd, const char *path, const struct owner *lifeline)
 	if (signals_on() == -1)
 		_exit(PR_SYS);
 	wait_all(&k);
-	_exit(write_end(&k) == -1 ? PR_SYS : PR_OK);
+	rc = write_end(&k);
+	if (k.report != -1)
+		tell_end(k.report, k.status);
+	_exit(rc == -1 ? PR_SYS : PR_OK);
 }
 
 /*
@@ -452,9 +485,12 @@ reg_path_abs(const struct reg *reg, char path[PATH_LEN])
 	return 0;
 }
 
-/* Tell prspawn how the start went, on SOCK; what it sends comes next. */
+/*
+ * Tell prspawn how the start went, on SOCK; what it sends comes next.
+ * Unless AWAIT, nothing else goes this way.
+ */
 static void
-report(int sock, pid_t pid)
+report(int sock, pid_t pid, int await)
 {
 	struct report rp;
 	ssize_t n;
@@ -465,7 +501,8 @@ report(int sock, pid_t pid)
 	snprintf(rp.msg, sizeof rp.msg, "%s", pid > 0 ? "" : failed_msg());
 	n = send(sock, &rp, sizeof rp, MSG_NOSIGNAL);
 	(void)n;	/* a short one reads as a failure */
-	shutdown(sock, SHUT_WR);
+	if (!await)
+		shutdown(sock, SHUT_WR);
 }
 
 /*
@@ -477,7 +514,7 @@ report(int sock, pid_t pid)
  */
 NORETURN static void
 keeper(int sock, const struct spawn_opts *o, struct reg *reg,
-    const struct owner *lifeline)
+    const struct keeper *kp)
 {
 	char path[PATH_LEN];
 	struct spawn_opts so = *o;
@@ -491,7 +528,7 @@ keeper(int sock, const struct spawn_opts *o, struct reg *reg,
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
 	if (reg_path_abs(reg, path) == -1) {
-		report(sock, 0);
+		report(sock, 0, 0);
 		_exit(failed_status());
 	}
 	reg_free(reg);
@@ -500,11 +537,11 @@ keeper(int sock, const struct spawn_opts *o, struct reg *reg,
 		so.ours[i] = -1;	/* closed already */
 	if ((pid = spawn_start(&so, &fd)) == -1 ||
 	    spawn_confirm(pid, fd, &so) == -1) {
-		report(sock, 0);
+		report(sock, 0, 0);
 		_exit(failed_status());
 	}
-	report(sock, pid);
-	keep(sock, pid, path, lifeline);
+	report(sock, pid, kp->await);
+	keep(sock, pid, path, kp->lifeline, kp->await);
 }
 
 /*
@@ -530,9 +567,11 @@ keeper_start(struct keeper *k, const struct spawn_opts *o, struct reg *reg)
 	if ((k->pid = fork()) == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);	/* the command's */
 		close(sv[0]);
-		keeper(sv[1], o, reg, k->lifeline);
+		keeper(sv[1], o, reg, k);
 	}
 	close(sv[1]);
+	if (o->notify != -1)
+		close(o->notifyfd);	/* -N FD: the command's, not ours */
 	if (k->pid == -1) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(sv[0]);
@@ -578,9 +617,41 @@ keeper_keep(struct keeper *k, const struct rec *r)
 	if (len >= sizeof line ||
 	    send(k->sock, line, len, MSG_NOSIGNAL) != (ssize_t)len)
 		rc = fail_sys(PR_SYS, "cannot hand the record to its keeper");
-	close(k->sock);
-	k->sock = -1;
+	if (k->await && rc == 0)
+		shutdown(k->sock, SHUT_WR);	/* the line ends; its end may come */
+	else
+		keeper_let_go(k);
 	return rc;
+}
+
+/* -N: the command is ready (or given up): the keeper's end is not asked. */
+void
+keeper_let_go(struct keeper *k)
+{
+	if (k->sock != -1)
+		close(k->sock);
+	k->sock = -1;
+}
+
+/*
+ * -N: the keeper has exited (not yet collected) while prspawn waited.  1
+ * with *STATUS the status it wrote as exit=N (all the command's
+ * processes were gone), 0 when it sent none (killed, or it failed).  The
+ * keeper is collected.
+ */
+int
+keeper_ended(struct keeper *k, int *status)
+{
+	char buf[sizeof *status + 1];	/* a byte more: a longer end is none */
+	size_t n = k->sock != -1 ? read_all(k->sock, buf, sizeof buf) : 0;
+
+	keeper_let_go(k);
+	while (waitpid(k->pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	if (n != sizeof *status)
+		return 0;
+	memcpy(status, buf, sizeof *status);
+	return 1;
 }
 
 /* Undo: the command killed, and the keeper told (it ends). */
@@ -589,7 +660,5 @@ keeper_cancel(struct keeper *k)
 {
 	if (k->cmd > 0)
 		spawn_cancel(k->cmd);
-	if (k->sock != -1)
-		close(k->sock);
-	k->sock = -1;
+	keeper_let_go(k);
 }

@@ -21,6 +21,12 @@
  * child is left it writes exit=N and ended=TIME into its record (only
  * if the record is still its own: same id, pid and token) and ends.
  * keeper_wait_end() waits for that (prwait), keeper_exit() reads N.
+ *
+ * With AWAIT (prspawn -N waits for the command's word while the keeper
+ * keeps it), the socket stays open past the record's line: the keeper
+ * sends on it the status it writes as exit=N when it ends before
+ * keeper_let_go() closes it (the command is ready); keeper_ended() reads
+ * it once the keeper has exited, and collects the keeper.
  */
 #ifndef PRREG_KEEPER_H
 #define PRREG_KEEPER_H
@@ -38,6 +44,7 @@ struct keeper {
 	int sock;		/* its report in, then the record's line out */
 	const struct owner *lifeline;	/* -L: its owner's death stops the
 					   record; NULL: none */
+	int await;		/* -N: SOCK stays, for the keeper's end */
 };
 
 int keeper_start(struct keeper *k, const struct spawn_opts *o,
@@ -45,6 +52,8 @@ int keeper_start(struct keeper *k, const struct spawn_opts *o,
 int keeper_confirm(struct keeper *k);
 int keeper_keep(struct keeper *k, const struct rec *r);
 void keeper_cancel(struct keeper *k);
+int keeper_ended(struct keeper *k, int *status);
+void keeper_let_go(struct keeper *k);
 int keeper_of(const struct rec *r, pid_t *pid, char token[TOKEN_MAX + 1]);
 int keeper_wait_end(const struct rec *r, long long deadline);
 int keeper_exit(const struct rec *r);

@@ -157,9 +157,13 @@ says_ready(const char *msg, size_t len)
 }
 
 /*
- * Whether PID is one of F's processes: the command, a member of its
- * group, a descendant of it or of ours (a subreaper's orphans are), one
- * that carries its marker, one in its cgroup.
+ * Whether PID is one of F's processes.  Under a keeper (a subreaper,
+ * which lives while we wait): a descendant of it, by the ppid chain read
+ * now, or one in its cgroup; nothing else proves it (the command's pid
+ * is no proof once the keeper has collected it).  Without one: the
+ * command, a member of its group, a descendant of it or of ours (a
+ * subreaper's orphans are), one that carries its marker, one in its
+ * cgroup.
  */
 static int
 from_ours(pid_t pid, const struct notify_from *f)
@@ -167,17 +171,20 @@ from_ours(pid_t pid, const struct notify_from *f)
 	char mark[MARK_MAX];
 	struct pstat ps;
 	uid_t ruid;
-	pid_t p = pid;
+	pid_t p = pid, top = f->keeper != 0 ? f->keeper : f->pid;
+	pid_t us = f->keeper != 0 ? f->keeper : getpid();
 	int i;
 
-	if (pid == f->pid)
+	if (f->keeper == 0 && pid == f->pid)
 		return 1;
 	for (i = 0; i < ANCESTRY_MAX && p > 1 && proc_stat(p, &ps); i++) {
-		if ((i == 0 && ps.pgrp == f->pid) || ps.ppid == f->pid ||
-		    ps.ppid == getpid())
+		if ((i == 0 && f->keeper == 0 && ps.pgrp == f->pid) ||
+		    ps.ppid == top || ps.ppid == us)
 			return 1;
 		p = ps.ppid;
 	}
+	if (f->keeper != 0)
+		return f->cg != NULL && cg_contains(f->cg, pid);
 	/* A carrier of another uid may have copied the marker (mark.h). */
 	if (f->mark[0] != '\0' && mark_read(pid, mark, &ruid) &&
 	    strcmp(mark, f->mark) == 0 && mark_owner(ruid))

@@ -5,9 +5,12 @@
  * of our own, mode 0700, so that only our uid reaches it, and the
  * kernel's credentials of each datagram (SO_PASSCRED) say who sent it.
  * A datagram is ready when one of its newline-separated assignments is
- * READY=1 and its sender is one of the record's processes: the command,
- * a member of its process group, a descendant of it or of ours, what
- * carries its marker or is in its cgroup.  Anything else is ignored.
+ * READY=1 and its sender is one of the record's processes: under a
+ * keeper, a descendant of the keeper or one in its cgroup; without one,
+ * the command, a member of its process group, a descendant of it or of
+ * ours, what carries its marker or is in its cgroup.  Anything else is
+ * ignored, and so is a sender gone before it is looked at (its ancestry
+ * unproven).
  *
  * notify_open() makes the socket and returns its descriptor (close on
  * exec), the path in *PATH; the socket and its directory are removed
@@ -28,6 +31,7 @@
 /* Who may say it is ready: the record's processes. */
 struct notify_from {
 	pid_t pid;		/* the command, leading its group */
+	pid_t keeper;		/* its keeper, or 0 */
 	char mark[MARK_MAX];	/* its marker, or "" */
 	const char *cg;		/* its cgroup, or NULL */
 };

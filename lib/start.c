@@ -29,14 +29,15 @@ start_init(struct start *st)
 }
 
 /*
- * Whether the command gets a keeper (SPEC 5.1): by default.  Not with
- * -b (bare), -w (prspawn itself stays, as the keeper in the foreground)
- * or -N (prspawn waits for the command's word itself).
+ * Whether the command gets a keeper (SPEC 5.1): by default, -N too (a
+ * forking daemon that waits to be ready is held as any other).  Not with
+ * -b (bare) or -w (prspawn itself stays, as the keeper in the
+ * foreground).
  */
 static int
 kept_by_keeper(const struct start *st)
 {
-	return !st->bare && !st->fg && st->ready == -1 && st->adopt == 0;
+	return !st->bare && !st->fg && st->adopt == 0;
 }
 
 /*
@@ -50,6 +51,7 @@ launch(struct start *st, int *fd)
 	if (!kept_by_keeper(st))
 		return spawn_start(&st->o, fd);
 	st->k.lifeline = st->lifeline ? &st->owner : NULL;
+	st->k.await = st->ready != -1;	/* -N: its end, if before ready */
 	if (keeper_start(&st->k, &st->o, &st->reg) == -1)
 		return -1;
 	return 0;	/* the command's pid comes from launched() */

@@ -7,7 +7,7 @@
  *                    pipe or socket, the registry, the cgroup of -c with
  *                    -l's limits, the subreaper of -w (prepare.c)
  *   start_take()     the lock (and a slot), then the command started
- *                    (from its keeper, keeper.h, unless -b, -w or -N),
+ *                    (from its keeper, keeper.h, unless -b or -w),
  *                    or -A's process checked; its start token, its id
  *   start_record()   the record written: from here the command is kept,
  *                    and its keeper is handed the record

@@ -36,8 +36,10 @@ finish(struct start *st, const char *pidfile)
 	o.children = st->reaper;
 	o.rec_stop = 1;		/* -R: its own schedule */
 	o.forget_all = 1;	/* its record goes with it */
+	/* Under a keeper (-N), the command is the keeper's to collect. */
 	if (stop_forget(&st->reg, &st->mine, 1, &o, NULL) == -1 ||
-	    (status = spawn_status(st->pid, st->reaper)) == -1)
+	    (status = st->k.pid != 0 ? 0 : spawn_status(st->pid,
+	    st->reaper)) == -1)
 		return -1;
 	if (pidfile != NULL && pidfile_read(pidfile, &ppid, token) == 1 &&
 	    ppid == st->pid && unlink(pidfile) == -1)
@@ -50,26 +52,37 @@ finish(struct start *st, const char *pidfile)
 /*
  * -N: it is recorded; now wait (-W at most) until it says it is ready.
  * A command that exits, or closes the descriptor, first, or is not ready
- * in time, is stopped and forgotten as -w does it: prspawn fails.
+ * in time, is stopped and forgotten as -w does it: prspawn fails.  Under
+ * a keeper, "exits" is the keeper's end, once all the command's
+ * processes are gone; the keeper says the status it writes as exit=N.
  */
 int
 start_ready(struct start *st)
 {
 	struct notify_from from;
-	int status = 0, rc;
+	int status = 0, rc, lost;
 
 	/* -N notify: who may say it (the record's processes). */
 	from.pid = st->pid;
+	from.keeper = st->k.pid;
 	if (!mark_of(st->pid, st->token, from.mark))
 		from.mark[0] = '\0';
 	from.cg = st->cg[0] != '\0' ? st->cg : NULL;
-	rc = spawn_ready(st->pid, st->ready, st->sdnotify ? notify_look :
-	    spawn_pipe_look, &from, now_ns() + st->s.wait_ns, &status);
+	rc = spawn_ready(st->k.pid != 0 ? st->k.pid : st->pid, st->ready,
+	    st->sdnotify ? notify_look : spawn_pipe_look, &from,
+	    now_ns() + st->s.wait_ns, &status);
 	notify_close();
+	lost = rc == SPAWN_EXITED && st->k.pid != 0 &&
+	    !keeper_ended(&st->k, &status);
+	keeper_let_go(&st->k);
 	if (rc == SPAWN_READY)
 		return 0;
 	if (finish(st, NULL) == -1)
 		return -1;
+	if (lost)
+		return fail(PR_NO, "%s: its keeper (pid %ld) ended with status "
+		    "%d before it was ready; stopped and forgotten", st->id,
+		    (long)st->k.pid, status);
 	if (rc == SPAWN_LATE)
 		return fail(PR_NOSLOT, "%s: not ready after %lld.%03lld s "
 		    "(-W); stopped and forgotten", st->id,

@@ -56,11 +56,6 @@ need_helper() {
 	H=$(helper "$1") || skip "no C compiler for the test's helper"
 }
 
-need_procfs() {
-	noprocfs && skip "the no-procfs build finds no descendant through a pidfd: it holds the group, as prreg(5) says"
-	return 0
-}
-
 # --- where the keeper stands -------------------------------------------------
 
 @test "the command's parent is its keeper, in a session of its own; the command leads its own session and group" {

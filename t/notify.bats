@@ -18,6 +18,46 @@ socket_of() {
 	tr '\0' '\n' <"/proc/$1/environ" | sed -n 's/^NOTIFY_SOCKET=//p'
 }
 
+need_titled() {
+	TITLED=$(helper titled) || skip "no C compiler for t/helpers/titled.c"
+}
+
+# kept ID: the record ID has a keeper (K, tracked) that is its, by token.
+kept() {
+	K=$(prlist -i "$1" -o keeper | cut -d: -f1)
+	[ "$K" != - ] || { echo "no keeper: $(prlist -i "$1")" >&2; return 1; }
+	track "$K"
+	[ "$(prlist -i "$1" -o keeper)" = "$K:$(prpidcheck -T "$K")" ]
+}
+
+# reaped_none ID PID...: prreap -i ID stops the record, and none of the
+# PIDs (the daemon's) nor its keeper survives it.
+reaped_none() {
+	local id=$1 p
+	shift
+	run -0 --separate-stderr prreap -i "$id"
+	[ "$stderr" = "" ]
+	for p in "$@"; do gone "$p"; done
+	until_true gone "$K"
+	[ "$(reg_lines)" = "" ]
+}
+
+# waiting N [SECS]: in the background, S, prspawn -i j -W SECS (60) -N N
+# -- sleep 1000, its stderr in $T/err, until it is recorded: P the
+# command, K its keeper, each tracked.  The registry is emptied first.
+waiting() {
+	: >"$REG"
+	prspawn -i j -W "${2:-60}" -N "$1" -o /dev/null -- sleep 1000 </dev/null \
+	    >/dev/null 2>"$T/err" &
+	S=$!
+	track "$S"
+	until_true eval '[ -n "$(reg_lines)" ]'
+	P=$(field 1)
+	track -g "$P"
+	track "$P"
+	kept j
+}
+
 @test "-N notify: READY=1 after the command's work: prspawn returns only then, 0, recorded; the socket is gone" {
 	need_sdnotify
 	run --separate-stderr prspawn -p -i j -N notify -o "$T/out" -- sh -c \
@@ -86,15 +126,7 @@ socket_of() {
 
 @test "-N notify: prspawn killed by TERM or HUP while it waits removes the socket and its directory, and ends by that signal" {
 	for sig in TERM HUP; do
-		: >"$REG"
-		prspawn -i j -W 60 -N notify -- sleep 1000 </dev/null \
-		    >/dev/null 2>"$T/err" &
-		S=$!
-		track "$S"
-		until_true eval '[ -n "$(reg_lines)" ]'
-		P=$(field 1)
-		track -g "$P"
-		track "$P"
+		waiting notify
 		until_true eval '[ -n "$(socket_of "$P")" ]'
 		sock=$(socket_of "$P")
 		until_true test -S "$sock"
@@ -105,6 +137,8 @@ socket_of() {
 		[ ! -e "$sock" ]
 		[ ! -e "${sock%/notify}" ]
 		kill -KILL "$P"
+		# Its keeper writes the end: not into the next round's registry.
+		until_true gone "$K"
 	done
 }
 
@@ -117,19 +151,156 @@ socket_of() {
 	[ "$stderr" = "prspawn: -N: invalid value 'notifyx': want a descriptor 3 to 63, or notify" ]
 }
 
-@test "-N notify: redis-server --supervised systemd: prspawn returns once it answers PING" {
+# --- -N under the keeper (SPEC 5.1, 6) ---------------------------------------
+
+@test "-N FD: a daemon that double-forks, calls setsid and writes its title is held by its keeper: keeper= in its record, prreap leaves none" {
+	need_procfs
+	need_titled
+	run --separate-stderr prspawn -p -i d -N 3 -o /dev/null -- sh -c \
+	    '"$1" "$2"; until [ -s "$2" ]; do sleep 0.01; done; echo >&3' \
+	    sh "$TITLED" "$T/d.pid"
+	P=$(field 1)
+	track -g "$P"
+	D=$(head -n 1 "$T/d.pid")
+	track "$D"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(reg_lines)" ]
+	kept d
+	! grep -qz '^PRREG_MARK=' "/proc/$D/environ"
+	reaped_none d "$D"
+}
+
+@test "-N notify: a daemon that double-forks, calls setsid and writes its title, made ready by a setsid process after its starter exited: held by its keeper, prreap leaves none" {
+	need_procfs
+	need_titled
+	need_sdnotify
+	run --separate-stderr prspawn -p -i d -N notify -o /dev/null -- sh -c '
+	    "$1" "$2"; until [ -s "$2" ]; do sleep 0.01; done
+	    setsid "$3" READY=1 sleep 1000 </dev/null >/dev/null 2>&1 &
+	    echo $! >"$4"' sh "$TITLED" "$T/d.pid" "$SDN" "$T/s.pid"
+	P=$(field 1)
+	track -g "$P"
+	D=$(head -n 1 "$T/d.pid")
+	track "$D"
+	S=$(cat "$T/s.pid")
+	track "$S"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(reg_lines)" ]
+	kept d
+	reaped_none d "$D" "$S"
+}
+
+# kfds: what the keeper K holds but its stdio (/dev/null) and its signals'
+# pipe, one a line.
+kfds() {
+	local f
+	for f in /proc/"$K"/fd/*; do readlink "$f"; done |
+	    grep -v -e '^/dev/null$' -e '^pipe:'
+}
+
+@test "-N FD and -N notify: once the command is ready the keeper lets go of prspawn's socket: it holds nothing of prspawn's" {
+	need_procfs
+	need_sdnotify
+	for n in 3 notify; do
+		: >"$REG"
+		if [ "$n" = 3 ]; then ready=(sh -c 'echo >&3; exec sleep 1000')
+		else ready=("$SDN" READY=1 sleep 1000); fi
+		run -0 prspawn -i j -N "$n" -o /dev/null -- "${ready[@]}"
+		P=$(field 1)
+		track -g "$P"
+		track "$P"
+		kept j
+		until_true eval '[ -z "$(kfds)" ]'
+		kill -KILL "$P"
+		until_true gone "$K"
+	done
+}
+
+@test "-N FD and -N notify: exited before ready means all the record's processes are gone: the last one's status is said, exit 1, forgotten" {
+	need_sdnotify
+	for n in 3 notify; do
+		: >"$REG"
+		run --separate-stderr prspawn -i j -N "$n" -o /dev/null -- sh -c \
+		    '(sleep 0.2; "$1" STATUS=x; exit 5) & exit 0' sh "$SDN"
+		[ "$status" -eq 1 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "prspawn: j: exited (status 5) before it was ready; forgotten" ]
+		[ "$(reg_lines)" = "" ]
+	done
+}
+
+@test "-N notify under the keeper: READY=1 from a stranger that carries the command's marker never counts: only the keeper's descendants are the record's" {
+	need_procfs
+	need_sdnotify
+	waiting notify 2
+	until_true eval '[ -n "$(socket_of "$P")" ]'
+	mark=$(tr '\0' '\n' <"/proc/$P/environ" | sed -n 's/^PRREG_MARK=//p')
+	[ -n "$mark" ]
+	PRREG_MARK=$mark NOTIFY_SOCKET=$(socket_of "$P") "$SDN" READY=1 sleep 1000 &
+	F=$!
+	track "$F"
+	ended "$S"
+	[ "$ST" -eq 4 ]
+	[ "$(cat "$T/err")" = "prspawn: j: not ready after 2.000 s (-W); stopped and forgotten" ]
+	gone "$P"
+	alive "$F"
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "-N FD and -N notify: the keeper killed while prspawn waits: prspawn ends, exit 1, with a message; what the group holds is stopped and forgotten" {
+	for n in 3 notify; do
+		waiting "$n"
+		kill -KILL "$K"
+		ended "$S"
+		[ "$ST" -eq 1 ]
+		[ "$(cat "$T/err")" = "prspawn: j: its keeper (pid $K) ended with status 137 before it was ready; stopped and forgotten" ]
+		gone "$P"
+		[ "$(reg_lines)" = "" ]
+	done
+}
+
+@test "-N notify: redis-server --supervised systemd, under its keeper: prspawn returns once it answers PING; prreap leaves none" {
 	command -v redis-server >/dev/null || skip "no redis-server (apt-get install redis-server)"
 	command -v redis-cli >/dev/null || skip "no redis-cli (apt-get install redis-tools)"
 	port=$((20000 + RANDOM % 20000))
+	# Supervised, redis stays in the foreground even with --daemonize yes,
+	# and writes its title over its environment: the keeper holds it.
 	run --separate-stderr prspawn -i redis -W 30 -N notify -o "$T/redis.log" -- \
 	    redis-server --supervised systemd --port "$port" --bind 127.0.0.1 \
-	    --daemonize no --dir "$T" --save ''
+	    --daemonize yes --dir "$T" --save ''
 	P=$(field 1)
 	track -g "$P"
 	track "$P"
 	[ "$status" -eq 0 ] || { cat "$T/redis.log"; false; }
+	[ "$stderr" = "" ]
 	[ "$(redis-cli -p "$port" ping)" = PONG ]
-	run prreap -i redis
-	[ "$status" -eq 0 ]
-	until_true gone "$P"
+	kept redis
+	[ "$(ps -o ppid= -p "$P" | tr -d ' ')" = "$K" ]
+	reaped_none redis "$P"
+}
+
+@test "-N FD and -N notify with -b: bare as before: no keeper; the command's own exit is the one said" {
+	need_sdnotify
+	for n in 3 notify; do
+		: >"$REG"
+		run --separate-stderr prspawn -b -i j -N "$n" -o /dev/null -- sh -c \
+		    '(sleep 0.2; "$1" STATUS=x; exit 5) & exit 4' sh "$SDN"
+		[ "$status" -eq 1 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "prspawn: j: exited (status 4) before it was ready; forgotten" ]
+		[ "$(reg_lines)" = "" ]
+		if [ "$n" = 3 ]; then ready=(sh -c 'echo >&3; exec sleep 1000')
+		else ready=("$SDN" READY=1 sleep 1000); fi
+		run --separate-stderr prspawn -b -p -i b -N "$n" -o /dev/null -- \
+		    "${ready[@]}"
+		P=$(field 1)
+		track -g "$P"
+		track "$P"
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "" ]
+		[ "$(prlist -i b -o keeper)" = - ]
+		kill -KILL "$P"
+	done
 }

@@ -230,7 +230,7 @@ EOS
 @test "prspawn -R keeps the schedule as stop=, and a plain prreap stops the record by it" {
 	trapper -R INT/1/KILL/1 -- "INT TERM" ""
 	[ "$(prlist -i j -o stop)" = INT/1/KILL/1 ]
-	[ "$(field 8)" = stop=INT/1/KILL/1 ]
+	[ "$(reg_lines | tr '\t' '\n' | grep '^stop=')" = stop=INT/1/KILL/1 ]
 	run --separate-stderr prreap -i j
 	[ "$status" -eq 0 ]
 	[ "$(cat "$T/got")" = INT ]
