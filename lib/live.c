@@ -150,7 +150,7 @@ live_keeper(const struct rec *r, int *unknown)
 
 /* Whether R's keeper wrote its end: exit=, with keeper= (SPEC 5.3). */
 static int
-keeper_ended(const struct rec *r)
+end_written(const struct rec *r)
 {
 	char token[TOKEN_MAX + 1];
 	pid_t pid;
@@ -181,7 +181,7 @@ rec_live_as(const struct rec *r, enum live l, pid_t *why)
 	 * Its keeper wrote its end (SPEC 5.3) once the last of its
 	 * descendants had ended: nothing of it is left to look for.
 	 */
-	if (keeper_ended(r))
+	if (end_written(r))
 		return l;
 	*why = 0;
 
