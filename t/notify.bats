@@ -192,6 +192,24 @@ waiting() {
 	reaped_none d "$D" "$S"
 }
 
+@test "-N FD and -N notify: a double-forking, setsid, title-writing daemon that is not ready within -W: stopped whole through its keeper, exit 4, forgotten" {
+	need_procfs
+	need_titled
+	for n in 3 notify; do
+		: >"$REG"
+		rm -f "$T/d.pid"
+		run --separate-stderr prspawn -i d -W 3 -N "$n" -o /dev/null -- \
+		    "$TITLED" "$T/d.pid"
+		D=$(cat "$T/d.pid" 2>/dev/null) && track "$D"
+		[ "$status" -eq 4 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "prspawn: d: not ready after 3.000 s (-W); stopped and forgotten" ]
+		[ -n "$D" ]
+		gone "$D"
+		[ "$(reg_lines)" = "" ]
+	done
+}
+
 # kfds: what the keeper K holds but its stdio (/dev/null) and its signals'
 # pipe, one a line.
 kfds() {
