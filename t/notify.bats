@@ -42,13 +42,16 @@ reaped_none() {
 	[ "$(reg_lines)" = "" ]
 }
 
-# waiting N [SECS]: in the background, S, prspawn -i j -W SECS (60) -N N
-# -- sleep 1000, its stderr in $T/err, until it is recorded: P the
-# command, K its keeper, each tracked.  The registry is emptied first.
+# waiting N [SECS [OPT...]]: in the background, S, prspawn -i j -W SECS
+# (60) -N N OPT... -- sleep 1000, its stderr in $T/err, until it is
+# recorded: P the command, K its keeper, each tracked.  The registry is
+# emptied first.
 waiting() {
+	local n=$1 secs=${2:-60}
+	shift $(($# < 2 ? $# : 2))
 	: >"$REG"
-	prspawn -i j -W "${2:-60}" -N "$1" -o /dev/null -- sleep 1000 </dev/null \
-	    >/dev/null 2>"$T/err" &
+	prspawn -i j -W "$secs" -N "$n" "$@" -o /dev/null -- sleep 1000 \
+	    </dev/null >/dev/null 2>"$T/err" &
 	S=$!
 	track "$S"
 	until_true eval '[ -n "$(reg_lines)" ]'
@@ -274,6 +277,20 @@ kfds() {
 		ended "$S"
 		[ "$ST" -eq 1 ]
 		[ "$(cat "$T/err")" = "prspawn: j: its keeper (pid $K) ended with status 137 before it was ready; stopped and forgotten" ]
+		gone "$P"
+		[ "$(reg_lines)" = "" ]
+	done
+}
+
+@test "-N FD and -N notify with -L: the owner killed while prspawn waits for ready: its keeper stops the record; prspawn says how it ended, exit 1, forgotten" {
+	for n in 3 notify; do
+		start_sleep
+		O=$P
+		waiting "$n" 60 -L -O "$O"
+		kill -KILL "$O"
+		ended "$S"
+		[ "$ST" -eq 1 ]
+		[ "$(cat "$T/err")" = "prspawn: j: exited (status 143) before it was ready; forgotten" ]
 		gone "$P"
 		[ "$(reg_lines)" = "" ]
 	done
