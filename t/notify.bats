@@ -270,15 +270,22 @@ kfds() {
 	[ "$(reg_lines)" = "" ]
 }
 
+# killed_while_waiting PID MESSAGE: SIGKILL to PID while prspawn (S, of
+# waiting) waits for ready: S ends, exit 1, MESSAGE on stderr; the
+# command (P) is gone, and its record.
+killed_while_waiting() {
+	kill -KILL "$1"
+	ended "$S"
+	[ "$ST" -eq 1 ]
+	[ "$(cat "$T/err")" = "$2" ]
+	gone "$P"
+	[ "$(reg_lines)" = "" ]
+}
+
 @test "-N FD and -N notify: the keeper killed while prspawn waits: prspawn ends, exit 1, with a message; what the group holds is stopped and forgotten" {
 	for n in 3 notify; do
 		waiting "$n"
-		kill -KILL "$K"
-		ended "$S"
-		[ "$ST" -eq 1 ]
-		[ "$(cat "$T/err")" = "prspawn: j: its keeper (pid $K) ended with status 137 before it was ready; stopped and forgotten" ]
-		gone "$P"
-		[ "$(reg_lines)" = "" ]
+		killed_while_waiting "$K" "prspawn: j: its keeper (pid $K) ended with status 137 before it was ready; stopped and forgotten"
 	done
 }
 
@@ -287,12 +294,7 @@ kfds() {
 		start_sleep
 		O=$P
 		waiting "$n" 60 -L -O "$O"
-		kill -KILL "$O"
-		ended "$S"
-		[ "$ST" -eq 1 ]
-		[ "$(cat "$T/err")" = "prspawn: j: exited (status 143) before it was ready; forgotten" ]
-		gone "$P"
-		[ "$(reg_lines)" = "" ]
+		killed_while_waiting "$O" "prspawn: j: exited (status 143) before it was ready; forgotten"
 	done
 }
 
