@@ -42,13 +42,16 @@ reaped_none() {
 	[ "$(reg_lines)" = "" ]
 }
 
-# waiting N [SECS]: in the background, S, prspawn -i j -W SECS (60) -N N
-# -- sleep 1000, its stderr in $T/err, until it is recorded: P the
-# command, K its keeper, each tracked.  The registry is emptied first.
+# waiting N [SECS [OPT...]]: in the background, S, prspawn -i j -W SECS
+# (60) -N N OPT... -- sleep 1000, its stderr in $T/err, until it is
+# recorded: P the command, K its keeper, each tracked.  The registry is
+# emptied first.
 waiting() {
+	local n=$1 secs=${2:-60}
+	shift $(($# < 2 ? $# : 2))
 	: >"$REG"
-	prspawn -i j -W "${2:-60}" -N "$1" -o /dev/null -- sleep 1000 </dev/null \
-	    >/dev/null 2>"$T/err" &
+	prspawn -i j -W "$secs" -N "$n" "$@" -o /dev/null -- sleep 1000 \
+	    </dev/null >/dev/null 2>"$T/err" &
 	S=$!
 	track "$S"
 	until_true eval '[ -n "$(reg_lines)" ]'
@@ -192,6 +195,24 @@ waiting() {
 	reaped_none d "$D" "$S"
 }
 
+@test "-N FD and -N notify: a double-forking, setsid, title-writing daemon that is not ready within -W: stopped whole through its keeper, exit 4, forgotten" {
+	need_procfs
+	need_titled
+	for n in 3 notify; do
+		: >"$REG"
+		rm -f "$T/d.pid"
+		run --separate-stderr prspawn -i d -W 3 -N "$n" -o /dev/null -- \
+		    "$TITLED" "$T/d.pid"
+		D=$(cat "$T/d.pid" 2>/dev/null) && track "$D"
+		[ "$status" -eq 4 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "prspawn: d: not ready after 3.000 s (-W); stopped and forgotten" ]
+		[ -n "$D" ]
+		gone "$D"
+		[ "$(reg_lines)" = "" ]
+	done
+}
+
 # kfds: what the keeper K holds but its stdio (/dev/null) and its signals'
 # pipe, one a line.
 kfds() {
@@ -249,15 +270,31 @@ kfds() {
 	[ "$(reg_lines)" = "" ]
 }
 
+# killed_while_waiting PID MESSAGE: SIGKILL to PID while prspawn (S, of
+# waiting) waits for ready: S ends, exit 1, MESSAGE on stderr; the
+# command (P) is gone, and its record.
+killed_while_waiting() {
+	kill -KILL "$1"
+	ended "$S"
+	[ "$ST" -eq 1 ]
+	[ "$(cat "$T/err")" = "$2" ]
+	gone "$P"
+	[ "$(reg_lines)" = "" ]
+}
+
 @test "-N FD and -N notify: the keeper killed while prspawn waits: prspawn ends, exit 1, with a message; what the group holds is stopped and forgotten" {
 	for n in 3 notify; do
 		waiting "$n"
-		kill -KILL "$K"
-		ended "$S"
-		[ "$ST" -eq 1 ]
-		[ "$(cat "$T/err")" = "prspawn: j: its keeper (pid $K) ended with status 137 before it was ready; stopped and forgotten" ]
-		gone "$P"
-		[ "$(reg_lines)" = "" ]
+		killed_while_waiting "$K" "prspawn: j: its keeper (pid $K) ended with status 137 before it was ready; stopped and forgotten"
+	done
+}
+
+@test "-N FD and -N notify with -L: the owner killed while prspawn waits for ready: its keeper stops the record; prspawn says how it ended, exit 1, forgotten" {
+	for n in 3 notify; do
+		start_sleep
+		O=$P
+		waiting "$n" 60 -L -O "$O"
+		killed_while_waiting "$O" "prspawn: j: exited (status 143) before it was ready; forgotten"
 	done
 }
 
