@@ -182,13 +182,14 @@ lock_unsure() {
 	    prspawn -A "$A" || exit 10		# id proc:-:A
 	    (trap "" TERM; exec sleep 1000) & X=$!
 	    prspawn -A "$X" -i x || exit 11
-	    prreap -T 2 -s - >"$1/reaped" & R=$!
+	    prreap -T 600 -s - >"$1/reaped" & R=$!
 	    wait "$A"				# A died of TERM: collected
 	    echo $((A - 1)) >/proc/sys/kernel/ns_last_pid
 	    sleep 1000 & B=$!
 	    [ "$B" = "$A" ] || exit 12
 	    prspawn -A "$B" || exit 13		# the same id, proc:-:A
 	    prlist -i "proc:-:$A" -o token >"$1/btoken"
+	    kill -KILL "$X"			# only now may prreap end
 	    wait "$R"; echo "prreap $?"
 	    [ "$(prlist -o id,token)" = "proc:-:$A	$(cat "$1/btoken")" ] &&
 		echo "the new record is kept"
