@@ -54,7 +54,7 @@ field_ok(int i, const char *s, size_t n, struct rec *r)
 	case F_ID:
 		return n > 0 && n <= WORD_MAX;
 	case F_STARTED:
-		return stamp_ok(s, n);
+		return n == STAMP_LEN;	/* stamp_ok(), by rec_parse() */
 	default:
 		return n > 0 && n <= TOKEN_MAX;
 	}
@@ -103,8 +103,9 @@ attrs_ok(const char *p, const char *end)
 				return 0;
 		key[n] = p, klen[n++] = k;
 		p += k + 1;
+		/* attr_value_ok(), the span read once. */
 		v = span_class(p, (size_t)(end - p), CL_TOKEN);
-		if (!attr_value_ok(p, v))
+		if (v == 0 || v > WORD_MAX)
 			return 0;
 		p += v;
 		if (p == end)
@@ -130,7 +131,12 @@ rec_parse(char *line, size_t len, struct rec *r)
 
 	r->attrs = NULL;
 	for (i = 0; i < NFIELDS; i++) {
-		n = span_class(p, (size_t)(end - p), field_class[i]);
+		/* A stamp is of one length: checked whole, not spanned. */
+		if (i == F_STARTED)
+			n = (size_t)(end - p) > STAMP_LEN &&
+			    stamp_ok(p, STAMP_LEN) ? STAMP_LEN : 0;
+		else
+			n = span_class(p, (size_t)(end - p), field_class[i]);
 		cut[i] = p + n;
 		if (i < NFIELDS - 1 ? cut[i] == end || *cut[i] != '\t' :
 		    cut[i] != end && *cut[i] != '\t')

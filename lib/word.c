@@ -30,13 +30,21 @@ byte_classes(void)
 	return cl;
 }
 
-/* How many bytes S starts with (of LEN at most) that are all of CLASS. */
+/*
+ * How many bytes S starts with (of LEN at most) that are all of CLASS.
+ * Of one class (a single bit), four bytes at a time: the registry's
+ * parser spends most of its time here.
+ */
 size_t
 span_class(const char *s, size_t len, int class)
 {
 	const unsigned char *cl = byte_classes(), *p = (const void *)s;
 	size_t i = 0;
 
+	if ((class & (class - 1)) == 0)
+		while (i + 4 <= len && (cl[p[i]] & cl[p[i + 1]] &
+		    cl[p[i + 2]] & cl[p[i + 3]] & class) != 0)
+			i += 4;
 	while (i < len && (cl[p[i]] & class) != 0)
 		i++;
 	return i;
@@ -175,13 +183,17 @@ stamp_now(char buf[STAMP_LEN + 1])
 int
 pid_parse(const char *s, size_t len, pid_t *pid)
 {
-	long v = 0;
+	unsigned long long v = 0;
+	unsigned d;
 	size_t i;
 
-	if (len == 0 || len > 10 || s[0] == '0' || !digits(s, len))
+	if (len == 0 || len > 10 || s[0] == '0')
 		return 0;
-	for (i = 0; i < len; i++)
-		v = v * 10 + (s[i] - '0');
+	for (i = 0; i < len; i++) {	/* one pass: checked as it goes */
+		if ((d = (unsigned)(unsigned char)s[i] - '0') > 9)
+			return 0;
+		v = v * 10 + d;
+	}
 	if (v > PID_MAXV)
 		return 0;
 	*pid = (pid_t)v;
