@@ -64,7 +64,8 @@ parse_cols(const char *list, struct col *cols)
 			    "type, session, started, token, id, state or an "
 			    "attribute's key (a-z)", arg_shown(name));
 		}
-		fmt_snprintf(cols[n].key, sizeof cols[n].key, "%.*s", (int)len, p);
+		fmt_snprintf(cols[n].key, sizeof cols[n].key, "%.*s", (int)len,
+		    p);
 		n++;
 		if (*comma == '\0')
 			return n;

@@ -100,8 +100,9 @@ cg_make(const char *root, char path[PATH_LEN])
 	int tries;
 
 	for (tries = 0; tries < 10; tries++) {
-		if (fmt_snprintf(path, PATH_LEN, "%s/" CG_PREFIX "%ld-%llx", root,
-		    (long)getpid(), (unsigned long long)now_ns()) >= PATH_LEN)
+		if (fmt_snprintf(path, PATH_LEN, "%s/" CG_PREFIX "%ld-%llx",
+		    root, (long)getpid(), (unsigned long long)now_ns()) >=
+		    PATH_LEN)
 			return fail(PR_SYS, "-c: %s: path too long", root);
 		if (mkdir(path, 0755) == 0)
 			return 0;

@@ -105,7 +105,7 @@ core(struct sink *k, const char *f, va_list *ap)
 			do
 				*--s = "0123456789abcdef"[u % base];
 			while ((u /= base) != 0);
-			if (prec == 0 && s[0] == '0' && s + 1 == num + sizeof num)
+			if (prec == 0 && *s == '0')	/* %.0d of 0: nothing */
 				s++;
 			len = num + sizeof num - s;
 			if (prec >= 0)

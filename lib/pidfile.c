@@ -128,8 +128,9 @@ pidfile_write(const char *path, pid_t pid, const char *token)
 	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return fail_sys(PR_SYS, "%s" TMP_SUFFIX ": cannot create", path);
 	/* No token: the plain form, for a daemon that reads the file. */
-	n = token != NULL ? fmt_snprintf(line, sizeof line, "%ld %s\n", (long)pid,
-	    token) : fmt_snprintf(line, sizeof line, "%ld\n", (long)pid);
+	n = token != NULL ? fmt_snprintf(line, sizeof line, "%ld %s\n",
+	    (long)pid, token) : fmt_snprintf(line, sizeof line, "%ld\n",
+	    (long)pid);
 	rc = atomic_open(&a, dirfd, base, path, 0644) == -1 ||
 	    atomic_write(&a, line, (size_t)n) == -1 ||
 	    atomic_commit(&a, base) == -1 ? -1 : 0;

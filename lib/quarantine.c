@@ -34,8 +34,8 @@ static int
 note(struct reg *r, unsigned long long size)
 {
 	char buf[96];
-	int n = fmt_snprintf(buf, sizeof buf, "quarantine %llu %llu %llu\n", size,
-	    (unsigned long long)r->dev, (unsigned long long)r->ino);
+	int n = fmt_snprintf(buf, sizeof buf, "quarantine %llu %llu %llu\n",
+	    size, (unsigned long long)r->dev, (unsigned long long)r->ino);
 
 	if (ftruncate(r->lockfd, 0) == -1 || pwrite(r->lockfd, buf, (size_t)n,
 	    0) != n)
@@ -69,7 +69,8 @@ quarantine_recover(struct reg *r)
 		return 0;
 	n = pread(r->lockfd, buf, sizeof buf - 1, 0);
 	buf[n > 0 ? n : 0] = '\0';
-	if (fmt_sscanf(buf, "quarantine %llu %llu %llu", &size, &dev, &ino) == 3 &&
+	if (fmt_sscanf(buf, "quarantine %llu %llu %llu", &size, &dev,
+	    &ino) == 3 &&
 	    fstatat(r->dirfd, r->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    (unsigned long long)st.st_dev == dev &&
 	    (unsigned long long)st.st_ino == ino) {

@@ -64,7 +64,8 @@ reg_locate(char path[PATH_LEN], const char *ropt, int mkdirs)
 		if (reg_path_ok(ropt) == -1)
 			return -1;
 		/* A bare name is in "./", so its directory is explicit. */
-		fmt_snprintf(path, PATH_LEN, "%s%s", strchr(p, '/') ? "" : "./", p);
+		fmt_snprintf(path, PATH_LEN, "%s%s", strchr(p, '/') ? "" :
+		    "./", p);
 		return 0;
 	}
 	if (xdg != NULL && *xdg != '\0') {

@@ -73,8 +73,8 @@ limit(const char *p, size_t len, struct limits *l)
 	if (strcmp(kv, "cpu") == 0 && l->cpu != 0)
 		return "cpu given twice";
 	if (strcmp(kv, "cpu") == 0) {
-		fmt_snprintf(why, sizeof why, "cpu: want a percent of one CPU, 1 "
-		    "to %lu (100 times %lu CPUs)", 100 * cpus(), cpus());
+		fmt_snprintf(why, sizeof why, "cpu: want a percent of one "
+		    "CPU, 1 to %lu (100 times %lu CPUs)", 100 * cpus(), cpus());
 		return ulong_parse(v, 100 * cpus(), &l->cpu) && l->cpu > 0 ?
 		    NULL : why;
 	}
