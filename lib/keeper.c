@@ -392,13 +392,20 @@ signals_on(void)
  * cannot be another's); as a subreaper, what a killed one started comes
  * to us next.
  */
+/* KILL to each of our children, each collected, until none is left. */
+static void
+kill_children(void)
+{
+	do
+		signal_children(SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR);
+}
+
 NORETURN static void
 undo(pid_t cmd)
 {
 	spawn_cancel(cmd);
-	do
-		signal_children(SIGKILL);
-	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR);
+	kill_children();
 	_exit(PR_SYS);
 }
 
@@ -508,6 +515,49 @@ keeper(int sock, const struct spawn_opts *o, struct reg *reg,
 }
 
 /*
+ * Until the keeper has its record, what it started is ours should it die
+ * (SIGKILL): as a subreaper we get its orphans, each our child, unreaped,
+ * so its pid cannot be another's.  Only when we have no child at all (a
+ * process may inherit some across exec(2)): then every child we did not
+ * fork is such an orphan.  Whether that holds (keeper_adopted() ends it).
+ */
+static int
+keeper_adopts(void)
+{
+	return childless() && subreaper_begin();
+}
+
+/* The keeper has its record (or is gone): its orphans are no longer ours. */
+static void
+keeper_adopted(struct keeper *k)
+{
+	if (k->adopts)
+		subreaper_end();
+	k->adopts = 0;
+}
+
+/*
+ * The keeper died before it said how the start went (ST: how): what it
+ * had started, reparented to us, is killed, nothing of it left to run
+ * unrecorded.  Said, as the failure.
+ */
+static int
+keeper_died(struct keeper *k, int st)
+{
+	int adopted = k->adopts;
+
+	if (adopted)
+		kill_children();
+	keeper_adopted(k);
+	if (!WIFSIGNALED(st))
+		return fail(PR_SYS, "the keeper failed before the command "
+		    "started");
+	return fail(PR_SYS, "the keeper was killed by signal %d before the "
+	    "command was recorded; %s", WTERMSIG(st), adopted ?
+	    "what it started is killed" : "what it started may run unrecorded");
+}
+
+/*
  * Fork the keeper, which starts O's command; keeper_confirm() says how.
  * One socket pair carries both ways: the keeper's report, then the
  * record's line.  REG, prspawn's registry, is let go of in the keeper.
@@ -520,6 +570,7 @@ keeper_start(struct keeper *k, const struct spawn_opts *o, struct reg *reg)
 
 	k->pid = k->cmd = 0;
 	k->sock = -1;
+	k->adopts = 0;
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
 		return fail_sys(PR_SYS, "cannot make a socket pair");
 	fcntl(sv[0], F_SETFD, FD_CLOEXEC);
@@ -527,6 +578,7 @@ keeper_start(struct keeper *k, const struct spawn_opts *o, struct reg *reg)
 	/* Held off until the record is written, as spawn_start() does. */
 	spawn_hold(&old);
 	fflush(NULL);
+	k->adopts = keeper_adopts();
 	if ((k->pid = fork()) == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);	/* the command's */
 		close(sv[0]);
@@ -534,6 +586,7 @@ keeper_start(struct keeper *k, const struct spawn_opts *o, struct reg *reg)
 	}
 	close(sv[1]);
 	if (k->pid == -1) {
+		keeper_adopted(k);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(sv[0]);
 		return fail_sys(PR_SYS, "cannot fork");
@@ -552,17 +605,18 @@ keeper_confirm(struct keeper *k)
 	struct report rp;
 	char buf[sizeof rp + 1];	/* a byte more: a longer report is none */
 	size_t n = read_all(k->sock, buf, sizeof buf);
+	int st = 0;
 
 	memcpy(&rp, buf, sizeof rp);
 	if (n == sizeof rp && rp.pid > 0)
 		return (int)(k->cmd = rp.pid);
-	while (waitpid(k->pid, NULL, 0) == -1 && errno == EINTR)
+	while (waitpid(k->pid, &st, 0) == -1 && errno == EINTR)
 		;
 	close(k->sock);
 	k->sock = -1, k->pid = 0;
 	if (n != sizeof rp)
-		return fail(PR_SYS, "the keeper failed before the command "
-		    "started");
+		return keeper_died(k, st);
+	keeper_adopted(k);
 	rp.msg[sizeof rp.msg - 1] = '\0';
 	return fail(rp.status, "%s", rp.msg);
 }
@@ -580,6 +634,7 @@ keeper_keep(struct keeper *k, const struct rec *r)
 		rc = fail_sys(PR_SYS, "cannot hand the record to its keeper");
 	close(k->sock);
 	k->sock = -1;
+	keeper_adopted(k);
 	return rc;
 }
 

@@ -36,6 +36,8 @@ struct keeper {
 	pid_t pid;		/* the keeper */
 	pid_t cmd;		/* the command, once confirmed */
 	int sock;		/* its report in, then the record's line out */
+	int adopts;		/* until the handoff, we get what it started
+				   should it die: a subreaper, childless */
 	const struct owner *lifeline;	/* -L: its owner's death stops the
 					   record; NULL: none */
 };
