@@ -5,6 +5,7 @@
 #define _DEFAULT_SOURCE		/* syscall(2): close_range */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -149,6 +150,28 @@ keeper_wait_end(const struct rec *r, long long deadline)
 	if (p.fd != -1)
 		close(p.fd);
 	return pid_live(pid, token) != LIVE;
+}
+
+/*
+ * Where there are no pidfds, a keeper's descendants cannot be proven R's
+ * one by one (reap.c): the keeper, proven live by its token, stops them
+ * itself, their reaper, when sent TERM (by R's own stop schedule), and is
+ * waited for.  1 when it has ended (or none lives), 0 when it still
+ * lives, -1 when that cannot be told (or it cannot be signalled).
+ */
+int
+keeper_stop(const struct rec *r)
+{
+	char token[TOKEN_MAX + 1];
+	enum live l;
+	pid_t pid;
+
+	if (!keeper_of(r, &pid, token) || (l = pid_live(pid, token)) == DEAD ||
+	    l == ZOMBIE)
+		return 1;
+	if (l != LIVE || kill(pid, SIGTERM) == -1)
+		return -1;
+	return keeper_wait_end(r, LLONG_MAX);
 }
 
 /* R's exit=N: N, or -1 when it has none. */

@@ -21,6 +21,8 @@
  * child is left it writes exit=N and ended=TIME into its record (only
  * if the record is still its own: same id, pid and token) and ends.
  * keeper_wait_end() waits for that (prwait), keeper_exit() reads N.
+ * keeper_stop(): TERM to it, and its end waited for (prreap, where there
+ * are no pidfds).
  */
 #ifndef PRREG_KEEPER_H
 #define PRREG_KEEPER_H
@@ -50,5 +52,6 @@ void keeper_cancel(struct keeper *k);
 int keeper_of(const struct rec *r, pid_t *pid, char token[TOKEN_MAX + 1]);
 int keeper_wait_end(const struct rec *r, long long deadline);
 int keeper_exit(const struct rec *r);
+int keeper_stop(const struct rec *r);
 
 #endif

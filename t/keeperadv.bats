@@ -48,3 +48,22 @@ teardown() {
 	[ "$stderr" = "prspawn: the keeper was killed by signal 9 before the command was recorded; what it started is killed" ]
 	[ "$(reg_lines)" = "" ]
 }
+
+# --- without pidfds (the no-procfs build) ---------------------------------------
+
+@test "prreap of a daemon that left its group under its keeper: none left, also where there are no pidfds (TERM to the keeper)" {
+	H=$(helper titled) || skip "no C compiler for the test's helper"
+	prspawn -p -i t -o /dev/null -- "$H" "$T/d.pid" </dev/null >"$T/rec" 3>&-
+	track -g "$(cut -f 1 "$T/rec")"
+	K=$(prlist -i t -o keeper | cut -d: -f1)
+	track "$K"
+	until_true test -s "$T/d.pid"
+	D=$(cat "$T/d.pid")
+	track "$D"
+	[ "$(ps -o ppid= -p "$D" | tr -d ' ')" = "$K" ]
+	run -0 --separate-stderr sh -c 'prlist -i t | prreap'
+	gone "$D"
+	[ "$output" = "$(cat "$T/rec")" ]
+	[ "$stderr" = "" ]
+	[ "$(reg_lines)" = "" ]
+}
