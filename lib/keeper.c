@@ -171,6 +171,7 @@ keeper_stop(const struct rec *r)
 		return 1;
 	if (l != LIVE || kill(pid, SIGTERM) == -1)
 		return -1;
+	kill(pid, SIGCONT);	/* a stopped keeper acts on it too */
 	return keeper_wait_end(r, LLONG_MAX);
 }
 

@@ -67,3 +67,18 @@ teardown() {
 	[ "$stderr" = "" ]
 	[ "$(reg_lines)" = "" ]
 }
+
+@test "prreap of a record whose keeper is stopped (SIGSTOP): its command gone, the record forgotten, prreap ends" {
+	prspawn -p -i s -o /dev/null -- sleep 1000 </dev/null >"$T/rec" 3>&-
+	P=$(cut -f 1 "$T/rec")
+	track -g "$P"
+	K=$(prlist -i s -o keeper | cut -d: -f1)
+	track "$K"
+	kill -STOP "$K"
+	# The bound is for a regression only (prreap waiting for ever).
+	run -0 --separate-stderr timeout 60 sh -c 'prlist -i s | prreap'
+	[ "$output" = "$(cat "$T/rec")" ]
+	[ "$stderr" = "" ]
+	gone "$P"
+	[ "$(reg_lines)" = "" ]
+}
