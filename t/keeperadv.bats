@@ -27,11 +27,43 @@ running() {
 
 teardown() {
 	local f
+	[ -z "${LOOP:-}" ] || loop_kill
+	rm -f "$T/gens"		# a fork loop ends once its file is gone
 	# What runs a program of this test's own is this test's.
 	for f in "$T"/own-*; do
 		[ -e "$f" ] && running "$f" >/dev/null
 	done
 	prreg_teardown
+}
+
+# loop_kill: every process of the fork loop, STOPped (it forks no more),
+# then KILLed, until none is left: each child of its keeper $K (the
+# kernel's list of them, which no fork outruns) while $K is still that
+# keeper (its token, $KT); then the keeper, with no child left, ends.
+# Fails, saying so, if some are still left.
+loop_kill() {
+	local i ps
+	for i in $(seq 1000); do
+		prpidcheck -t "$KT" "$K" >/dev/null 2>&1 || return 0
+		ps=$(cat /proc/"$K"/task/*/children 2>/dev/null)
+		if [ -z "$ps" ]; then
+			UNTIL_SECS=60 until_true gone "$K" && return 0
+			break
+		fi
+		kill -STOP $ps 2>/dev/null || true
+		kill -KILL $ps 2>/dev/null || true
+	done
+	echo "# the fork loop or its keeper $K is still there: $ps" >&3
+	return 1
+}
+
+# loop_over: the fork loop is over: the last generation it wrote is gone,
+# and it has written none since (each writes its pid before it forks).
+loop_over() {
+	local n p
+	n=$(wc -l <"$T/gens")
+	p=$(tail -n 1 "$T/gens")
+	gone "$p" && [ "$(wc -l <"$T/gens")" -eq "$n" ]
 }
 
 # --- the keeper killed ----------------------------------------------------------
@@ -80,5 +112,30 @@ teardown() {
 	[ "$output" = "$(cat "$T/rec")" ]
 	[ "$stderr" = "" ]
 	gone "$P"
+	[ "$(reg_lines)" = "" ]
+}
+
+# --- a fork loop racing the stop ---------------------------------------------------
+
+@test "a fork loop raced by two stops at once (prreap -S KILL, TERM to its keeper): none left, the keeper ends" {
+	H=$(helper forkloop) || skip "no C compiler for the test's helper"
+	[ -r /proc/1/task/1/children ] || skip "no /proc/PID/task/TID/children here, for the test's own teardown"
+	LOOP=$T/own-forkloop
+	cp "$H" "$LOOP"
+	prspawn -p -i f -o /dev/null -- "$LOOP" "$T/gens" </dev/null >"$T/rec" 3>&-
+	track -g "$(cut -f 1 "$T/rec")"
+	K=$(prlist -i f -o keeper | cut -d: -f1)
+	KT=$(prlist -i f -o keeper | cut -d: -f2-)
+	until_true eval '[ "$(wc -l <"$T/gens")" -ge 20 ]'
+	prlist -i f | prreap -S KILL >"$T/out" 2>"$T/err" &
+	R=$!
+	kill -TERM "$K"
+	ended "$R"
+	[ "$ST" -eq 0 ]
+	[ "$(cat "$T/out")" = "$(cat "$T/rec")" ]
+	[ "$(cat "$T/err")" = "" ]
+	# A subreaper, the keeper ends only once none of the loop is left.
+	until_true gone "$K"
+	loop_over
 	[ "$(reg_lines)" = "" ]
 }
