@@ -5,6 +5,7 @@
 #define _DEFAULT_SOURCE		/* syscall(2): close_range */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -149,6 +150,29 @@ keeper_wait_end(const struct rec *r, long long deadline)
 	if (p.fd != -1)
 		close(p.fd);
 	return pid_live(pid, token) != LIVE;
+}
+
+/*
+ * Where there are no pidfds, a keeper's descendants cannot be proven R's
+ * one by one (reap.c): the keeper, proven live by its token, stops them
+ * itself, their reaper, when sent TERM (by R's own stop schedule), and is
+ * waited for.  1 when it has ended (or none lives), 0 when it still
+ * lives, -1 when that cannot be told (or it cannot be signalled).
+ */
+int
+keeper_stop(const struct rec *r)
+{
+	char token[TOKEN_MAX + 1];
+	enum live l;
+	pid_t pid;
+
+	if (!keeper_of(r, &pid, token) || (l = pid_live(pid, token)) == DEAD ||
+	    l == ZOMBIE)
+		return 1;
+	if (l != LIVE || kill(pid, SIGTERM) == -1)
+		return -1;
+	kill(pid, SIGCONT);	/* a stopped keeper acts on it too */
+	return keeper_wait_end(r, LLONG_MAX);
 }
 
 /* R's exit=N: N, or -1 when it has none. */
@@ -398,13 +422,20 @@ signals_on(void)
  * cannot be another's); as a subreaper, what a killed one started comes
  * to us next.
  */
+/* KILL to each of our children, each collected, until none is left. */
+static void
+kill_children(void)
+{
+	do
+		signal_children(SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR);
+}
+
 NORETURN static void
 undo(pid_t cmd)
 {
 	spawn_cancel(cmd);
-	do
-		signal_children(SIGKILL);
-	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR);
+	kill_children();
 	_exit(PR_SYS);
 }
 
@@ -545,6 +576,49 @@ keeper(int sock, const struct spawn_opts *o, struct reg *reg,
 }
 
 /*
+ * Until the keeper has its record, what it started is ours should it die
+ * (SIGKILL): as a subreaper we get its orphans, each our child, unreaped,
+ * so its pid cannot be another's.  Only when we have no child at all (a
+ * process may inherit some across exec(2)): then every child we did not
+ * fork is such an orphan.  Whether that holds (keeper_adopted() ends it).
+ */
+static int
+keeper_adopts(void)
+{
+	return childless() && subreaper_begin();
+}
+
+/* The keeper has its record (or is gone): its orphans are no longer ours. */
+static void
+keeper_adopted(struct keeper *k)
+{
+	if (k->adopts)
+		subreaper_end();
+	k->adopts = 0;
+}
+
+/*
+ * The keeper died before it said how the start went (ST: how): what it
+ * had started, reparented to us, is killed, nothing of it left to run
+ * unrecorded.  Said, as the failure.
+ */
+static int
+keeper_died(struct keeper *k, int st)
+{
+	int adopted = k->adopts;
+
+	if (adopted)
+		kill_children();
+	keeper_adopted(k);
+	if (!WIFSIGNALED(st))
+		return fail(PR_SYS, "the keeper failed before the command "
+		    "started");
+	return fail(PR_SYS, "the keeper was killed by signal %d before the "
+	    "command was recorded; %s", WTERMSIG(st), adopted ?
+	    "what it started is killed" : "what it started may run unrecorded");
+}
+
+/*
  * Fork the keeper, which starts O's command; keeper_confirm() says how.
  * One socket pair carries both ways: the keeper's report, then the
  * record's line.  REG, prspawn's registry, is let go of in the keeper.
@@ -557,6 +631,7 @@ keeper_start(struct keeper *k, const struct spawn_opts *o, struct reg *reg)
 
 	k->pid = k->cmd = 0;
 	k->sock = -1;
+	k->adopts = 0;
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
 		return fail_sys(PR_SYS, "cannot make a socket pair");
 	fcntl(sv[0], F_SETFD, FD_CLOEXEC);
@@ -564,6 +639,7 @@ keeper_start(struct keeper *k, const struct spawn_opts *o, struct reg *reg)
 	/* Held off until the record is written, as spawn_start() does. */
 	spawn_hold(&old);
 	fflush(NULL);
+	k->adopts = keeper_adopts();
 	if ((k->pid = fork()) == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);	/* the command's */
 		close(sv[0]);
@@ -573,6 +649,7 @@ keeper_start(struct keeper *k, const struct spawn_opts *o, struct reg *reg)
 	if (o->notify != -1)
 		close(o->notifyfd);	/* -N FD: the command's, not ours */
 	if (k->pid == -1) {
+		keeper_adopted(k);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(sv[0]);
 		return fail_sys(PR_SYS, "cannot fork");
@@ -591,17 +668,18 @@ keeper_confirm(struct keeper *k)
 	struct report rp;
 	char buf[sizeof rp + 1];	/* a byte more: a longer report is none */
 	size_t n = read_all(k->sock, buf, sizeof buf);
+	int st = 0;
 
 	memcpy(&rp, buf, sizeof rp);
 	if (n == sizeof rp && rp.pid > 0)
 		return (int)(k->cmd = rp.pid);
-	while (waitpid(k->pid, NULL, 0) == -1 && errno == EINTR)
+	while (waitpid(k->pid, &st, 0) == -1 && errno == EINTR)
 		;
 	close(k->sock);
 	k->sock = -1, k->pid = 0;
 	if (n != sizeof rp)
-		return fail(PR_SYS, "the keeper failed before the command "
-		    "started");
+		return keeper_died(k, st);
+	keeper_adopted(k);
 	rp.msg[sizeof rp.msg - 1] = '\0';
 	return fail(rp.status, "%s", rp.msg);
 }
@@ -621,6 +699,7 @@ keeper_keep(struct keeper *k, const struct rec *r)
 		shutdown(k->sock, SHUT_WR);	/* the line ends; its end may come */
 	else
 		keeper_let_go(k);
+	keeper_adopted(k);
 	return rc;
 }
 

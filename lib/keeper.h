@@ -27,6 +27,9 @@
  * sends on it the status it writes as exit=N when it ends before
  * keeper_let_go() closes it (the command is ready); keeper_ended() reads
  * it once the keeper has exited, and collects the keeper.
+ *
+ * keeper_stop(): TERM to it, and its end waited for (prreap, where there
+ * are no pidfds).
  */
 #ifndef PRREG_KEEPER_H
 #define PRREG_KEEPER_H
@@ -42,6 +45,8 @@ struct keeper {
 	pid_t pid;		/* the keeper */
 	pid_t cmd;		/* the command, once confirmed */
 	int sock;		/* its report in, then the record's line out */
+	int adopts;		/* until the handoff, we get what it started
+				   should it die: a subreaper, childless */
 	const struct owner *lifeline;	/* -L: its owner's death stops the
 					   record; NULL: none */
 	int await;		/* -N: SOCK stays, for the keeper's end */
@@ -57,5 +62,6 @@ void keeper_let_go(struct keeper *k);
 int keeper_of(const struct rec *r, pid_t *pid, char token[TOKEN_MAX + 1]);
 int keeper_wait_end(const struct rec *r, long long deadline);
 int keeper_exit(const struct rec *r);
+int keeper_stop(const struct rec *r);
 
 #endif

@@ -230,8 +230,15 @@ claim_keeper(struct target *t)
 		t->keeper = getpid();
 		return;
 	}
-	if (!keeper_of(t->r, &pid, token) || (fd = pfd_open(pid)) == -1)
+	if (!keeper_of(t->r, &pid, token))
 		return;
+	if ((fd = pfd_open(pid)) == -1) {
+		/* No pidfds: the keeper stops them (not when only waiting). */
+		if (errno != ESRCH && !t->o->wait && keeper_stop(t->r) != 1)
+			stuck(t, "not all stopped: its keeper, pid %ld, "
+			    "lives on (no pidfds here)", (long)pid);
+		return;
+	}
 	if (pidfd_live(fd, pid, token) != LIVE) {
 		close(fd);
 		return;

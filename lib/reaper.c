@@ -1,6 +1,8 @@
 /* reaper.c - PR_SET_CHILD_SUBREAPER, or ENOSYS. */
 #include <errno.h>
+#include <signal.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "reaper.h"
 
@@ -19,4 +21,46 @@ subreaper(void)
 	errno = ENOSYS;
 	return -1;
 #endif
+}
+
+/*
+ * subreaper(), when we are none yet (the mark outlives exec(2)): 1 when
+ * we were made one now, for subreaper_end() to undo; else 0.
+ */
+int
+subreaper_begin(void)
+{
+#if defined(__linux__) && defined(PR_GET_CHILD_SUBREAPER)
+	int on = 0;
+
+	if (getpid() == 1 || prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0) == -1 ||
+	    on)
+		return 0;
+	return subreaper() == 0;
+#else
+	return 0;
+#endif
+}
+
+/* No longer a subreaper: orphans go on to the next one, or PID 1. */
+void
+subreaper_end(void)
+{
+#if defined(__linux__) && defined(PR_SET_CHILD_SUBREAPER)
+	if (getpid() != 1)
+		prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+#endif
+}
+
+/*
+ * Whether we have no child at all, not even a zombie (one we inherited
+ * across exec(2) included), without collecting any.
+ */
+int
+childless(void)
+{
+	siginfo_t si;
+
+	return waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WCONTINUED |
+	    WNOHANG | WNOWAIT) == -1 && errno == ECHILD;
 }

@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# keeperadv.bats - the keeper (SPEC 5.1) against an adversary: killed at
+# each point of its life, a full disk, few descriptors, its pid reused, a
+# fork loop racing the stop.  Whatever happens, nothing runs unrecorded,
+# nothing that is not ours is signalled, and no test leaves a process.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+# own NAME: a copy of sleep(1) at $T/NAME, a program only this test runs,
+# so that its processes can be told by their command line; its path.
+own() {
+	cp "$(command -v sleep)" "$T/own-$1"
+	echo "$T/own-$1"
+}
+
+# running PATH: the live processes (not zombies) running PATH; each is
+# tracked for teardown (PATH is this test's own).
+running() {
+	local p
+	for p in $(ps -eo pid=,stat=,args= |
+	    awk -v p="$1" '$2 !~ /^Z/ && $3 == p { print $1 }'); do
+		track "$p"
+		echo "$p"
+	done
+}
+
+teardown() {
+	local f
+	[ -z "${LOOP:-}" ] || loop_kill
+	rm -f "$T/gens"		# a fork loop ends once its file is gone
+	# What runs a program of this test's own is this test's.
+	for f in "$T"/own-*; do
+		[ -e "$f" ] && running "$f" >/dev/null
+	done
+	prreg_teardown
+}
+
+# loop_kill: every process of the fork loop, STOPped (it forks no more),
+# then KILLed, until none is left: each child of its keeper $K (the
+# kernel's list of them, which no fork outruns) while $K is still that
+# keeper (its token, $KT); then the keeper, with no child left, ends.
+# Fails, saying so, if some are still left.
+loop_kill() {
+	local i ps
+	for i in $(seq 1000); do
+		prpidcheck -t "$KT" "$K" >/dev/null 2>&1 || return 0
+		ps=$(cat /proc/"$K"/task/*/children 2>/dev/null)
+		if [ -z "$ps" ]; then
+			UNTIL_SECS=60 until_true gone "$K" && return 0
+			break
+		fi
+		kill -STOP $ps 2>/dev/null || true
+		kill -KILL $ps 2>/dev/null || true
+	done
+	echo "# the fork loop or its keeper $K is still there: $ps" >&3
+	return 1
+}
+
+# loop_over: the fork loop is over: the last generation it wrote is gone,
+# and it has written none since (each writes its pid before it forks).
+loop_over() {
+	local n p
+	n=$(wc -l <"$T/gens")
+	p=$(tail -n 1 "$T/gens")
+	gone "$p" && [ "$(wc -l <"$T/gens")" -eq "$n" ]
+}
+
+# --- the keeper killed ----------------------------------------------------------
+
+@test "the keeper killed once it forked the command, before its report: prspawn says so, and nothing runs unrecorded" {
+	need_strace_inject
+	S=$(own s1)
+	# SIGKILL at the keeper's report (its one sendto); -b execve lets
+	# the command go untraced.
+	run -3 --separate-stderr strace -f -b execve -qq -o /dev/null \
+	    -e trace=sendto -e inject=sendto:signal=SIGKILL \
+	    prspawn -i x -o /dev/null -- "$S" 1000 </dev/null 3>&-
+	[ "$(running "$S")" = "" ]
+	[ "$stderr" = "prspawn: the keeper was killed by signal 9 before the command was recorded; what it started is killed" ]
+	[ "$(reg_lines)" = "" ]
+}
+
+# --- without pidfds (the no-procfs build) ---------------------------------------
+
+@test "prreap of a daemon that left its group under its keeper: none left, also where there are no pidfds (TERM to the keeper)" {
+	H=$(helper titled) || skip "no C compiler for the test's helper"
+	prspawn -p -i t -o /dev/null -- "$H" "$T/d.pid" </dev/null >"$T/rec" 3>&-
+	track -g "$(cut -f 1 "$T/rec")"
+	K=$(prlist -i t -o keeper | cut -d: -f1)
+	track "$K"
+	until_true test -s "$T/d.pid"
+	D=$(cat "$T/d.pid")
+	track "$D"
+	[ "$(ps -o ppid= -p "$D" | tr -d ' ')" = "$K" ]
+	run -0 --separate-stderr sh -c 'prlist -i t | prreap'
+	gone "$D"
+	[ "$output" = "$(cat "$T/rec")" ]
+	[ "$stderr" = "" ]
+	[ "$(reg_lines)" = "" ]
+}
+
+@test "prreap of a record whose keeper is stopped (SIGSTOP): its command gone, the record forgotten, prreap ends" {
+	prspawn -p -i s -o /dev/null -- sleep 1000 </dev/null >"$T/rec" 3>&-
+	P=$(cut -f 1 "$T/rec")
+	track -g "$P"
+	K=$(prlist -i s -o keeper | cut -d: -f1)
+	track "$K"
+	kill -STOP "$K"
+	# The bound is for a regression only (prreap waiting for ever).
+	run -0 --separate-stderr timeout 60 sh -c 'prlist -i s | prreap'
+	[ "$output" = "$(cat "$T/rec")" ]
+	[ "$stderr" = "" ]
+	gone "$P"
+	[ "$(reg_lines)" = "" ]
+}
+
+# --- a fork loop racing the stop ---------------------------------------------------
+
+@test "a fork loop raced by two stops at once (prreap -S KILL, TERM to its keeper): none left, the keeper ends" {
+	H=$(helper forkloop) || skip "no C compiler for the test's helper"
+	[ -r /proc/1/task/1/children ] || skip "no /proc/PID/task/TID/children here, for the test's own teardown"
+	LOOP=$T/own-forkloop
+	cp "$H" "$LOOP"
+	prspawn -p -i f -o /dev/null -- "$LOOP" "$T/gens" </dev/null >"$T/rec" 3>&-
+	track -g "$(cut -f 1 "$T/rec")"
+	K=$(prlist -i f -o keeper | cut -d: -f1)
+	KT=$(prlist -i f -o keeper | cut -d: -f2-)
+	until_true eval '[ "$(wc -l <"$T/gens")" -ge 20 ]'
+	prlist -i f | prreap -S KILL >"$T/out" 2>"$T/err" &
+	R=$!
+	kill -TERM "$K"
+	ended "$R"
+	[ "$ST" -eq 0 ]
+	[ "$(cat "$T/out")" = "$(cat "$T/rec")" ]
+	[ "$(cat "$T/err")" = "" ]
+	# A subreaper, the keeper ends only once none of the loop is left.
+	until_true gone "$K"
+	loop_over
+	[ "$(reg_lines)" = "" ]
+}
