@@ -110,15 +110,18 @@ workers() {
 @test "nginx under -w: one line says what the starter left, then none is left" {
 	need nginx nginx-light
 	nginx_conf
-	# The starter waits for the two workers, so that N is known.
+	# The starter waits for the two workers, so that N is known, and
+	# says the master's pid in $T/master: nginx's own pid file goes with
+	# it, as soon as -w has stopped it (a look from here could miss it).
 	prspawn -w -i ngx -o /dev/null -- sh -c '$1 &&
-	    until [ -s "$2" ] && [ "$(ps -o pid= --ppid "$(cat "$2")" | wc -l)" -eq 2 ]
-	    do sleep 0.01; done' sh "$NGINX" "$T/nginx.pid" </dev/null \
-	    2>"$T/err" 3>&- &
+	    until m=$(cat "$2" 2>/dev/null) && [ -n "$m" ] &&
+	    [ "$(ps -o pid= --ppid "$m" | wc -l)" -eq 2 ]
+	    do sleep 0.01; done; echo "$m" >"$3"' sh "$NGINX" "$T/nginx.pid" \
+	    "$T/master" </dev/null 2>"$T/err" 3>&- &
 	PW=$!
 	track "$PW"
-	until_true test -s "$T/nginx.pid"
-	D=$(cat "$T/nginx.pid")
+	until_true test -s "$T/master"
+	D=$(cat "$T/master")
 	track "$D"
 	ended "$PW"
 	[ "$ST" -eq 0 ]
