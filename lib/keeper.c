@@ -220,6 +220,7 @@ signal_children(int sig)
 	for (i = 0, n = scan_children(&s, getpid(), &run); i < n; i++)
 		kill(run[i]->pid, sig);
 	scan_free(&s);
+	proc_release();
 }
 
 /*
@@ -251,6 +252,7 @@ stop(struct kstate *k)
 	o.children = 1;
 	o.rec_stop = 1;		/* its own stop= (prspawn -R) stands */
 	reap(&r, 1, &o, &gone);
+	proc_release();		/* the look's: its end needs the room */
 }
 
 /* Collect every exited child; 0 once none is left at all. */
@@ -346,6 +348,7 @@ write_end(const struct kstate *k)
 	int rc = -1;
 
 	memset(&reg, 0, sizeof reg);
+	proc_release();		/* a look at the owner's may have kept it */
 	if (reg_open(&reg, k->path, 1) == -1 || reg_lock(&reg) == -1)
 		goto out;
 	if ((r = reg_find_same(&reg, &k->mine)) != NULL) {

@@ -139,3 +139,18 @@ loop_over() {
 	loop_over
 	[ "$(reg_lines)" = "" ]
 }
+
+# --- few descriptors --------------------------------------------------------------
+
+@test "a keeper under ulimit -n 8, stopped by TERM, still writes its end: its stop's look at /proc holds no descriptor after" {
+	noprocfs && skip "the no-procfs build asks ps(1) for start tokens, which needs more descriptors"
+	few 8 prspawn -p -i u -o /dev/null -- sleep 1000 </dev/null >"$T/rec"
+	P=$(cut -f 1 "$T/rec")
+	track -g "$P"
+	K=$(prlist -i u -o keeper | cut -d: -f1)
+	track "$K"
+	kill -TERM "$K"
+	until_true gone "$K"
+	gone "$P"
+	[ "$(prlist -i u -o exit)" = 143 ]
+}
