@@ -175,6 +175,44 @@ keeper_stop(const struct rec *r)
 	return keeper_wait_end(r, LLONG_MAX);
 }
 
+/*
+ * Whether the keeper PID has a live child now (zombies left out), read
+ * from the kernel's list of them (/proc/PID/task/PID/children), which no
+ * fork outruns as a look at every process can be: 1 it has (or one of
+ * them cannot be read), 0 it has none, or the list is not there (no
+ * procfs, a kernel without it, a keeper gone; prreap looks no further
+ * then, as before).
+ */
+int
+keeper_busy(pid_t pid)
+{
+#ifndef PRREG_NO_PROCFS
+	char path[64], buf[4096], *p, *end;
+	struct pstat ps;
+	ssize_t n;
+	long c;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
+	    (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return !(errno == ENOENT || errno == ESRCH);
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n < 0)
+		return 1;
+	buf[n] = '\0';
+	for (p = buf; (c = strtol(p, &end, 10)) > 0 && end != p; p = end)
+		if (proc_stat((pid_t)c, &ps) ? ps.state != 'Z' :
+		    !proc_gone(errno))
+			return 1;
+	return n == (ssize_t)sizeof buf - 1;	/* more than it holds */
+#else
+	(void)pid;
+	return 0;
+#endif
+}
+
 /* R's exit=N: N, or -1 when it has none. */
 int
 keeper_exit(const struct rec *r)

@@ -22,7 +22,8 @@
  * if the record is still its own: same id, pid and token) and ends.
  * keeper_wait_end() waits for that (prwait), keeper_exit() reads N.
  * keeper_stop(): TERM to it, and its end waited for (prreap, where there
- * are no pidfds).
+ * are no pidfds).  keeper_busy(): it has a live child now (prreap: not
+ * gone while it has).
  */
 #ifndef PRREG_KEEPER_H
 #define PRREG_KEEPER_H
@@ -53,5 +54,6 @@ int keeper_of(const struct rec *r, pid_t *pid, char token[TOKEN_MAX + 1]);
 int keeper_wait_end(const struct rec *r, long long deadline);
 int keeper_exit(const struct rec *r);
 int keeper_stop(const struct rec *r);
+int keeper_busy(pid_t pid);
 
 #endif

@@ -154,3 +154,23 @@ loop_over() {
 	gone "$P"
 	[ "$(prlist -i u -o exit)" = 143 ]
 }
+
+@test "prreap of a fork loop under its live keeper: gone only once the keeper has no live child (a look at every process misses the loop)" {
+	H=$(helper forkloop) || skip "no C compiler for the test's helper"
+	[ -r /proc/1/task/1/children ] || skip "no /proc/PID/task/TID/children here"
+	LOOP=$T/own-forkloop
+	cp "$H" "$LOOP"
+	prspawn -p -i f -o /dev/null -- "$LOOP" "$T/gens" </dev/null >"$T/rec" 3>&-
+	track -g "$(cut -f 1 "$T/rec")"
+	K=$(prlist -i f -o keeper | cut -d: -f1)
+	KT=$(prlist -i f -o keeper | cut -d: -f2-)
+	until_true eval '[ "$(wc -l <"$T/gens")" -ge 20 ]'
+	run -0 --separate-stderr sh -c 'prlist -i f | prreap -T 0.2'
+	[ "$output" = "$(cat "$T/rec")" ]
+	[ "$stderr" = "" ]
+	# A subreaper, the keeper ends once it has no child left; a loop
+	# prreap missed keeps it (ps(1) cannot tell: the loop outruns it).
+	until_true gone "$K"
+	loop_over
+	[ "$(reg_lines)" = "" ]
+}
