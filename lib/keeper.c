@@ -169,6 +169,13 @@ keeper_stop(const struct rec *r)
 	if (!keeper_of(r, &pid, token) || (l = pid_live(pid, token)) == DEAD ||
 	    l == ZOMBIE)
 		return 1;
+	/*
+	 * A keeper leads its session for life; a token of the start-time
+	 * form (to the second, ps's) may be a stranger's that took its pid.
+	 */
+	errno = 0;
+	if (l == LIVE && getsid(pid) != pid)
+		return errno == EPERM ? -1 : 1;	/* not it: it is gone */
 	if (l != LIVE || kill(pid, SIGTERM) == -1)
 		return -1;
 	kill(pid, SIGCONT);	/* a stopped keeper acts on it too */
