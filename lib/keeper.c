@@ -249,8 +249,10 @@ struct kstate {
 
 /*
  * SIG to each of our children: each one ours, unreaped, so its pid
- * cannot be another's.  A subreaper's children are the command and what
- * it left (a daemon's master, an orphan of a killed one).
+ * cannot be another's (asked again: a look lists what we have collected
+ * since, the ps(1) of the no-procfs build's look among them).  A
+ * subreaper's children are the command and what it left (a daemon's
+ * master, an orphan of a killed one).
  */
 static void
 signal_children(int sig)
@@ -263,7 +265,8 @@ signal_children(int sig)
 	if (scan_run(&s, 0) == -1)
 		return;
 	for (i = 0, n = scan_children(&s, getpid(), &run); i < n; i++)
-		kill(run[i]->pid, sig);
+		if (child_of_ours(run[i]->pid))
+			kill(run[i]->pid, sig);
 	scan_free(&s);
 	proc_release();
 }

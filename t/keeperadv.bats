@@ -199,3 +199,35 @@ SH
 	[ "$output" != "no reuse" ] || skip "the keeper's pid went to another process first"
 	[ "$output" = "prreap: 0"$'\n'"stranger: alive" ]
 }
+
+# --- what the keeper signals --------------------------------------------------------
+
+@test "the keeper signals only its own unreaped children: never the ps(1) it ran and reaped for a look (the no-procfs build's)" {
+	command -v strace >/dev/null || skip "no strace"
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	# The command leaves a child to the keeper, then HUP to the keeper is
+	# forwarded to each of its children, found by a look.
+	prspawn -p -i m -o /dev/null -- sh -c 'setsid sleep 1000 </dev/null >/dev/null 2>&1 & echo $! >"$1"; exit 0' sh "$T/c" </dev/null >"$T/rec" 3>&-
+	K=$(prlist -i m -o keeper | cut -d: -f1)
+	track "$K"
+	until_true test -s "$T/c"
+	C=$(cat "$T/c")
+	track "$C"
+	until_true eval '[ "$(ps -o ppid= -p "$C" | tr -d " ")" = "$K" ]'
+	strace -qq -o "$T/st" -e trace=kill,wait4,waitid -p "$K" &
+	S=$!
+	track "$S"
+	until_true eval '[ "$(grep TracerPid "/proc/$K/status" | cut -f 2)" = "$S" ]'
+	kill -HUP "$K"
+	until_true gone "$C"
+	# The keeper, with no child left, writes its end and ends: so does
+	# strace.
+	until_true gone "$K"
+	ended "$S"
+	# Every pid signalled is one not reaped (wait4 returned it) before.
+	awk '/wait4\(/ && $NF ~ /^[0-9]+$/ { reaped[$NF] = 1 }
+	    /^kill\(/ { p = $1; sub(/^kill\(/, "", p); sub(/,$/, "", p)
+	    if (p in reaped) { print "signalled after reaped: " p; bad = 1 } }
+	    END { exit bad }' "$T/st"
+	grep -q "^kill($C, SIGHUP)" "$T/st"
+}
