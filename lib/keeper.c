@@ -169,10 +169,55 @@ keeper_stop(const struct rec *r)
 	if (!keeper_of(r, &pid, token) || (l = pid_live(pid, token)) == DEAD ||
 	    l == ZOMBIE)
 		return 1;
+	/*
+	 * A keeper leads its session for life; a token of the start-time
+	 * form (to the second, ps's) may be a stranger's that took its pid.
+	 */
+	errno = 0;
+	if (l == LIVE && getsid(pid) != pid)
+		return errno == EPERM ? -1 : 1;	/* not it: it is gone */
 	if (l != LIVE || kill(pid, SIGTERM) == -1)
 		return -1;
 	kill(pid, SIGCONT);	/* a stopped keeper acts on it too */
 	return keeper_wait_end(r, LLONG_MAX);
+}
+
+/*
+ * Whether the keeper PID has a live child now (zombies left out), read
+ * from the kernel's list of them (/proc/PID/task/PID/children), which no
+ * fork outruns as a look at every process can be: 1 it has (or one of
+ * them cannot be read), 0 it has none, or the list is not there (no
+ * procfs, a kernel without it, a keeper gone; prreap looks no further
+ * then, as before).
+ */
+int
+keeper_busy(pid_t pid)
+{
+#ifndef PRREG_NO_PROCFS
+	char path[64], buf[4096], *p, *end;
+	struct pstat ps;
+	ssize_t n;
+	long c;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
+	    (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return !(errno == ENOENT || errno == ESRCH);
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n < 0)
+		return 1;
+	buf[n] = '\0';
+	for (p = buf; (c = strtol(p, &end, 10)) > 0 && end != p; p = end)
+		if (proc_stat((pid_t)c, &ps) ? ps.state != 'Z' :
+		    !proc_gone(errno))
+			return 1;
+	return n == (ssize_t)sizeof buf - 1;	/* more than it holds */
+#else
+	(void)pid;
+	return 0;
+#endif
 }
 
 /* R's exit=N: N, or -1 when it has none. */
@@ -205,8 +250,10 @@ struct kstate {
 
 /*
  * SIG to each of our children: each one ours, unreaped, so its pid
- * cannot be another's.  A subreaper's children are the command and what
- * it left (a daemon's master, an orphan of a killed one).
+ * cannot be another's (asked again: a look lists what we have collected
+ * since, the ps(1) of the no-procfs build's look among them).  A
+ * subreaper's children are the command and what it left (a daemon's
+ * master, an orphan of a killed one).
  */
 static void
 signal_children(int sig)
@@ -219,8 +266,10 @@ signal_children(int sig)
 	if (scan_run(&s, 0) == -1)
 		return;
 	for (i = 0, n = scan_children(&s, getpid(), &run); i < n; i++)
-		kill(run[i]->pid, sig);
+		if (child_of_ours(run[i]->pid))
+			kill(run[i]->pid, sig);
 	scan_free(&s);
+	proc_release();
 }
 
 /*
@@ -252,6 +301,7 @@ stop(struct kstate *k)
 	o.children = 1;
 	o.rec_stop = 1;		/* its own stop= (prspawn -R) stands */
 	reap(&r, 1, &o, &gone);
+	proc_release();		/* the look's: its end needs the room */
 }
 
 /* Collect every exited child; 0 once none is left at all. */
@@ -352,6 +402,7 @@ write_end(const struct kstate *k)
 	int rc = -1;
 
 	memset(&reg, 0, sizeof reg);
+	proc_release();		/* a look at the owner's may have kept it */
 	if (reg_open(&reg, k->path, 1) == -1 || reg_lock(&reg) == -1)
 		goto out;
 	if ((r = reg_find_same(&reg, &k->mine)) != NULL) {

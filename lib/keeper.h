@@ -29,7 +29,8 @@
  * it once the keeper has exited, and collects the keeper.
  *
  * keeper_stop(): TERM to it, and its end waited for (prreap, where there
- * are no pidfds).
+ * are no pidfds).  keeper_busy(): it has a live child now (prreap: not
+ * gone while it has).
  */
 #ifndef PRREG_KEEPER_H
 #define PRREG_KEEPER_H
@@ -63,5 +64,6 @@ int keeper_of(const struct rec *r, pid_t *pid, char token[TOKEN_MAX + 1]);
 int keeper_wait_end(const struct rec *r, long long deadline);
 int keeper_exit(const struct rec *r);
 int keeper_stop(const struct rec *r);
+int keeper_busy(pid_t pid);
 
 #endif

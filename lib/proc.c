@@ -327,19 +327,34 @@ proc_started(pid_t pid, char stamp[STAMP_LEN + 1])
  * open that failed for want of descriptors or memory is tried again at
  * the next call; only a /proc that is not there stays so.
  */
+static int procfd = -1;
+
 int
 proc_dirfd(void)
 {
-	static int fd = -1, none;
+	static int none;
 
 	if (none) {
 		errno = ENOENT;
 		return -1;
 	}
-	if (fd == -1 && (fd = open("/proc", O_RDONLY | O_DIRECTORY |
+	if (procfd == -1 && (procfd = open("/proc", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1 && !proc_short(errno))
 		none = 1;
-	return fd;
+	return procfd;
+}
+
+/*
+ * /proc let go of, opened again when next needed: a process that lives
+ * on under a low descriptor limit (a keeper) holds it no longer than a
+ * look.
+ */
+void
+proc_release(void)
+{
+	if (procfd != -1)
+		close(procfd);
+	procfd = -1;
 }
 
 /*
@@ -436,6 +451,12 @@ proc_stat(pid_t pid, struct pstat *ps)
 }
 
 #else /* PRREG_NO_PROCFS */
+
+/* No /proc is held. */
+void
+proc_release(void)
+{
+}
 
 static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 

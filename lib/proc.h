@@ -47,6 +47,7 @@ int live_unknown_err(void);
 int pid_watch(pid_t pid, const char *token);
 int proc_here(void);
 int proc_dirfd(void);
+void proc_release(void);
 const char *live_name(enum live l);
 
 #endif

@@ -248,6 +248,18 @@ claim_keeper(struct target *t)
 }
 
 /*
+ * Whether T's keeper (not us), still that process, has a live child now:
+ * one a look at every process missed (a fork loop outruns it), so T is
+ * not gone; it is looked for again.
+ */
+static int
+keeper_holds(const struct target *t)
+{
+	return t->keeper != 0 && t->kfd != -1 && keeper_busy(t->keeper) &&
+	    pfd_exited(t->kfd) == 0;
+}
+
+/*
  * Whether PID, pinned by the pidfd FD, is (still) T's for WHY: its group,
  * marker, cgroup or parent read now, then FD asked whether its process
  * has exited, so that what was read was not a later process's.  Its
@@ -755,7 +767,8 @@ update(struct target *t, size_t n, struct scan *s, int *byhand, int final)
 		if (err != 0 && needs_scan(x))
 			lost(x, "the process table", 0, strerror(err));
 		gather(x, s);
-		left += !settle(x, !members_live(x) && !x->stuck);
+		left += !settle(x, !members_live(x) && !x->stuck &&
+		    !keeper_holds(x));
 	}
 	return left;
 }

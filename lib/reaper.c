@@ -64,3 +64,16 @@ childless(void)
 	return waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WCONTINUED |
 	    WNOHANG | WNOWAIT) == -1 && errno == ECHILD;
 }
+
+/*
+ * Whether PID is a child of ours, not yet collected (a zombie included),
+ * asked without collecting it: while it is, its pid is no other's.
+ */
+int
+child_of_ours(pid_t pid)
+{
+	siginfo_t si;
+
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WSTOPPED | WCONTINUED |
+	    WNOHANG | WNOWAIT) == 0;
+}

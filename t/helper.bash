@@ -227,6 +227,14 @@ token_of() {
 	fi
 }
 
+# few N CMD...: CMD with the descriptor limit N (soft and hard), and only
+# stdin, stdout and stderr open (bats keeps others open).
+few() {
+	bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/}
+	    [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+	    ulimit -n "$0" && exec "$@"' "$@"
+}
+
 # need_strace_inject: strace here, and able to delay a call (-e inject);
 # LeakSanitizer off (make check SANITIZE=1), as it cannot work under ptrace.
 need_strace_inject() {

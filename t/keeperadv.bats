@@ -139,3 +139,95 @@ loop_over() {
 	loop_over
 	[ "$(reg_lines)" = "" ]
 }
+
+# --- few descriptors --------------------------------------------------------------
+
+@test "a keeper under ulimit -n 8, stopped by TERM, still writes its end: its stop's look at /proc holds no descriptor after" {
+	noprocfs && skip "the no-procfs build asks ps(1) for start tokens, which needs more descriptors"
+	few 8 prspawn -p -i u -o /dev/null -- sleep 1000 </dev/null >"$T/rec"
+	P=$(cut -f 1 "$T/rec")
+	track -g "$P"
+	K=$(prlist -i u -o keeper | cut -d: -f1)
+	track "$K"
+	kill -TERM "$K"
+	until_true gone "$K"
+	gone "$P"
+	[ "$(prlist -i u -o exit)" = 143 ]
+}
+
+@test "prreap of a fork loop under its live keeper: gone only once the keeper has no live child (a look at every process misses the loop)" {
+	H=$(helper forkloop) || skip "no C compiler for the test's helper"
+	[ -r /proc/1/task/1/children ] || skip "no /proc/PID/task/TID/children here"
+	LOOP=$T/own-forkloop
+	cp "$H" "$LOOP"
+	prspawn -p -i f -o /dev/null -- "$LOOP" "$T/gens" </dev/null >"$T/rec" 3>&-
+	track -g "$(cut -f 1 "$T/rec")"
+	K=$(prlist -i f -o keeper | cut -d: -f1)
+	KT=$(prlist -i f -o keeper | cut -d: -f2-)
+	until_true eval '[ "$(wc -l <"$T/gens")" -ge 20 ]'
+	run -0 --separate-stderr sh -c 'prlist -i f | prreap -T 0.2'
+	[ "$output" = "$(cat "$T/rec")" ]
+	[ "$stderr" = "" ]
+	# A subreaper, the keeper ends once it has no child left; a loop
+	# prreap missed keeps it (ps(1) cannot tell: the loop outruns it).
+	until_true gone "$K"
+	loop_over
+	[ "$(reg_lines)" = "" ]
+}
+
+# --- the keeper's pid reused --------------------------------------------------------
+
+@test "a keeper killed and its pid taken by a stranger at once (same second): prreap signals nothing of the stranger's" {
+	need_pidns
+	# As PID 1 of a namespace of its own, so that the keeper's pid can be
+	# handed on at once (ns_last_pid); all in it ends with it.
+	cat >"$T/reuse.sh" <<'SH'
+export PRREG_FILE=$1/reg
+prspawn -i a -o /dev/null -- sleep 1000 </dev/null
+K=$(prlist -i a -o keeper | cut -d: -f1)
+kill -KILL "$K"
+while [ -d "/proc/$K" ]; do sleep 0.01; done
+echo $((K - 1)) >/proc/sys/kernel/ns_last_pid
+sleep 1000 &
+S=$!
+[ "$S" = "$K" ] || { echo "no reuse"; exit 0; }
+prlist -i a | prreap >/dev/null
+echo "prreap: $?"
+case $(ps -o stat= -p "$S") in ''|Z*) echo "stranger: killed" ;; *) echo "stranger: alive" ;; esac
+SH
+	run -0 unshare -fp --mount-proc bash "$T/reuse.sh" "$T" </dev/null 3>&-
+	[ "$output" != "no reuse" ] || skip "the keeper's pid went to another process first"
+	[ "$output" = "prreap: 0"$'\n'"stranger: alive" ]
+}
+
+# --- what the keeper signals --------------------------------------------------------
+
+@test "the keeper signals only its own unreaped children: never the ps(1) it ran and reaped for a look (the no-procfs build's)" {
+	command -v strace >/dev/null || skip "no strace"
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	# The command leaves a child to the keeper, then HUP to the keeper is
+	# forwarded to each of its children, found by a look.
+	prspawn -p -i m -o /dev/null -- sh -c 'setsid sleep 1000 </dev/null >/dev/null 2>&1 & echo $! >"$1"; exit 0' sh "$T/c" </dev/null >"$T/rec" 3>&-
+	K=$(prlist -i m -o keeper | cut -d: -f1)
+	track "$K"
+	until_true test -s "$T/c"
+	C=$(cat "$T/c")
+	track "$C"
+	until_true eval '[ "$(ps -o ppid= -p "$C" | tr -d " ")" = "$K" ]'
+	strace -qq -o "$T/st" -e trace=kill,wait4,waitid -p "$K" &
+	S=$!
+	track "$S"
+	until_true eval '[ "$(grep TracerPid "/proc/$K/status" | cut -f 2)" = "$S" ]'
+	kill -HUP "$K"
+	until_true gone "$C"
+	# The keeper, with no child left, writes its end and ends: so does
+	# strace.
+	until_true gone "$K"
+	ended "$S"
+	# Every pid signalled is one not reaped (wait4 returned it) before.
+	awk '/wait4\(/ && $NF ~ /^[0-9]+$/ { reaped[$NF] = 1 }
+	    /^kill\(/ { p = $1; sub(/^kill\(/, "", p); sub(/,$/, "", p)
+	    if (p in reaped) { print "signalled after reaped: " p; bad = 1 } }
+	    END { exit bad }' "$T/st"
+	grep -q "^kill($C, SIGHUP)" "$T/st"
+}

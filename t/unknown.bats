@@ -23,14 +23,6 @@ members() {
 	until_true eval '[ "$(running "$G")" -eq $((n + 1)) ]'
 }
 
-# few N CMD...: CMD with the descriptor limit N (soft and hard), and only
-# stdin, stdout and stderr open (bats keeps others open).
-few() {
-	bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/}
-	    [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
-	    ulimit -n "$0" && exec "$@"' "$@"
-}
-
 # running PGID: how many processes of group PGID run (zombies left out).
 running() {
 	ps -o stat= -g "$1" | grep -vc '^Z' || true
