@@ -165,23 +165,35 @@ fmt_printf(const char *f, ...)
 	return (int)k.n;
 }
 
-/* A decimal number at *S, after blanks, with its sign: strtoull's. */
+/*
+ * A decimal number at *S, after blanks, with its sign: strtoull's (past
+ * 64 bits, ULLONG_MAX whatever the sign, as musl's scanf for any size
+ * and glibc's for an unsigned one).  -1 when *S has only blanks left.
+ */
 static int
 scan_num(const char **s, unsigned long long *v)
 {
 	const char *p = *s;
-	int neg;
+	unsigned d;
+	int neg, over = 0;
 
 	while (isspace((unsigned char)*p))
 		p++;
+	if (*p == '\0')
+		return -1;
 	neg = *p == '-';
 	if (*p == '-' || *p == '+')
 		p++;
 	if (*p < '0' || *p > '9')
 		return 0;
-	for (*v = 0; *p >= '0' && *p <= '9'; p++)
-		*v = *v > (~0ULL - 9) / 10 ? ~0ULL : *v * 10 + (*p - '0');
-	if (neg)
+	for (*v = 0; (d = (unsigned)(*p - '0')) <= 9; p++)
+		if (*v > (~0ULL - d) / 10)
+			over = 1;
+		else
+			*v = *v * 10 + d;
+	if (over)
+		*v = ~0ULL;
+	else if (neg)
 		*v = -*v;
 	*s = p;
 	return 1;
@@ -193,7 +205,7 @@ fmt_sscanf(const char *s, const char *f, ...)
 	const char *start = s;
 	unsigned long long v;
 	long width, n;
-	int got = 0, skip, h, lng;
+	int got = 0, end = 0, skip, h, lng;
 	char *out;
 	va_list ap;
 
@@ -205,8 +217,11 @@ fmt_sscanf(const char *s, const char *f, ...)
 			continue;
 		}
 		if (*f != '%' || *++f == '%') {
-			if (*s++ != *f)
+			if (*s != *f) {
+				end = *s == '\0';
 				break;
+			}
+			s++;
 			continue;
 		}
 		if ((skip = *f == '*'))
@@ -222,7 +237,7 @@ fmt_sscanf(const char *s, const char *f, ...)
 		if (*f == 's') {
 			while (isspace((unsigned char)*s))
 				s++;
-			if (*s == '\0')
+			if ((end = *s == '\0'))
 				break;
 			out = skip ? NULL : va_arg(ap, char *);
 			for (n = 0; *s != '\0' && !isspace((unsigned char)*s) &&
@@ -233,8 +248,10 @@ fmt_sscanf(const char *s, const char *f, ...)
 				*out = '\0', got++;
 			continue;
 		}
-		if (!scan_num(&s, &v))
+		if ((n = scan_num(&s, &v)) != 1) {
+			end = n < 0;
 			break;
+		}
 		if (skip)
 			continue;
 		if (lng > 1)
@@ -248,7 +265,8 @@ fmt_sscanf(const char *s, const char *f, ...)
 		got++;
 	}
 	va_end(ap);
-	return got;
+	/* libc's EOF when the string ended before anything was stored. */
+	return got == 0 && end ? -1 : got;
 }
 
 char *
