@@ -110,15 +110,17 @@ workers() {
 @test "nginx under -w: one line says what the starter left, then none is left" {
 	need nginx nginx-light
 	nginx_conf
-	# The starter waits for the two workers, so that N is known.
+	# The starter waits for the two workers, so that N is known, and
+	# keeps the master's pid where the test reads it: nginx removes its
+	# pid file once -w stops it, which may be before the test looks.
 	prspawn -w -i ngx -o /dev/null -- sh -c '$1 &&
 	    until [ -s "$2" ] && [ "$(ps -o pid= --ppid "$(cat "$2")" | wc -l)" -eq 2 ]
-	    do sleep 0.01; done' sh "$NGINX" "$T/nginx.pid" </dev/null \
-	    2>"$T/err" 3>&- &
+	    do sleep 0.01; done && cp "$2" "$2.seen"' sh "$NGINX" "$T/nginx.pid" \
+	    </dev/null 2>"$T/err" 3>&- &
 	PW=$!
 	track "$PW"
-	until_true test -s "$T/nginx.pid"
-	D=$(cat "$T/nginx.pid")
+	until_true test -s "$T/nginx.pid.seen"
+	D=$(cat "$T/nginx.pid.seen")
 	track "$D"
 	ended "$PW"
 	[ "$ST" -eq 0 ]
