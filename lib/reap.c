@@ -966,6 +966,36 @@ say(const struct target *t, long long t0)
 }
 
 /*
+ * The keepers of the records gone, each waited for until it has ended, for
+ * KEEPER_END_NS in all.  Once its last descendant is gone a keeper writes
+ * its end (the lock is not ours now) and exits, and -P's pid file names it
+ * (SPEC 5.4): a prreap that returned before would leave `prpidcheck -f`
+ * saying "running", and a start under the same pid file refused.  A
+ * keeper that is not done by then (stopped; the lock held long by
+ * another) ends on its own; its record goes all the same.
+ */
+#define KEEPER_END_NS (1000 * NS_PER_MS)
+
+static void
+keepers_end(const struct target *t, size_t n)
+{
+	long long end = now_ns() + KEEPER_END_NS, left;
+	struct pollfd p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (t[i].kfd == -1 || !*t[i].gone)
+			continue;
+		p.fd = t[i].kfd;
+		p.events = POLLIN;
+		while ((left = end - now_ns()) > 0 && poll(&p, 1,
+		    (int)((left + NS_PER_MS - 1) / NS_PER_MS)) == -1 &&
+		    errno == EINTR)
+			;
+	}
+}
+
+/*
  * Stop the LIVE records RECS[0..N), each by its schedule.  GONE[i] tells
  * which are gone; returns how many are not (refused ones included).  The
  * empty cgroup subtree of a gone record is removed; one that cannot be is
@@ -1020,6 +1050,8 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		t[i].told = t[i].nm;
 	}
 	left = run(t, n, &s);
+	if (!o->wait)
+		keepers_end(t, n);
 	for (i = 0; i < n; i++) {
 		if (gone[i] && t[i].cgrouped && !o->wait &&
 		    rec_forget_cgroup(recs[i]) == -1)

@@ -397,6 +397,23 @@ owned() {
 	run -1 prpidcheck -f "$T/app.pid"
 }
 
+@test "prreap returns once the keeper -P names has ended, not only its command: prpidcheck -f then says not running" {
+	need_strace_inject
+	start p -P "$T/app.pid" -- sleep 1000
+	# The keeper's exit, once its command is gone, held 200 ms: a prreap
+	# that returned at its command's end leaves prpidcheck -f "running".
+	strace -o /dev/null -p "$K" -e trace=exit_group \
+	    -e inject=exit_group:delay_enter=200000 2>"$T/strace" &
+	S=$!
+	track "$S"
+	until_true grep -q attached "$T/strace"
+	run -0 --separate-stderr prreap -i p
+	[ "$output" = "$(cat "$T/rec")" ]
+	run -1 prpidcheck -f "$T/app.pid"
+	[ "$output" = "" ]
+	wait "$S"
+}
+
 @test "-F writes the keeper's pid in the plain form" {
 	start f -F "$T/app.pid" -- sleep 1000
 	[ "$(cat "$T/app.pid")" = "$K" ]
