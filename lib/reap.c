@@ -76,6 +76,7 @@ struct target {
 	long long killed_at;	/* when SIGKILL was sent */
 	pid_t keeper;		/* its keeper's descendants are its, or 0 */
 	int kfd;		/* a pidfd of the keeper; -1: it is us */
+	int kstop;		/* no pidfds: its keeper stops the rest */
 	size_t told;		/* processes the first signal was for (-v) */
 };
 
@@ -233,10 +234,8 @@ claim_keeper(struct target *t)
 	if (!keeper_of(t->r, &pid, token))
 		return;
 	if ((fd = pfd_open(pid)) == -1) {
-		/* No pidfds: the keeper stops them (not when only waiting). */
-		if (errno != ESRCH && !t->o->wait && keeper_stop(t->r) != 1)
-			stuck(t, "not all stopped: its keeper, pid %ld, "
-			    "lives on (no pidfds here)", (long)pid);
+		/* No pidfds: the keeper stops the rest (keepers_stop()). */
+		t->kstop = errno != ESRCH && !t->o->wait;
 		return;
 	}
 	if (pidfd_live(fd, pid, token) != LIVE) {
@@ -966,6 +965,32 @@ say(const struct target *t, long long t0)
 }
 
 /*
+ * Where there are no pidfds, what a keeper started cannot be proven the
+ * record's one by one: once its schedule has stopped what can be (the
+ * command, its group, its marker), each record's keeper is sent TERM and
+ * stops the rest itself, their reaper, by the record's own stop schedule,
+ * and is waited for (keeper_stop()).  One that lives on leaves its record
+ * (stuck: counted as left by reap()'s end, so not by run()'s count too).
+ */
+static void
+keepers_stop(struct target *t, size_t n, size_t *left)
+{
+	char token[TOKEN_MAX + 1];
+	pid_t pid;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!t[i].kstop || t[i].stuck || keeper_stop(t[i].r) == 1 ||
+		    !keeper_of(t[i].r, &pid, token))
+			continue;
+		stuck(&t[i], "not all stopped: its keeper, pid %ld, lives on "
+		    "(no pidfds here)", (long)pid);
+		if (!*t[i].gone)
+			--*left;
+	}
+}
+
+/*
  * The keepers of the records gone, each waited for until it has ended, for
  * KEEPER_END_NS in all.  Once its last descendant is gone a keeper writes
  * its end (the lock is not ours now) and exits, and -P's pid file names it
@@ -1050,6 +1075,7 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		t[i].told = t[i].nm;
 	}
 	left = run(t, n, &s);
+	keepers_stop(t, n, &left);
 	if (!o->wait)
 		keepers_end(t, n);
 	for (i = 0; i < n; i++) {
