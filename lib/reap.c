@@ -235,7 +235,7 @@ claim_keeper(struct target *t)
 		return;
 	if ((fd = pfd_open(pid)) == -1) {
 		/* No pidfds: the keeper stops the rest (keepers_stop()). */
-		t->kstop = errno != ESRCH && !t->o->wait;
+		t->kstop = errno != ESRCH && !t->o->wait && !t->o->kept_line;
 		return;
 	}
 	if (pidfd_live(fd, pid, token) != LIVE) {
