@@ -60,17 +60,17 @@ check: all
 # address still keeps the file offset's place in the page, which the
 # kernel needs: max-page-size=64 too broke that, and prspawn segfaulted.)
 # (-Oz makes gcc warn of an snprintf truncation that lib/ checks itself.)
-# At 50a786b (x86-64, Debian 12's musl-gcc), `make static` printed:
-#   static: prspawn: 100616 bytes stripped
-#   static: prlist: 50888 bytes stripped
-#   static: prreap: 71304 bytes stripped
-#   static: prprune: 55560 bytes stripped
-#   static: prpidcheck: 35880 bytes stripped
-#   static: prwait: 65224 bytes stripped
+# At 9b98b51 (x86-64, Debian 12's musl-gcc), `make static` printed:
+#   static: prspawn: 98888 bytes stripped
+#   static: prlist: 47712 bytes stripped
+#   static: prreap: 69128 bytes stripped
+#   static: prprune: 53384 bytes stripped
+#   static: prpidcheck: 33192 bytes stripped
+#   static: prwait: 63048 bytes stripped
 # What a tool must not link, the libc parts with ours in lib/ (10.5 kB of
 # printf for any snprintf call, 12 kB of scanf, ...): said, and with
 # STATIC_STRICT=1 a failure too, since it is where the size comes back from.
-STATIC_NOT      = vfprintf|vfscanf|strtol|strtoul|strtoull|qsort|strstr|getopt
+STATIC_NOT      = vfprintf|vfscanf|strtol|strtoul|strtoull|qsort|strstr|getopt|setrlimit
 STATIC_MAX     ?= 102400
 STATIC_STRICT  ?= 1
 STATIC_CFLAGS   = $(filter-out -O%,$(CFLAGS)) -Oz -Wno-format-truncation \
@@ -89,7 +89,7 @@ static:
 	    libc=$$(nm $$t | awk '$$3 ~ /^($(STATIC_NOT))$$/ { \
 		printf " %s", $$3 }') && \
 	    { [ -z "$$libc" ] || { echo "static: $$t: links libc's$$libc" \
-		"(lib/fmt.h, lib/sort.h, opt_next() have the suite's own)" \
+		"(lib/fmt.h, sort.h, opt_next(), rlimit_set(): the suite's own)" \
 		>&2; links="$$links $$t"; }; } && \
 	    strip -R .comment $$t && \
 	    n=$$(wc -c <$$t) && echo "static: $$t: $$n bytes stripped" && \
