@@ -45,11 +45,11 @@ check: all
 	    "install bats-core (Debian: apt-get install bats)" >&2; exit 2; }
 	PRREG_BIN=$(abspath $(O)/bin) bats t
 
-# Static musl binaries for minimal containers, stripped, with their sizes;
-# one over STATIC_MAX bytes (100 KiB, issue 23's target, not yet met by
-# prspawn and prreap: README, "Size") is said on stderr, and with
-# STATIC_STRICT=1 it fails, for when the target is met and CI is to hold
-# it.  The size comes from flags, not from features dropped: -Oz; each
+# Static musl binaries for minimal containers, stripped, with their sizes
+# (README, "Size"); one over STATIC_MAX bytes (100 KiB, issue 23's target)
+# is said on stderr and fails, with STATIC_STRICT=1, the default, so that
+# CI holds the line (STATIC_STRICT=0: only said).  The size comes from
+# flags and from what is linked, not from features dropped: -Oz; each
 # function and datum in a section of its own, which the linker drops when
 # nothing uses it; no unwind tables (.eh_frame: C here has no exceptions,
 # and a stripped binary gives no backtrace); no position-independent code
@@ -60,12 +60,19 @@ check: all
 # address still keeps the file offset's place in the page, which the
 # kernel needs: max-page-size=64 too broke that, and prspawn segfaulted.)
 # (-Oz makes gcc warn of an snprintf truncation that lib/ checks itself.)
+# At 9b98b51 (x86-64, Debian 12's musl-gcc), `make static` printed:
+#   static: prspawn: 98888 bytes stripped
+#   static: prlist: 47712 bytes stripped
+#   static: prreap: 69128 bytes stripped
+#   static: prprune: 53384 bytes stripped
+#   static: prpidcheck: 33192 bytes stripped
+#   static: prwait: 63048 bytes stripped
 # What a tool must not link, the libc parts with ours in lib/ (10.5 kB of
 # printf for any snprintf call, 12 kB of scanf, ...): said, and with
 # STATIC_STRICT=1 a failure too, since it is where the size comes back from.
-STATIC_NOT      = vfprintf|vfscanf|strtol|strtoul|strtoull|qsort|strstr|getopt
+STATIC_NOT      = vfprintf|vfscanf|strtol|strtoul|strtoull|qsort|strstr|getopt|setrlimit
 STATIC_MAX     ?= 102400
-STATIC_STRICT  ?= 0
+STATIC_STRICT  ?= 1
 STATIC_CFLAGS   = $(filter-out -O%,$(CFLAGS)) -Oz -Wno-format-truncation \
 		  -ffunction-sections -fdata-sections -fno-pie \
 		  -fno-asynchronous-unwind-tables -fno-unwind-tables
@@ -82,7 +89,7 @@ static:
 	    libc=$$(nm $$t | awk '$$3 ~ /^($(STATIC_NOT))$$/ { \
 		printf " %s", $$3 }') && \
 	    { [ -z "$$libc" ] || { echo "static: $$t: links libc's$$libc" \
-		"(lib/fmt.h, lib/sort.h, opt_next() have the suite's own)" \
+		"(lib/fmt.h, sort.h, opt_next(), rlimit_set(): the suite's own)" \
 		>&2; links="$$links $$t"; }; } && \
 	    strip -R .comment $$t && \
 	    n=$$(wc -c <$$t) && echo "static: $$t: $$n bytes stripped" && \

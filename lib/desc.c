@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "desc.h"
+#include "sort.h"
 #include "proc.h"
 #include "xalloc.h"
 
@@ -52,7 +53,7 @@ desc_find(struct scan *s, pid_t root, struct pent ***out)
 			l[len++] = near[i];
 		else
 			by[nby++] = near[i];
-	qsort(by, nby, sizeof *by, by_ppid);
+	list_sort(by, nby, sizeof *by, by_ppid);
 	for (j = 0; j == 0 || j <= len; j++) {
 		parent = j == 0 ? root : l[j - 1]->pid;
 		for (lo = 0, hi = nby; lo < hi; ) {

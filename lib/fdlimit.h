@@ -11,6 +11,9 @@
 #ifndef PRREG_FDLIMIT_H
 #define PRREG_FDLIMIT_H
 
+#include <sys/resource.h>
+
+int rlimit_set(int res, const struct rlimit *r);	/* setrlimit(2) */
 void fd_limit_raise(void);
 void fd_limit_restore(void);
 long fd_room(long reserve);

@@ -23,6 +23,7 @@
 #include "cgroup.h"
 #include "clock.h"
 #include "desc.h"
+#include "fmt.h"
 #include "keeper.h"
 #include "live.h"
 #include "msg.h"
@@ -200,7 +201,7 @@ keeper_busy(pid_t pid)
 	long c;
 	int fd;
 
-	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
+	fmt_snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
 	    (long)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return !(errno == ENOENT || errno == ESRCH);
@@ -406,7 +407,7 @@ write_end(const struct kstate *k)
 	if (reg_open(&reg, k->path, 1) == -1 || reg_lock(&reg) == -1)
 		goto out;
 	if ((r = reg_find_same(&reg, &k->mine)) != NULL) {
-		snprintf(num, sizeof num, "%d", k->status);
+		fmt_snprintf(num, sizeof num, "%d", k->status);
 		stamp_now(stamp);
 		nr = *r;
 		if (rec_set(&nr, &ab, A_EXIT, num) == -1 ||
@@ -529,7 +530,7 @@ keep(int sock, pid_t cmd, const char *path, const struct owner *lifeline,
 	    !rec_parse(line, len - 1, &k.mine))
 		undo(cmd);	/* prspawn failed or died */
 	spawn_keep(1);
-	snprintf(k.path, sizeof k.path, "%s", path);
+	fmt_snprintf(k.path, sizeof k.path, "%s", path);
 	k.report = await ? report_fd(sock) : -1;
 	close_from(k.report == -1 ? 3 : 4);
 	stdio_null();
@@ -557,11 +558,11 @@ reg_path_abs(const struct reg *reg, char path[PATH_LEN])
 	int n;
 
 	if (reg->path[0] == '/')
-		n = snprintf(path, PATH_LEN, "%s", reg->path);
+		n = fmt_snprintf(path, PATH_LEN, "%s", reg->path);
 	else if (getcwd(cwd, sizeof cwd) == NULL)
 		return fail_sys(PR_SYS, "cannot read the working directory");
 	else
-		n = snprintf(path, PATH_LEN, "%s/%s", cwd, reg->path);
+		n = fmt_snprintf(path, PATH_LEN, "%s/%s", cwd, reg->path);
 	if (n < 0 || n >= PATH_LEN)
 		return fail(PR_USAGE, "%s: path too long", reg->path);
 	return 0;
@@ -580,7 +581,7 @@ report(int sock, pid_t pid, int await)
 	memset(&rp, 0, sizeof rp);
 	rp.pid = pid;
 	rp.status = failed_status();
-	snprintf(rp.msg, sizeof rp.msg, "%s", pid > 0 ? "" : failed_msg());
+	fmt_snprintf(rp.msg, sizeof rp.msg, "%s", pid > 0 ? "" : failed_msg());
 	n = send(sock, &rp, sizeof rp, MSG_NOSIGNAL);
 	(void)n;	/* a short one reads as a failure */
 	if (!await)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fmt.h"
 #include "mark.h"
 #include "msg.h"
 #include "notify.h"
@@ -96,13 +97,13 @@ private_dir(void)
 	if (tmp == NULL || tmp[0] != '/' ||
 	    strlen(tmp) + sizeof "/prreg-notify.XXXXXX/notify" > sizeof dir)
 		tmp = "/tmp";
-	snprintf(dir, sizeof dir, "%s/prreg-notify.XXXXXX", tmp);
+	fmt_snprintf(dir, sizeof dir, "%s/prreg-notify.XXXXXX", tmp);
 	if (mkdtemp(dir) == NULL) {
 		fail_sys(PR_SYS, "-N notify: %s: cannot create", dir);
 		dir[0] = '\0';
 		return -1;
 	}
-	snprintf(sock, sizeof sock, "%s/notify", dir);
+	fmt_snprintf(sock, sizeof sock, "%s/notify", dir);
 	return 0;
 }
 

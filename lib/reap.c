@@ -14,6 +14,7 @@
 #include "arg.h"
 #include "cgroup.h"
 #include "clock.h"
+#include "fmt.h"
 #include "keeper.h"
 #include "fdlimit.h"
 #include "live.h"
@@ -122,7 +123,7 @@ stuck(struct target *t, const char *fmt, long pid)
 
 	if (t->stuck++)
 		return;
-	snprintf(why, sizeof why, fmt, pid, (long)t->r->pgid);
+	fmt_snprintf(why, sizeof why, fmt, pid, (long)t->r->pgid);
 	warnx_("%s: %s", t->r->f[F_ID], why);
 }
 
@@ -137,7 +138,7 @@ lost(struct target *t, const char *what, long pid, const char *why)
 
 	if (t->stuck++)
 		return;
-	snprintf(w, sizeof w, what, pid);
+	fmt_snprintf(w, sizeof w, what, pid);
 	warnx_("%s: cannot tell whether it is gone: cannot read %s: %s",
 	    t->r->f[F_ID], w, why);
 }
@@ -367,8 +368,8 @@ claim(struct target *t)
 	if (l == UNKNOWN && live_unknown_err() != 0) {
 		lost(t, "pid %ld", (long)r->pid, strerror(live_unknown_err()));
 	} else if (l == UNKNOWN) {
-		snprintf(fmt, sizeof fmt, "%s: cannot read the start token of "
-		    "pid %%ld (is /proc mounted?)", t->o->wait ?
+		fmt_snprintf(fmt, sizeof fmt, "%s: cannot read the start token "
+		    "of pid %%ld (is /proc mounted?)", t->o->wait ?
 		    "not waited for" : "not signalled");
 		stuck(t, fmt, (long)r->pid);
 	} else if (l == LIVE && r->pgid != 0 && g != r->pgid && t->o->wait) {
@@ -930,7 +931,7 @@ schedule(struct target *t)
 	if (!t->o->rec_stop || t->o->wait ||
 	    (a = rec_get(t->r, A_STOP, &len)) == NULL)
 		return;
-	snprintf(v, sizeof v, "%.*s", (int)len, a);
+	fmt_snprintf(v, sizeof v, "%.*s", (int)len, a);
 	t->own = xcalloc(1, sizeof *t->own);
 	if ((why = sched_parse(v, t->own)) == NULL)
 		t->sched = t->own;
@@ -951,13 +952,13 @@ say(const struct target *t, long long t0)
 	if (t->stuck)
 		return;		/* it said why, once */
 	if (first == 0)
-		snprintf(sig, sizeof sig, "no signal sent");
+		fmt_snprintf(sig, sizeof sig, "no signal sent");
 	else if (name != NULL)
-		snprintf(sig, sizeof sig, "%s sent", name);
+		fmt_snprintf(sig, sizeof sig, "%s sent", name);
 	else
-		snprintf(sig, sizeof sig, "signal %d sent", first);
+		fmt_snprintf(sig, sizeof sig, "signal %d sent", first);
 	if (t->killed)
-		snprintf(k, sizeof k, "; KILL after %lld ms",
+		fmt_snprintf(k, sizeof k, "; KILL after %lld ms",
 		    (t->killed_at - t0) / NS_PER_MS);
 	warnx_("%s: %s to %lu process%s%s; %s after %lld ms", t->r->f[F_ID],
 	    sig, (unsigned long)t->told, t->told == 1 ? "" : "es", k,

@@ -14,6 +14,7 @@
 
 #include "atomic.h"
 #include "clock.h"
+#include "fmt.h"
 #include "msg.h"
 #include "registry.h"
 
@@ -140,8 +141,8 @@ reg_load_of(struct reg *r, const char *type)
 static void
 lock_names(const struct reg *r, char name[PATH_LEN], char shown[PATH_LEN + 8])
 {
-	snprintf(name, PATH_LEN, "%s.lock", r->base);
-	snprintf(shown, PATH_LEN + 8, "%s.lock", r->path);
+	fmt_snprintf(name, PATH_LEN, "%s.lock", r->base);
+	fmt_snprintf(shown, PATH_LEN + 8, "%s.lock", r->path);
 }
 
 /*
@@ -186,7 +187,7 @@ waited_out(const struct reg *r, int fd, const char *shown)
 
 	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK &&
 	    fl.l_pid > 0)
-		snprintf(by, sizeof by, "pid %ld", (long)fl.l_pid);
+		fmt_snprintf(by, sizeof by, "pid %ld", (long)fl.l_pid);
 	secs_g(r->lock_ns, secs);
 	return fail(PR_SYS, "%s: held by %s for %s s; giving up", shown, by,
 	    secs);

@@ -8,6 +8,7 @@
 
 #include "arg.h"
 #include "cgroup.h"
+#include "fdlimit.h"
 #include "fmt.h"
 #include "reslimit.h"
 #include "msg.h"
@@ -208,7 +209,7 @@ rlimit(int res, unsigned long long v)
 	struct rlimit rl;
 
 	rl.rlim_cur = rl.rlim_max = (rlim_t)v;
-	return setrlimit(res, &rl);
+	return rlimit_set(res, &rl);
 }
 
 /* In the child, before its exec: L as its own resource limits. */

@@ -7,10 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "msg.h"
 #include "pidfd.h"
 #include "proc.h"
 #include "scan.h"
+#include "sort.h"
 #include "sysread.h"
 
 /* What was read of a process (pent.have), and which indexes are made. */
@@ -98,7 +100,7 @@ walk(struct scan *s)
 
 	if (run_read(argv, buf, sizeof buf) <= 0)
 		return -1;
-	for (p = buf; sscanf(p, " %ld %ld %ld %7s%n", &pid, &pp, &pg, stat,
+	for (p = buf; fmt_sscanf(p, " %ld %ld %ld %7s%n", &pid, &pp, &pg, stat,
 	    &used) == 4; p += strcspn(p, "\n")) {
 		p += used;
 		if ((pid_t)pid == getpid())
@@ -185,7 +187,7 @@ need_pgrp(struct scan *s)
 		return;
 	for (i = 0; i < s->n; i++)
 		read_pgrp(&s->p[i]);
-	qsort(s->bypgrp, s->n, sizeof *s->bypgrp, by_pgrp);
+	list_sort(s->bypgrp, s->n, sizeof *s->bypgrp, by_pgrp);
 	s->sorted |= BY_PGRP;
 }
 
@@ -214,7 +216,7 @@ need_sid(struct scan *s)
 		else
 			p->sid = g;
 	}
-	qsort(s->bysid, s->n, sizeof *s->bysid, by_sid);
+	list_sort(s->bysid, s->n, sizeof *s->bysid, by_sid);
 	for (i = 0; i < s->n; i++) {
 		if (i == 0 || s->bysid[i]->sid != s->bysid[i - 1]->sid) {
 			s->ss[s->nss].sid = s->bysid[i]->sid;
@@ -332,7 +334,7 @@ need_marks(struct scan *s, pid_t lead, int form, unsigned long long age,
 	}
 	s->nunread = left;
 	if (read)
-		qsort(s->bymark, s->nmark, sizeof *s->bymark, by_mark);
+		list_sort(s->bymark, s->nmark, sizeof *s->bymark, by_mark);
 }
 
 /* The process PID as the scan found it (they are in pid order), or NULL. */
@@ -414,7 +416,8 @@ scan_run(struct scan *s, int env)
 		return fail_sys(PR_SYS, "cannot read the process table");
 	}
 	if (s->n > 0)	/* none seen (hidepid): s->p may be NULL */
-		qsort(s->p, s->n, sizeof *s->p, by_pid_order);	/* by_pid() */
+		list_sort(s->p, s->n, sizeof *s->p,
+		    by_pid_order);	/* by_pid() */
 	for (i = 0; i < s->n; i++)
 		s->bypgrp[i] = s->bysid[i] = &s->p[i];
 #ifndef PRREG_NO_PROCFS

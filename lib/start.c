@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fmt.h"
 #include "kthread.h"
 #include "clock.h"
 #include "live.h"
@@ -139,7 +140,7 @@ start_undo(struct start *st)
 
 	if (st->kept)
 		return;
-	snprintf(why, sizeof why, "%s", failed_msg());
+	fmt_snprintf(why, sizeof why, "%s", failed_msg());
 	if (st->pid > 0 && st->adopt == 0)
 		stop_unrecorded(st);
 	if (st->k.pid != 0)
@@ -343,7 +344,7 @@ start_take(struct start *st)
 	if (st->id != NULL)
 		return 0;
 	/* The default id names the pid: free only now it is known. */
-	snprintf(st->defid, sizeof st->defid, "%s:%s:%ld", st->s.type,
+	fmt_snprintf(st->defid, sizeof st->defid, "%s:%s:%ld", st->s.type,
 	    st->s.session, (long)st->pid);
 	st->id = st->defid;
 	return id_free(&st->reg, st->id, st->adopt != 0 ? 0 : st->pid);
