@@ -215,7 +215,8 @@ waited_out(const struct reg *r, int fd, const char *shown)
  * stopped (SIGSTOP) or hung is a failure that names it, not a wait
  * without end.  A lock file removed or replaced while we waited locks
  * nothing that the next writer would see: once locked, it must still be
- * FILE.lock, else we lock the one there now (we have read nothing yet),
+ * FILE.lock, else we lock the one there now (what we read before the
+ * lock is checked only once it is had: lock_load()),
  * again for r->lock_ns at most: one removed over and over is a failure,
  * not a loop without end; one that cannot be looked at fails at once.
  */
