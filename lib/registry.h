@@ -13,7 +13,9 @@
  * reads it with no lock (a reader sees the old file or the new one,
  * whole); reg_lock() takes the exclusive fcntl lock on FILE.lock (waited
  * for at most lock_ns) and (re)loads, for a read-modify-write that
- * reg_store() ends.  Records are removed by setting their gone flag.
+ * reg_store() ends: it reads FILE before it waits for the lock, and
+ * under the lock reads it again only if FILE is no longer that very file
+ * (so the lock is not held for a parse that can be done without it).  Records are removed by setting their gone flag.
  * Whether a record lives is not asked here (reglive.h): this layer knows
  * bytes, lines and locks, nothing of processes.  Every function that can
  * fail returns -1 with the failure kept (msg.h): the tool decides.
@@ -24,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "boot.h"
 #include "record.h"
@@ -49,6 +52,8 @@ struct reg {
 	int fd;			/* FILE, opened by reg_hold(), or -1 */
 	dev_t dev;		/* FILE as loaded (ino 0: there was none) */
 	ino_t ino;
+	off_t size;		/* ... its size, times, when it was read */
+	struct timespec mtim, ctim;
 	char *buf;		/* the file's bytes, parsed in place */
 	struct rec *rec;
 	size_t n, cap;

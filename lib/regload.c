@@ -51,7 +51,8 @@ read_whole(struct reg *r, int fd, char **bufp, size_t *lenp)
 
 	if (fstat(fd, &st) == -1)
 		return fail_sys(PR_SYS, "%s: cannot stat", r->path);
-	r->dev = st.st_dev, r->ino = st.st_ino;
+	r->dev = st.st_dev, r->ino = st.st_ino, r->size = st.st_size;
+	r->mtim = st.st_mtim, r->ctim = st.st_ctim;
 	size = (size_t)st.st_size + 1;
 	if ((buf = malloc(size + 1)) == NULL)
 		return fail_sys(PR_SYS, "%s: cannot read", r->path);
@@ -79,9 +80,12 @@ read_whole(struct reg *r, int fd, char **bufp, size_t *lenp)
 	return 0;
 }
 
-/* Read FILE (FD, when opened already) and parse it.  No file, no record. */
+/*
+ * Read FILE (FD, when opened already) and parse it.  No file, no record.
+ * FD is closed; with KEEP, FILE opened (or -1: none) is left in *KEEP.
+ */
 static int
-load(struct reg *r, int fd)
+load(struct reg *r, int fd, int *keep)
 {
 	size_t len = 0;
 	char *buf = NULL;
@@ -94,10 +98,13 @@ load(struct reg *r, int fd)
 	    (fd = safe_openat(r->dirfd, r->base, r->path, O_RDONLY)) == -1 &&
 	    errno != ENOENT)
 		return -1;
+	if (keep != NULL)
+		*keep = fd;
 	if (fd == -1)
 		return idx_build(r, 0);		/* no file: no records */
 	rc = read_whole(r, fd, &buf, &len);
-	close(fd);
+	if (keep == NULL)
+		close(fd);
 	if (rc == -1)
 		return -1;
 	if (reg_parse_buf(r, buf, len) == -1)
@@ -114,7 +121,7 @@ reg_load(struct reg *r)
 	int fd = r->fd;
 
 	r->fd = -1;
-	return load(r, fd);
+	return load(r, fd, NULL);
 }
 
 /*
@@ -209,7 +216,8 @@ waited_out(const struct reg *r, int fd, const char *shown)
  * stopped (SIGSTOP) or hung is a failure that names it, not a wait
  * without end.  A lock file removed or replaced while we waited locks
  * nothing that the next writer would see: once locked, it must still be
- * FILE.lock, else we lock the one there now (we have read nothing yet),
+ * FILE.lock, else we lock the one there now (what we read before the
+ * lock is checked only once it is had: lock_load()),
  * again for r->lock_ns at most: one removed over and over is a failure,
  * not a loop without end; one that cannot be looked at fails at once.
  */
@@ -284,16 +292,59 @@ reg_hold(struct reg *r)
 	return hold(r, 1);
 }
 
-/* The lock, and FILE loaded under it; with WAIT 0, 1 if another has it. */
+/*
+ * Whether FD, FILE as hold() opened it under the lock (-1: there is
+ * none), is the very file load() read before the lock: the same inode
+ * (which PRE, that file still open, keeps from being reused), size,
+ * modification and change times.  Every writer replaces FILE by
+ * rename(2), so an unchanged file is unchanged content; an edit in place
+ * changes its times or size.
+ */
+static int
+unchanged(const struct reg *r, int pre, int fd)
+{
+	struct stat st;
+
+	if (fd == -1 || pre == -1)
+		return fd == pre;	/* none then, none now */
+	return fstat(fd, &st) == 0 && st.st_dev == r->dev &&
+	    st.st_ino == r->ino && st.st_size == r->size &&
+	    st.st_mtim.tv_sec == r->mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == r->mtim.tv_nsec &&
+	    st.st_ctim.tv_sec == r->ctim.tv_sec &&
+	    st.st_ctim.tv_nsec == r->ctim.tv_nsec;
+}
+
+/*
+ * The lock, and FILE loaded under it; with WAIT 0, 1 if another has it.
+ * With WAIT, FILE is read and parsed first, without the lock, and under
+ * it read again only when it is no longer the file read (unchanged()):
+ * the lock is held for a check, not for a parse of the whole registry,
+ * and the read-modify-write still reads what it modifies under the lock.
+ * A read that fails without the lock is tried again under it.  The
+ * read without the lock warns of no malformed line (a writer moves
+ * them, and says so).
+ */
 static int
 lock_load(struct reg *r, int wait)
 {
-	int rc = hold(r, wait);
+	int pre = -1, pre_ok = 0, rc;
 
-	if (rc == 0 && reg_load(r) == -1) {
+	if (wait && r->dirfd != -1) {
+		r->warned = 1;
+		pre_ok = load(r, -1, &pre) == 0;
+	}
+	rc = hold(r, wait);
+	if (rc == 0 && pre_ok && unchanged(r, pre, r->fd)) {
+		if (r->fd != -1)
+			close(r->fd);
+		r->fd = -1;
+	} else if (rc == 0 && reg_load(r) == -1) {
 		reg_unlock(r);
 		rc = -1;
 	}
+	if (pre != -1)
+		close(pre);
 	return rc;
 }
 

@@ -106,6 +106,53 @@ no_temp() {
 	no_temp
 }
 
+# stale_reader: W, prspawn -A P -i w, has read FILE (without the lock, to
+# hold the lock shorter) and waits for the lock, which holdlock holds (its
+# pid in H; it lets go once $T/go exists): a writer under that lock.
+stale_reader() {
+	hl=$(helper holdlock) || skip "no C compiler for the test's helper"
+	start_sleep
+	prspawn -A "$P" -i base
+	"$hl" "$REG.lock" "$T/go" >"$T/locked" 3>&- &
+	H=$!
+	track "$H"
+	until_true test -s "$T/locked"
+	prspawn -A "$P" -i w 2>"$T/werr" 3>&- &
+	W=$!
+	# W opens FILE.lock once it has read FILE.
+	until_true eval '[ "$(find "/proc/$W/fd" -lname "$REG.lock" | wc -l)" -gt 0 ]'
+}
+
+# stale_done: the lock let go, W writes: its record and the other's.
+stale_done() {
+	touch "$T/go"
+	ended "$H"
+	ended "$W"
+	[ "$ST" -eq 0 ]
+	[ ! -s "$T/werr" ]
+	[ "$(prlist -o id | sort | tr '\n' ' ')" = "b base w " ]
+	no_temp
+}
+
+@test "a writer that read FILE before the lock, replaced (renamed over) meanwhile by another writer, reads it again under the lock: nothing lost" {
+	stale_reader
+	# Another writer, under the lock, renames a new FILE in: with b.
+	cp "$REG" "$T/other"
+	PRREG_FILE=$T/other prspawn -A "$P" -i b
+	mv "$T/other" "$REG"
+	stale_done
+}
+
+@test "a writer that read FILE before the lock, edited in place meanwhile, reads it again under the lock: nothing lost" {
+	stale_reader
+	# An edit in place (the same inode), as a human's with an editor that
+	# writes over the file: a line of b appended.
+	ino=$(stat -c %i "$REG")
+	sed -n 's/\tbase\t/\tb\t/p' "$REG" >>"$REG"
+	[ "$(stat -c %i "$REG")" = "$ino" ]
+	stale_done
+}
+
 @test "FILE.lock removed between two writers: the next one makes it again, and nothing is lost" {
 	start_sleep
 	run -0 --separate-stderr prspawn -A "$P" -i a
