@@ -24,6 +24,7 @@
 #include "clock.h"
 #include "desc.h"
 #include "fmt.h"
+#include "word.h"
 #include "keeper.h"
 #include "live.h"
 #include "msg.h"
@@ -198,7 +199,7 @@ keeper_busy(pid_t pid)
 	char path[64], buf[4096], *p, *end;
 	struct pstat ps;
 	ssize_t n;
-	long c;
+	pid_t c;
 	int fd;
 
 	fmt_snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
@@ -210,10 +211,14 @@ keeper_busy(pid_t pid)
 	if (n < 0)
 		return 1;
 	buf[n] = '\0';
-	for (p = buf; (c = strtol(p, &end, 10)) > 0 && end != p; p = end)
-		if (proc_stat((pid_t)c, &ps) ? ps.state != 'Z' :
-		    !proc_gone(errno))
+	/* "PID PID ... ": each as the file's pids are (word.c). */
+	for (p = buf; *(p += strspn(p, " \n")) != '\0'; p = end) {
+		end = p + strspn(p, "0123456789");
+		if (!pid_parse(p, (size_t)(end - p), &c))
+			return 1;	/* not of the kernel's form: unknown */
+		if (proc_stat(c, &ps) ? ps.state != 'Z' : !proc_gone(errno))
 			return 1;
+	}
 	return n == (ssize_t)sizeof buf - 1;	/* more than it holds */
 #else
 	(void)pid;
