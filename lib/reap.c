@@ -22,6 +22,7 @@
 #include "pidfd.h"
 #include "proc.h"
 #include "reap.h"
+#include "reaper.h"
 #include "scan.h"
 #include "xalloc.h"
 
@@ -233,8 +234,12 @@ claim_keeper(struct target *t)
 	if (!keeper_of(t->r, &pid, token))
 		return;
 	if ((fd = pfd_open(pid)) == -1) {
-		/* No pidfds: the keeper stops them (not when only waiting). */
-		if (errno != ESRCH && !t->o->wait && keeper_stop(t->r) != 1)
+		/*
+		 * No pidfds: the keeper stops them (not when only waiting,
+		 * nor when it is our child: prspawn's undo ends it itself).
+		 */
+		if (errno != ESRCH && !t->o->wait && !child_of_ours(pid) &&
+		    keeper_stop(t->r) != 1)
 			stuck(t, "not all stopped: its keeper, pid %ld, "
 			    "lives on (no pidfds here)", (long)pid);
 		return;
