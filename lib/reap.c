@@ -77,6 +77,7 @@ struct target {
 	long long killed_at;	/* when SIGKILL was sent */
 	pid_t keeper;		/* its keeper's descendants are its, or 0 */
 	int kfd;		/* a pidfd of the keeper; -1: it is us */
+	pid_t kstop;		/* no pidfds: the keeper, to stop them at the end */
 	size_t told;		/* processes the first signal was for (-v) */
 };
 
@@ -235,13 +236,12 @@ claim_keeper(struct target *t)
 		return;
 	if ((fd = pfd_open(pid)) == -1) {
 		/*
-		 * No pidfds: the keeper stops them (not when only waiting,
-		 * nor when it is our child: prspawn's undo ends it itself).
+		 * No pidfds: once the rest is gone, the keeper stops what
+		 * it holds (reap()); not when only waiting, nor when it is
+		 * our child (prspawn's undo ends it itself).
 		 */
-		if (errno != ESRCH && !t->o->wait && !child_of_ours(pid) &&
-		    keeper_stop(t->r) != 1)
-			stuck(t, "not all stopped: its keeper, pid %ld, "
-			    "lives on (no pidfds here)", (long)pid);
+		if (errno != ESRCH && !t->o->wait && !child_of_ours(pid))
+			t->kstop = pid;
 		return;
 	}
 	if (pidfd_live(fd, pid, token) != LIVE) {
@@ -1017,6 +1017,9 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		if (gone[i] && t[i].cgrouped && !o->wait &&
 		    rec_forget_cgroup(recs[i]) == -1)
 			gone[i] = 0, left++;	/* its cgroup stays, and it */
+		if (gone[i] && t[i].kstop != 0 && keeper_stop(recs[i]) != 1)
+			stuck(&t[i], "not all stopped: its keeper, pid %ld, "
+			    "lives on (no pidfds here)", (long)t[i].kstop);
 		if (o->verbose)
 			say(&t[i], t0);
 		for (j = 0; j < t[i].nm; j++)
