@@ -5,7 +5,6 @@
 #define _DEFAULT_SOURCE		/* syscall(2): close_range */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -168,20 +167,26 @@ keeper_stop(const struct rec *r)
 	enum live l;
 	pid_t pid;
 
-	if (!keeper_of(r, &pid, token) || (l = pid_live(pid, token)) == DEAD ||
-	    l == ZOMBIE)
+	if (!keeper_of(r, &pid, token))
 		return 1;
-	/*
-	 * A keeper leads its session for life; a token of the start-time
-	 * form (to the second, ps's) may be a stranger's that took its pid.
-	 */
-	errno = 0;
-	if (l == LIVE && getsid(pid) != pid)
-		return errno == EPERM ? -1 : 1;	/* not it: it is gone */
-	if (l != LIVE || kill(pid, SIGTERM) == -1)
-		return -1;
-	kill(pid, SIGCONT);	/* a stopped keeper acts on it too */
-	return keeper_wait_end(r, LLONG_MAX);
+	/* Sent again each second: one sent before it took its record is lost. */
+	for (;;) {
+		if ((l = pid_live(pid, token)) == DEAD || l == ZOMBIE)
+			return 1;
+		/*
+		 * A keeper leads its session for life; a token of the
+		 * start-time form (to the second, ps's) may be a stranger's
+		 * that took its pid.
+		 */
+		errno = 0;
+		if (l == LIVE && getsid(pid) != pid)
+			return errno == EPERM ? -1 : 1;	/* not it: gone */
+		if (l != LIVE || kill(pid, SIGTERM) == -1)
+			return l == LIVE && errno == ESRCH ? 1 : -1;
+		kill(pid, SIGCONT);	/* a stopped keeper acts on it too */
+		if (keeper_wait_end(r, now_ns() + NS_PER_S))
+			return 1;
+	}
 }
 
 /*

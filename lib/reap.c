@@ -23,6 +23,7 @@
 #include "pidfd.h"
 #include "proc.h"
 #include "reap.h"
+#include "reaper.h"
 #include "scan.h"
 #include "xalloc.h"
 
@@ -77,7 +78,7 @@ struct target {
 	long long killed_at;	/* when SIGKILL was sent */
 	pid_t keeper;		/* its keeper's descendants are its, or 0 */
 	int kfd;		/* a pidfd of the keeper; -1: it is us */
-	int kstop;		/* no pidfds: its keeper stops the rest */
+	pid_t kstop;		/* no pidfds: the keeper, to stop them at the end */
 	size_t told;		/* processes the first signal was for (-v) */
 };
 
@@ -235,8 +236,13 @@ claim_keeper(struct target *t)
 	if (!keeper_of(t->r, &pid, token))
 		return;
 	if ((fd = pfd_open(pid)) == -1) {
-		/* No pidfds: the keeper stops the rest (keepers_stop()). */
-		t->kstop = errno != ESRCH && !t->o->wait && !t->o->kept_line;
+		/*
+		 * No pidfds: once the rest is gone, the keeper stops what
+		 * it holds (reap()); not when only waiting, nor when it is
+		 * our child (prspawn's undo ends it itself).
+		 */
+		if (errno != ESRCH && !t->o->wait && !child_of_ours(pid))
+			t->kstop = pid;
 		return;
 	}
 	if (pidfd_live(fd, pid, token) != LIVE) {
@@ -966,32 +972,6 @@ say(const struct target *t, long long t0)
 }
 
 /*
- * Where there are no pidfds, what a keeper started cannot be proven the
- * record's one by one: once its schedule has stopped what can be (the
- * command, its group, its marker), each record's keeper is sent TERM and
- * stops the rest itself, their reaper, by the record's own stop schedule,
- * and is waited for (keeper_stop()).  One that lives on leaves its record
- * (stuck: counted as left by reap()'s end, so not by run()'s count too).
- */
-static void
-keepers_stop(struct target *t, size_t n, size_t *left)
-{
-	char token[TOKEN_MAX + 1];
-	pid_t pid;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!t[i].kstop || t[i].stuck || keeper_stop(t[i].r) == 1 ||
-		    !keeper_of(t[i].r, &pid, token))
-			continue;
-		stuck(&t[i], "not all stopped: its keeper, pid %ld, lives on "
-		    "(no pidfds here)", (long)pid);
-		if (!*t[i].gone)
-			--*left;
-	}
-}
-
-/*
  * The keepers of the records gone, each waited for until it has ended, for
  * KEEPER_END_NS in all.  Once its last descendant is gone a keeper writes
  * its end (the lock is not ours now) and exits, and -P's pid file names it
@@ -1076,13 +1056,15 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		t[i].told = t[i].nm;
 	}
 	left = run(t, n, &s);
-	keepers_stop(t, n, &left);
 	if (!o->wait)
 		keepers_end(t, n);
 	for (i = 0; i < n; i++) {
 		if (gone[i] && t[i].cgrouped && !o->wait &&
 		    rec_forget_cgroup(recs[i]) == -1)
 			gone[i] = 0, left++;	/* its cgroup stays, and it */
+		if (gone[i] && t[i].kstop != 0 && keeper_stop(recs[i]) != 1)
+			stuck(&t[i], "not all stopped: its keeper, pid %ld, "
+			    "lives on (no pidfds here)", (long)t[i].kstop);
 		if (o->verbose)
 			say(&t[i], t0);
 		for (j = 0; j < t[i].nm; j++)

@@ -48,12 +48,9 @@ struct reap_opts {
 	void *arg;		/* for gone_hook */
 	int *stuck;		/* when set, [i]: left, with a message */
 	int forget_all;		/* stop_forget(): survivors too (-w) */
-	int kept_line;		/* its keeper, our child, awaits its record's
-				   line: never asked to stop (let go, it
-				   undoes all itself) */
 };
 
-#define REAP_DEFAULTS { SCHED_DEFAULT, 0, 0, 0, 0, NULL, NULL, NULL, 0, 0 }
+#define REAP_DEFAULTS { SCHED_DEFAULT, 0, 0, 0, 0, NULL, NULL, NULL, 0 }
 
 const char *reap_refusal(const struct rec *r);
 int reap_refused(const struct rec *r);

@@ -117,7 +117,6 @@ stop_unrecorded(struct start *st)
 	if (st->token[0] != '\0') {
 		sched_classic(&o.stop, SIGKILL, 5 * NS_PER_S, NS_PER_S);
 		o.children = st->reaper;
-		o.kept_line = st->k.pid != 0;	/* keeper_cancel() ends it */
 		if (build(st, &r, &b, NULL) == 0)
 			reap(&rp, 1, &o, &gone);
 	}
