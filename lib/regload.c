@@ -266,12 +266,12 @@ lock_file(struct reg *r, int wait)
 }
 
 /*
- * The lock, and FILE opened (and so checked), for reg_load() to read: an
- * unsafe file is refused before anything is done.  A quarantine that a
- * writer killed half-way left is undone first.
+ * The lock, with a quarantine that a writer killed half-way left undone
+ * first; then (hold()) FILE opened, and so checked, for reg_load() to
+ * read: an unsafe file is refused before anything is done.
  */
 static int
-hold(struct reg *r, int wait)
+hold_lock(struct reg *r, int wait)
 {
 	int rc;
 
@@ -279,8 +279,21 @@ hold(struct reg *r, int wait)
 		return fail(PR_SYS, "%s: no registry directory", r->dir);
 	if ((rc = lock_file(r, wait)) != 0)
 		return rc;
-	if (quarantine_recover(r) == 0 && ((r->fd = safe_openat(r->dirfd,
-	    r->base, r->path, O_RDONLY)) != -1 || errno == ENOENT))
+	if (quarantine_recover(r) == 0)
+		return 0;
+	reg_unlock(r);
+	return -1;
+}
+
+static int
+hold(struct reg *r, int wait)
+{
+	int rc;
+
+	if ((rc = hold_lock(r, wait)) != 0)
+		return rc;
+	if ((r->fd = safe_openat(r->dirfd, r->base, r->path, O_RDONLY)) != -1 ||
+	    errno == ENOENT)
 		return 0;
 	reg_unlock(r);
 	return -1;
@@ -293,21 +306,23 @@ reg_hold(struct reg *r)
 }
 
 /*
- * Whether FD, FILE as hold() opened it under the lock (-1: there is
- * none), is the very file load() read before the lock: the same inode
- * (which PRE, that file still open, keeps from being reused), size,
- * modification and change times.  Every writer replaces FILE by
+ * Whether FILE, looked at by its name under the lock (no descriptor more:
+ * a writer may have few), is the very file load() read before the lock
+ * (PRE: -1, there was none): the same inode (which PRE, that file still
+ * open, keeps from being reused; so it is no link, and as safe as it was
+ * then, unless its mode or owner changed, which its change time tells),
+ * size, modification and change times.  Every writer replaces FILE by
  * rename(2), so an unchanged file is unchanged content; an edit in place
  * changes its times or size.
  */
 static int
-unchanged(const struct reg *r, int pre, int fd)
+unchanged(const struct reg *r, int pre)
 {
 	struct stat st;
 
-	if (fd == -1 || pre == -1)
-		return fd == pre;	/* none then, none now */
-	return fstat(fd, &st) == 0 && st.st_dev == r->dev &&
+	if (fstatat(r->dirfd, r->base, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return pre == -1 && errno == ENOENT;	/* none then, none now */
+	return pre != -1 && st.st_dev == r->dev &&
 	    st.st_ino == r->ino && st.st_size == r->size &&
 	    st.st_mtim.tv_sec == r->mtim.tv_sec &&
 	    st.st_mtim.tv_nsec == r->mtim.tv_nsec &&
@@ -334,17 +349,15 @@ lock_load(struct reg *r, int wait)
 		r->warned = 1;
 		pre_ok = load(r, -1, &pre) == 0;
 	}
-	rc = hold(r, wait);
-	if (rc == 0 && pre_ok && unchanged(r, pre, r->fd)) {
-		if (r->fd != -1)
-			close(r->fd);
-		r->fd = -1;
-	} else if (rc == 0 && reg_load(r) == -1) {
-		reg_unlock(r);
-		rc = -1;
-	}
+	rc = pre_ok ? hold_lock(r, wait) : hold(r, wait);
+	if (rc == 0 && pre_ok && unchanged(r, pre))
+		pre_ok = 2;		/* what was read is what is there */
 	if (pre != -1)
 		close(pre);
+	if (rc == 0 && pre_ok != 2 && reg_load(r) == -1) {
+		reg_unlock(r);		/* reg_load() opens FILE itself */
+		rc = -1;
+	}
 	return rc;
 }
 
