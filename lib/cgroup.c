@@ -42,7 +42,9 @@ static int
 cg_mount(char mnt[PATH_LEN])
 {
 	static char buf[1 << 16];
-	char *line, *next, *dash, point[PATH_LEN];
+	char *line, *next, *dash, *p;
+	size_t n;
+	int i;
 
 	if (read_small("/proc/self/mountinfo", buf, sizeof buf) <= 0)
 		return fail_sys(PR_SYS, "-c: /proc/self/mountinfo: cannot "
@@ -51,10 +53,17 @@ cg_mount(char mnt[PATH_LEN])
 		next = line + strcspn(line, "\n");
 		if (*next == '\n')
 			*next++ = '\0';
-		if ((dash = fmt_strstr(line, " - cgroup2 ")) == NULL ||
-		    fmt_sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
+		if ((dash = fmt_strstr(line, " - cgroup2 ")) == NULL)
 			continue;
-		fmt_snprintf(mnt, PATH_LEN, "%s", point);
+		for (p = line, i = 0; i < 4; i++) {	/* to the fifth field */
+			p += strspn(p, " ");
+			p += strcspn(p, " ");
+		}
+		p += strspn(p, " ");
+		if ((n = strcspn(p, " ")) == 0 || n >= PATH_LEN)
+			continue;
+		memcpy(mnt, p, n);
+		mnt[n] = '\0';
 		return 0;
 	}
 	errno = ENOENT;
@@ -215,14 +224,13 @@ int
 cg_oom(const char *path)
 {
 	char buf[512], *v;
-	unsigned long n = 0;
+	unsigned long long n = 0;
 
 	if (cg_read(path, "memory.events", buf, sizeof buf) == -1)
 		return errno == ENOENT ? 0 : -1;
 	if ((v = fmt_strstr(buf, "oom_kill ")) == NULL)
 		return 0;
-	fmt_sscanf(v + 9, "%lu", &n);
-	return n > 0;
+	return num_next(v + 9, &n) != NULL && n > 0;
 }
 
 /* cgroup.events, to poll(2) for POLLPRI: it changes when emptied. */

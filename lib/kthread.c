@@ -7,6 +7,7 @@
 #include "kthread.h"
 #include "proc.h"
 #include "sysread.h"
+#include "word.h"
 
 /* Started by the kernel itself: no parent, and not init. */
 static int
@@ -41,7 +42,7 @@ int
 pid_kthread(pid_t pid)
 {
 	char path[40], buf[1024], *p;
-	unsigned long flags = 0;
+	unsigned long long flags = 0;
 	int field;
 
 	fmt_snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
@@ -52,8 +53,7 @@ pid_kthread(pid_t pid)
 		p = strchr(p + 1, ' ');
 	if (p == NULL)
 		return kthread_by_parent(pid);
-	fmt_sscanf(p + 1, "%lu", &flags);
-	return (flags & PF_KTHREAD) != 0;
+	return num_next(p + 1, &flags) != NULL && (flags & PF_KTHREAD) != 0;
 }
 
 #else

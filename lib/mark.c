@@ -10,6 +10,7 @@
 #include "mark.h"
 #include "proc.h"
 #include "sysread.h"
+#include "word.h"
 
 /* The marker of the start of PID with TOKEN; 0 when TOKEN is none. */
 int
@@ -79,12 +80,12 @@ static int
 real_uid(pid_t pid, uid_t *uid)
 {
 	char path[40], buf[2048], *p;
-	unsigned long u;
+	unsigned long long u;
 
 	fmt_snprintf(path, sizeof path, "%ld/status", (long)pid);
 	if (proc_dirfd() == -1 || read_at(proc_dirfd(), path, buf,
 	    sizeof buf) <= 0 || (p = fmt_strstr(buf, "\nUid:")) == NULL ||
-	    fmt_sscanf(p + 5, "%lu", &u) != 1)
+	    num_next(p + 5, &u) == NULL)
 		return 0;
 	*uid = (uid_t)u;
 	return 1;

@@ -1,5 +1,6 @@
 /* proc.c - process state, start token and liveness (SPEC 2 and 4.5). */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "pidfd.h"
 #include "proc.h"
 #include "sysread.h"
+#include "word.h"
 
 const char *
 live_name(enum live l)
@@ -310,7 +312,8 @@ proc_started(pid_t pid, char stamp[STAMP_LEN + 1])
 	    clock_gettime(CLOCK_REALTIME, &real) == -1 ||
 	    clock_gettime(CLOCK_BOOTTIME, &boot) == -1)
 		return 0;
-	fmt_sscanf(ps.token, "%llu", &ticks);
+	if (num_next(ps.token, &ticks) == NULL)
+		return 0;
 	ns = (real.tv_sec - boot.tv_sec) * NS_PER_S +
 	    (real.tv_nsec - boot.tv_nsec) +
 	    (long long)(ticks / (unsigned long long)hz) * NS_PER_S +
@@ -384,10 +387,14 @@ proc_here(void)
 static long
 stat_num(const char *p)
 {
-	long v = 0;
+	unsigned long long v;
+	int neg;
 
-	fmt_sscanf(p, "%ld", &v);
-	return v;
+	p += strspn(p, " ");
+	neg = *p == '-';
+	if (num_next(p + neg, &v) == NULL || v > LONG_MAX)
+		return 0;
+	return neg ? -(long)v : (long)v;
 }
 
 /*

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -17,6 +18,7 @@
 #include "fmt.h"
 #include "msg.h"
 #include "registry.h"
+#include "word.h"
 
 /* FILE.corrupt, opened safely with FLAGS; SHOWN its name in messages. */
 int
@@ -60,6 +62,7 @@ int
 quarantine_recover(struct reg *r)
 {
 	char buf[96], shown[PATH_LEN + 16];
+	const char *p;
 	unsigned long long size, dev, ino;
 	struct stat st;
 	ssize_t n;
@@ -69,8 +72,9 @@ quarantine_recover(struct reg *r)
 		return 0;
 	n = pread(r->lockfd, buf, sizeof buf - 1, 0);
 	buf[n > 0 ? n : 0] = '\0';
-	if (fmt_sscanf(buf, "quarantine %llu %llu %llu", &size, &dev,
-	    &ino) == 3 &&
+	if (strncmp(buf, "quarantine", 10) == 0 &&
+	    (p = num_next(buf + 10, &size)) != NULL &&
+	    (p = num_next(p, &dev)) != NULL && num_next(p, &ino) != NULL &&
 	    fstatat(r->dirfd, r->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    (unsigned long long)st.st_dev == dev &&
 	    (unsigned long long)st.st_ino == ino) {

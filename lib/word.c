@@ -1,4 +1,5 @@
 /* word.c - WORD, token, timestamp and number forms of the contract. */
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 #include <sys/time.h>
@@ -301,4 +302,30 @@ secs_g(long long ns, char buf[SECS_G_LEN])
 	if (p > 0)
 		k += fmt_snprintf(buf + k, SECS_G_LEN - k, ".%0*llu", p, r);
 	fmt_snprintf(buf + k, SECS_G_LEN - k, "e+%02d", e);
+}
+
+/*
+ * The decimal number at S, after blanks, into *V, as sscanf(3)'s %llu
+ * reads what the kernel writes (no sign): the byte after it, or NULL when
+ * no digit is there or it does not fit.  (No libc scanf or strtol family,
+ * each several kB of a static tool.)
+ */
+const char *
+num_next(const char *s, unsigned long long *v)
+{
+	unsigned long long n = 0;
+	const char *p;
+	unsigned d;
+
+	s += strspn(s, " \t\n");
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		d = (unsigned)(*p - '0');
+		if (n > (ULLONG_MAX - d) / 10)
+			return NULL;
+		n = n * 10 + d;
+	}
+	if (p == s)
+		return NULL;
+	*v = n;
+	return p;
 }

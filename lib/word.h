@@ -27,6 +27,7 @@ void stamp_fmt(unsigned long long secs, long nsec, char buf[STAMP_LEN + 1]);
 void stamp_now(char buf[STAMP_LEN + 1]);
 long long stamp_ns(const char *s);
 int pid_parse(const char *s, size_t len, pid_t *pid);
+const char *num_next(const char *s, unsigned long long *v);
 int ulong_parse(const char *s, unsigned long max, unsigned long *out);
 int secs_parse(const char *s, long long *ns);
 #define SECS_G_LEN 16
