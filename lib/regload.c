@@ -265,12 +265,11 @@ lock_file(struct reg *r, int wait)
 }
 
 /*
- * The lock, and FILE opened (and so checked), for reg_load() to read: an
- * unsafe file is refused before anything is done.  A quarantine that a
- * writer killed half-way left is undone first.
+ * The lock, with a quarantine that a writer killed half-way left undone
+ * first; 1 when WAIT is 0 and another holds it.
  */
 static int
-hold(struct reg *r, int wait)
+lock_quarantine(struct reg *r, int wait)
 {
 	int rc;
 
@@ -278,11 +277,33 @@ hold(struct reg *r, int wait)
 		return fail(PR_SYS, "%s: no registry directory", r->dir);
 	if ((rc = lock_file(r, wait)) != 0)
 		return rc;
-	if (quarantine_recover(r) == 0 && ((r->fd = safe_openat(r->dirfd,
-	    r->base, r->path, O_RDONLY)) != -1 || errno == ENOENT))
+	if (quarantine_recover(r) == 0)
 		return 0;
 	reg_unlock(r);
 	return -1;
+}
+
+/* FILE opened under the lock (and so checked), for reg_load() to read. */
+static int
+open_file(struct reg *r)
+{
+	if ((r->fd = safe_openat(r->dirfd, r->base, r->path, O_RDONLY)) != -1 ||
+	    errno == ENOENT)
+		return 0;
+	reg_unlock(r);
+	return -1;
+}
+
+/*
+ * The lock, and FILE opened (and so checked), for reg_load() to read: an
+ * unsafe file is refused before anything is done.
+ */
+static int
+hold(struct reg *r, int wait)
+{
+	int rc = lock_quarantine(r, wait);
+
+	return rc != 0 ? rc : open_file(r);
 }
 
 int
@@ -292,22 +313,22 @@ reg_hold(struct reg *r)
 }
 
 /*
- * Whether FD, FILE as hold() opened it under the lock (-1: there is
- * none), is the very file load() read before the lock: the same inode
- * (which PRE, that file still open, keeps from being reused), size,
- * modification and change times.  Every writer replaces FILE by
- * rename(2), so an unchanged file is unchanged content; an edit in place
- * changes its times or size.
+ * Whether FILE, looked at under the lock, is the very file load() read
+ * before it, PRE (-1: there was none): the same inode (which PRE, still
+ * open, keeps from being reused), size, modification and change times.
+ * Every writer replaces FILE by rename(2), so an unchanged file is
+ * unchanged content; an edit in place changes its times or size, and a
+ * chmod or chown its change time (PRE passed safe_openat()'s checks).
  */
 static int
-unchanged(const struct reg *r, int pre, int fd)
+unchanged(const struct reg *r, int pre)
 {
 	struct stat st;
 
-	if (fd == -1 || pre == -1)
-		return fd == pre;	/* none then, none now */
-	return fstat(fd, &st) == 0 && st.st_dev == r->dev &&
-	    st.st_ino == r->ino && st.st_size == r->size &&
+	if (fstatat(r->dirfd, r->base, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno == ENOENT && pre == -1;	/* none then, none now */
+	return pre != -1 && st.st_dev == r->dev && st.st_ino == r->ino &&
+	    st.st_size == r->size &&
 	    st.st_mtim.tv_sec == r->mtim.tv_sec &&
 	    st.st_mtim.tv_nsec == r->mtim.tv_nsec &&
 	    st.st_ctim.tv_sec == r->ctim.tv_sec &&
@@ -333,14 +354,17 @@ lock_load(struct reg *r, int wait)
 		r->warned = 1;
 		pre_ok = load(r, -1, &pre) == 0;
 	}
-	rc = hold(r, wait);
-	if (rc == 0 && pre_ok && unchanged(r, pre, r->fd)) {
-		if (r->fd != -1)
-			close(r->fd);
-		r->fd = -1;
-	} else if (rc == 0 && reg_load(r) == -1) {
-		reg_unlock(r);
-		rc = -1;
+	rc = lock_quarantine(r, wait);
+	if (rc == 0 && !(pre_ok && unchanged(r, pre))) {
+		if (pre != -1)		/* no more descriptors than before */
+			close(pre);
+		pre = -1;
+		if (open_file(r) == -1)
+			rc = -1;
+		else if (reg_load(r) == -1) {
+			reg_unlock(r);
+			rc = -1;
+		}
 	}
 	if (pre != -1)
 		close(pre);
