@@ -15,7 +15,8 @@
  * for at most lock_ns) and (re)loads, for a read-modify-write that
  * reg_store() ends: it reads FILE before it waits for the lock, and
  * under the lock reads it again only if FILE is no longer that very file
- * (so the lock is not held for a parse that can be done without it).  Records are removed by setting their gone flag.
+ * (so the lock is not held for a parse that can be done without it).
+ * Records are removed by setting their gone flag.
  * Whether a record lives is not asked here (reglive.h): this layer knows
  * bytes, lines and locks, nothing of processes.  Every function that can
  * fail returns -1 with the failure kept (msg.h): the tool decides.
