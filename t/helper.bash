@@ -173,11 +173,12 @@ gone() {
 # them where musl (make static) says them otherwise, so that a message can
 # be compared with one expectation.
 as_glibc() {
+	# (at a line's end, or before the "; ..." that follows some)
 	if [ $# -gt 0 ]; then printf '%s\n' "$1"; else cat; fi | sed \
-	    -e 's/: I\/O error$/: Input\/output error/' \
-	    -e 's/: Resource busy$/: Device or resource busy/' \
-	    -e 's/: Filename too long$/: File name too long/' \
-	    -e 's/: No file descriptors available$/: Too many open files/'
+	    -e 's/: I\/O error\($\|;\)/: Input\/output error\1/' \
+	    -e 's/: Resource busy\($\|;\)/: Device or resource busy\1/' \
+	    -e 's/: Filename too long\($\|;\)/: File name too long\1/' \
+	    -e 's/: No file descriptors available\($\|;\)/: Too many open files\1/'
 }
 
 # ended PID: how our child PID ended, in $ST, as the shell says (128+N
