@@ -265,6 +265,8 @@ keeper_holds(const struct target *t)
 	    pfd_exited(t->kfd) == 0;
 }
 
+static int group_proven(const struct target *t);
+
 /*
  * Whether PID, pinned by the pidfd FD, is (still) T's for WHY: its group,
  * marker, cgroup or parent read now, then FD asked whether its process
@@ -290,7 +292,16 @@ check(struct target *t, pid_t pid, enum why why, uid_t uid, int fd,
 		ok = mark_read(pid, mark, &ruid) && strcmp(mark, t->mark) ==
 		    0 && ruid == uid;
 	else if (why == BY_DESC)
-		ok = proc_stat(pid, &ps) && descends(t, ps.ppid);
+		/*
+		 * A parent that exits as we look has handed its children on
+		 * (to the keeper, a subreaper) before its pidfd says so: read
+		 * again, it names the new one.  One in the group, proven
+		 * T's, is T's whatever its parent.
+		 */
+		ok = (proc_stat(pid, &ps) && descends(t, ps.ppid)) ||
+		    (proc_stat(pid, &ps) && descends(t, ps.ppid)) ||
+		    (t->r->pgid != 0 && *pgrp == t->r->pgid &&
+		    group_proven(t));
 	else if (why == BY_CGROUP)
 		ok = cg_contains(t->cg, pid);
 	else

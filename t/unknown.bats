@@ -34,7 +34,7 @@ running() {
 	members 150 TERM
 	# (-K 60: 151 KILLed processes may take long to end on a busy machine)
 	run --separate-stderr few 128 prreap -T 0.5 -K 60 -i g
-	printf 'prreap said: %s\n' "$stderr"	# shown when it fails
+	printf 'prreap: exit %s, said: %s; out: %s\n' "$status" "$stderr" "$output"	# shown when it fails
 	[ "$status" -eq 0 ]
 	[ "$output" = "$LINE" ]
 	[ "$stderr" = "" ]
