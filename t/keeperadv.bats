@@ -57,6 +57,23 @@ loop_kill() {
 	return 1
 }
 
+# loop_start [WHY]: record f, a fork loop (a copy of t/helpers/forkloop of
+# the test's own, $LOOP) under its keeper $K (token $KT), once it has
+# forked 20 generations; skips where the teardown (loop_kill) cannot
+# see the keeper's children (WHY says for what else they are needed).
+loop_start() {
+	H=$(helper forkloop) || skip "no C compiler for the test's helper"
+	[ -r /proc/1/task/1/children ] ||
+	    skip "no /proc/PID/task/TID/children here${1:-}"
+	LOOP=$T/own-forkloop
+	cp "$H" "$LOOP"
+	prspawn -p -i f -o /dev/null -- "$LOOP" "$T/gens" </dev/null >"$T/rec" 3>&-
+	track -g "$(cut -f 1 "$T/rec")"
+	K=$(prlist -i f -o keeper | cut -d: -f1)
+	KT=$(prlist -i f -o keeper | cut -d: -f2-)
+	until_true eval '[ "$(wc -l <"$T/gens")" -ge 20 ]'
+}
+
 # loop_over: the fork loop is over: the last generation it wrote is gone,
 # and it has written none since (each writes its pid before it forks).
 loop_over() {
@@ -118,15 +135,7 @@ loop_over() {
 # --- a fork loop racing the stop ---------------------------------------------------
 
 @test "a fork loop raced by two stops at once (prreap -S KILL, TERM to its keeper): none left, the keeper ends" {
-	H=$(helper forkloop) || skip "no C compiler for the test's helper"
-	[ -r /proc/1/task/1/children ] || skip "no /proc/PID/task/TID/children here, for the test's own teardown"
-	LOOP=$T/own-forkloop
-	cp "$H" "$LOOP"
-	prspawn -p -i f -o /dev/null -- "$LOOP" "$T/gens" </dev/null >"$T/rec" 3>&-
-	track -g "$(cut -f 1 "$T/rec")"
-	K=$(prlist -i f -o keeper | cut -d: -f1)
-	KT=$(prlist -i f -o keeper | cut -d: -f2-)
-	until_true eval '[ "$(wc -l <"$T/gens")" -ge 20 ]'
+	loop_start ", for the test's own teardown"
 	prlist -i f | prreap -S KILL >"$T/out" 2>"$T/err" &
 	R=$!
 	kill -TERM "$K"
@@ -156,15 +165,7 @@ loop_over() {
 }
 
 @test "prreap of a fork loop under its live keeper: gone only once the keeper has no live child (a look at every process misses the loop)" {
-	H=$(helper forkloop) || skip "no C compiler for the test's helper"
-	[ -r /proc/1/task/1/children ] || skip "no /proc/PID/task/TID/children here"
-	LOOP=$T/own-forkloop
-	cp "$H" "$LOOP"
-	prspawn -p -i f -o /dev/null -- "$LOOP" "$T/gens" </dev/null >"$T/rec" 3>&-
-	track -g "$(cut -f 1 "$T/rec")"
-	K=$(prlist -i f -o keeper | cut -d: -f1)
-	KT=$(prlist -i f -o keeper | cut -d: -f2-)
-	until_true eval '[ "$(wc -l <"$T/gens")" -ge 20 ]'
+	loop_start
 	run -0 --separate-stderr sh -c 'prlist -i f | prreap -T 0.2'
 	[ "$output" = "$(cat "$T/rec")" ]
 	[ "$stderr" = "" ]
