@@ -996,20 +996,12 @@ say(const struct target *t, long long t0)
 static void
 keepers_end(const struct target *t, size_t n)
 {
-	long long end = now_ns() + KEEPER_END_NS, left;
-	struct pollfd p;
+	long long end = now_ns() + KEEPER_END_NS;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (t[i].kfd == -1 || !*t[i].gone)
-			continue;
-		p.fd = t[i].kfd;
-		p.events = POLLIN;
-		while ((left = end - now_ns()) > 0 && poll(&p, 1,
-		    (int)((left + NS_PER_MS - 1) / NS_PER_MS)) == -1 &&
-		    errno == EINTR)
-			;
-	}
+	for (i = 0; i < n; i++)
+		if (t[i].kfd != -1 && *t[i].gone)
+			keeper_wait_end(t[i].r, end);
 }
 
 /*
