@@ -60,7 +60,7 @@ check: all
 # address still keeps the file offset's place in the page, which the
 # kernel needs: max-page-size=64 too broke that, and prspawn segfaulted.)
 # (-Oz makes gcc warn of an snprintf truncation that lib/ checks itself.)
-# At 263f779 (x86-64, Debian 12's musl-gcc), `make static` printed:
+# At c5e444f (x86-64, Debian 12's musl-gcc), `make static` printed:
 #   static: prspawn: 102216 bytes stripped
 #   static: prlist: 47968 bytes stripped
 #   static: prreap: 71368 bytes stripped
