@@ -19,6 +19,7 @@
 #include "fmt.h"
 #include "msg.h"
 #include "registry.h"
+#include "reserve.h"
 
 #define STALE_SECS 60		/* a temp file this old lost its writer */
 
@@ -111,6 +112,19 @@ lock_kept(const struct reg *r)
 	    "written", r->path);
 }
 
+/* What a store of R writes at most: FILE as it is now, and one line more. */
+static off_t
+store_len(const struct reg *r)
+{
+	struct stat st;
+	off_t size = r->size;
+
+	if (r->fd != -1 && fstat(r->fd, &st) == 0 && st.st_size > size)
+		size = st.st_size;
+	return size + (off_t)(sizeof "#prreg 1 boot=\n" + TOKEN_MAX +
+	    REC_LINE_MAX);
+}
+
 /*
  * The new content to a temporary file, the malformed lines to
  * FILE.corrupt, the temporary file renamed over FILE: each step only
@@ -131,6 +145,13 @@ store(struct reg *r)
 	 */
 	if (atomic_open(&a, r->dirfd, r->base, r->path, 0600) == -1)
 		return -1;
+	/*
+	 * Its blocks first: on ext4, a file renamed over another has its
+	 * delayed allocation flushed in rename(2) (auto_da_alloc), some
+	 * hundreds of microseconds at 10 000 records.  Any failure is the
+	 * write's to say.
+	 */
+	(void)blocks_take(a.fd, store_len(r));
 	if (reg_write(r, a.fd, r->path) == -1 ||
 	    (r->nbad > 0 && (lock_kept(r) == -1 ||
 	    (cfd = quarantine(r, &was)) == -1))) {
@@ -171,25 +192,24 @@ reg_store(struct reg *r)
 }
 
 /*
- * Room on A's file system for FILE as it is now and one line more, taken
- * on A's file and given back with it: a write that a full disk (or a
- * file size limit) would refuse after the stop is refused now, before
- * anything is signalled or started.  A disk that others fill meanwhile
- * can still refuse it.  A file system that cannot allocate ahead
- * (EOPNOTSUPP, EINVAL) tells nothing: taken as room.
+ * Room on FILE's file system for what a store writes (store_len()), taken
+ * on a temporary file beside FILE and given back with it: a write that a
+ * full disk, a quota or a file size limit would refuse after the stop is
+ * refused now, before anything is signalled or started.  A disk that
+ * others fill meanwhile can still refuse it.  A file system that cannot
+ * allocate ahead (EOPNOTSUPP, EINVAL) tells nothing: taken as room.
  */
 static int
-room(const struct reg *r, const struct atomic *a)
+room(const struct reg *r)
 {
-	off_t len = (off_t)(sizeof "#prreg 1 boot=\n" + TOKEN_MAX +
-	    REC_LINE_MAX);
-	struct stat st;
+	struct atomic a;
 	int e;
 
-	if (r->fd != -1 && fstat(r->fd, &st) == 0)
-		len += st.st_size;
-	e = posix_fallocate(a->fd, 0, len);
-	if (e == 0 || e == EOPNOTSUPP || e == EINVAL || e == ENOSYS)
+	if (atomic_open(&a, r->dirfd, r->base, r->path, 0600) == -1)
+		return -1;
+	e = posix_fallocate(a.fd, 0, store_len(r));
+	atomic_abort(&a);
+	if (e == 0 || blocks_unsupported(e))
 		return 0;
 	errno = e;
 	return fail_sys(PR_SYS, "%s: cannot write", r->path);
@@ -206,7 +226,6 @@ int
 reg_can_store(struct reg *r, int loaded)
 {
 	char shown[PATH_LEN + 16];
-	struct atomic a;
 	int fd;
 
 	if (!loaded || r->nbad > 0) {
@@ -217,14 +236,7 @@ reg_can_store(struct reg *r, int loaded)
 		if (fd != -1)
 			close(fd);
 	}
-	if (atomic_open(&a, r->dirfd, r->base, r->path, 0600) == -1)
-		return -1;
-	if (room(r, &a) == -1) {
-		atomic_abort(&a);
-		return -1;
-	}
-	atomic_abort(&a);
-	return 0;
+	return room(r);
 }
 
 /* reg_can_store(), with the lock taken for it and let go. */
