@@ -24,6 +24,7 @@ struct ends {
 	long long deadline;
 	int exit;		/* the last record's exit=, or -1 */
 	int late;		/* a keeper had not ended by the deadline */
+	int forgot;		/* the last record's was gone from FILE */
 };
 
 /*
@@ -46,7 +47,7 @@ print_gone(const struct rec *r, void *arg)
 		e->late = 1;
 	else if (keeper_of(r, &kp, kt) && reg_open(&reg, e->path, 0) == 0 &&
 	    reg_load(&reg) == 0)
-		now = reg_find_same(&reg, r);
+		e->forgot = (now = reg_find_same(&reg, r)) == NULL;
 	if (now != NULL)
 		r = now;
 	e->exit = keeper_exit(r);
@@ -100,7 +101,8 @@ wait_all(struct picked *p, struct reap_opts *o, struct ends *e)
 
 /*
  * -e: exactly one record, known before any wait; its exit is ours.  One
- * that ended without one (no keeper, or its keeper was killed): exit 3.
+ * that ended without one (no keeper, or its keeper was killed), or was
+ * forgotten as it ended (its keeper told so by prreap): exit 3.
  */
 static void
 one_only(const struct picked *p)
@@ -115,6 +117,10 @@ its_exit(const struct picked *p, const struct ends *e)
 {
 	if (e->exit >= 0)
 		return e->exit;
+	if (e->forgot)
+		return fail(PR_SYS, "%s: forgotten as it ended, with no exit "
+		    "(stopped by prreap or prspawn -x, or prprune -a)",
+		    p->rec[0].f[F_ID]);
 	return fail(PR_SYS, "%s: ended without an exit (no keeper, or its "
 	    "keeper was killed)", p->rec[0].f[F_ID]);
 }
@@ -126,7 +132,7 @@ main(int argc, char *argv[])
 	struct sel sel = { 0 };
 	struct picked p = { 0 };
 	const char *ropt = NULL;
-	struct ends e = { NULL, -1, 0, -1, 0 };
+	struct ends e = { NULL, -1, 0, -1, 0, 0 };
 	struct reg reg;
 	size_t left;
 	int c, dry = 0, one = 0;

@@ -54,14 +54,22 @@ static const int fwd[] = { SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
 #define STOP_LOOK_MS 100	/* what survived the stop: KILL this often */
 
 static int selfpipe[2] = { -1, -1 };
+static volatile sig_atomic_t forget_told;	/* keeper_tell_forget() */
 
 static void
-on_signal(int sig)
+on_signal(int sig, siginfo_t *si, void *uc)
 {
 	unsigned char c = (unsigned char)sig;
 	int e = errno;
-	ssize_t n = write(selfpipe[1], &c, 1);
+	ssize_t n;
 
+	(void)uc;
+	if (sig == SIGCONT && si != NULL && si->si_code == SI_QUEUE &&
+	    si->si_value.sival_int == KEEPER_FORGET) {
+		forget_told = 1;	/* a word to us, not to forward */
+		return;
+	}
+	n = write(selfpipe[1], &c, 1);
 	(void)n;	/* full: a wake is pending anyway */
 	errno = e;
 }
@@ -187,6 +195,21 @@ keeper_stop(const struct rec *r)
 		if (keeper_wait_end(r, now_ns() + NS_PER_S))
 			return 1;
 	}
+}
+
+/*
+ * A word to R's keeper, through KFD, a pidfd of it: the one who stops its
+ * record forgets it once its processes are gone (prreap, prspawn -x), so
+ * the keeper removes the record then instead of writing its exit, which
+ * would be forgotten next.  CONT with the value KEEPER_FORGET (si_code
+ * SI_QUEUE): a keeper that does not know the word forwards a CONT to its
+ * processes, which are being signalled anyway.  Nothing is told where
+ * there are no pidfds.
+ */
+void
+keeper_tell_forget(int kfd)
+{
+	pfd_queue(kfd, SIGCONT, KEEPER_FORGET);
 }
 
 /*
@@ -399,9 +422,11 @@ killed_by_limit(const struct rec *r)
 
 /*
  * The record's end, exit=STATUS and ended=now (and oom=1 when its memory
- * limit killed a process of it), written into it if it is
- * still ours (same id, pid and token): one removed or replaced meanwhile
- * (prreap, prprune -a, a new record of its id) is left as it is.
+ * limit killed a process of it), written into it if it is still ours
+ * (same id, pid and token): one removed or replaced meanwhile (prreap,
+ * prprune -a, a new record of its id) is left as it is.  Told that its
+ * stopper forgets it (keeper_tell_forget()), the record is removed
+ * instead: one write for the stop, where the stopper's would follow ours.
  */
 static int
 write_end(const struct kstate *k)
@@ -416,7 +441,9 @@ write_end(const struct kstate *k)
 	proc_release();		/* a look at the owner's may have kept it */
 	if (reg_open(&reg, k->path, 1) == -1 || reg_lock(&reg) == -1)
 		goto out;
-	if ((r = reg_find_same(&reg, &k->mine)) != NULL) {
+	if ((r = reg_find_same(&reg, &k->mine)) != NULL && forget_told) {
+		reg_remove(&reg, r);
+	} else if (r != NULL) {
 		fmt_snprintf(num, sizeof num, "%d", k->status);
 		stamp_now(stamp);
 		nr = *r;
@@ -469,8 +496,8 @@ signals_on(void)
 		    fcntl(selfpipe[i], F_SETFD, FD_CLOEXEC) == -1)
 			return -1;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_NOCLDSTOP;
 	sigfillset(&sa.sa_mask);
 	for (i = 0; i < NSIG_KEPT; i++)
 		sigaction(fwd[i], &sa, NULL);

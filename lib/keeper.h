@@ -30,7 +30,9 @@
  *
  * keeper_stop(): TERM to it, and its end waited for (prreap, where there
  * are no pidfds).  keeper_busy(): it has a live child now (prreap: not
- * gone while it has).
+ * gone while it has).  keeper_tell_forget(): the record's stopper will
+ * forget it, so the keeper removes it at its end instead of writing its
+ * exit (prreap, prspawn -x).
  */
 #ifndef PRREG_KEEPER_H
 #define PRREG_KEEPER_H
@@ -65,5 +67,9 @@ int keeper_wait_end(const struct rec *r, long long deadline);
 int keeper_exit(const struct rec *r);
 int keeper_stop(const struct rec *r);
 int keeper_busy(pid_t pid);
+void keeper_tell_forget(int kfd);
+
+/* keeper_tell_forget()'s word: the value of its queued CONT ("PRRG"). */
+#define KEEPER_FORGET 0x50525247
 
 #endif

@@ -81,6 +81,24 @@ pfd_signal(int fd, int sig, int group)
 }
 
 /*
+ * SIG through FD with VALUE, as sigqueue(3) sends it (si_code SI_QUEUE):
+ * a word to a process that looks at it (keeper_tell_forget()).
+ */
+int
+pfd_queue(int fd, int sig, int value)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof si);
+	si.si_signo = sig;
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	si.si_value.sival_int = value;
+	return (int)syscall(SYS_pidfd_send_signal, fd, sig, &si, 0U);
+}
+
+/*
  * The exact token of FD's process: 1 with TOKEN set where pidfds live in
  * pidfs (each process its own inode, never reused within a boot); 0 on
  * older kernels, where every pidfd shares one anonymous inode.
@@ -122,6 +140,14 @@ int
 pfd_signal(int fd, int sig, int group)
 {
 	(void)fd, (void)sig, (void)group;
+	errno = ENOSYS;
+	return -1;
+}
+
+int
+pfd_queue(int fd, int sig, int value)
+{
+	(void)fd, (void)sig, (void)value;
 	errno = ENOSYS;
 	return -1;
 }

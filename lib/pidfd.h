@@ -22,6 +22,7 @@
 int pfd_open(pid_t pid);
 int pfd_here(void);
 int pfd_signal(int fd, int sig, int group);
+int pfd_queue(int fd, int sig, int value);
 int pfd_exited(int fd);
 int pfd_token(int fd, char token[TOKEN_MAX + 1]);
 int token_is_pidfs(const char *token);

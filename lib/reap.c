@@ -80,6 +80,7 @@ struct target {
 	int kfd;		/* a pidfd of the keeper; -1: it is us */
 	pid_t kstop;		/* no pidfds: the keeper, to stop them at the end */
 	size_t told;		/* processes the first signal was for (-v) */
+	int *forgets;		/* o->told's: its keeper was told so */
 };
 
 /* Why R must never be signalled, or NULL. */
@@ -840,6 +841,16 @@ shoot(struct target *t, int sig, struct scan *s, long long now)
 		t->signalled = 1, t->first = sig;
 	if (sig == 0 || t->o->wait)
 		return 0;
+	/*
+	 * Its keeper, which ends once the record's processes are gone, is
+	 * told first that the record is to be forgotten: it removes it then,
+	 * and there is nothing left for us to write.
+	 */
+	if (t->forgets != NULL && !*t->forgets && t->kfd != -1 &&
+	    !t->cgrouped) {
+		keeper_tell_forget(t->kfd);
+		*t->forgets = 1;
+	}
 	if (sig == SIGKILL && !t->killed)
 		t->killed = 1, t->killed_at = now;
 	signal_target(t, sig, s);
@@ -1026,6 +1037,8 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		t[i].r = recs[i];
 		t[i].o = o;
 		t[i].gone = &gone[i];
+		if (o->told != NULL)	/* zeroed by the caller */
+			t[i].forgets = &o->told[i];
 		t[i].cgev = -1;
 		t[i].kfd = -1;
 		gone[i] = 0;

@@ -48,9 +48,11 @@ struct reap_opts {
 	void *arg;		/* for gone_hook */
 	int *stuck;		/* when set, [i]: left, with a message */
 	int forget_all;		/* stop_forget(): survivors too (-w) */
+	int *told;		/* stop_forget(): [i], its keeper was told
+				   that it is forgotten (keeper.h) */
 };
 
-#define REAP_DEFAULTS { SCHED_DEFAULT, 0, 0, 0, 0, NULL, NULL, NULL, 0 }
+#define REAP_DEFAULTS { SCHED_DEFAULT, 0, 0, 0, 0, NULL, NULL, NULL, 0, NULL }
 
 const char *reap_refusal(const struct rec *r);
 int reap_refused(const struct rec *r);

@@ -24,34 +24,42 @@ stop_forget(struct reg *reg, struct rec *recs, size_t n,
 {
 	struct rec **live = calloc(n + 1, sizeof *live), *r;
 	int *gone = calloc(n + 1, sizeof *gone);
+	int *told = calloc(n + 1, sizeof *told);
 	size_t i, nlive = 0, left = 0, nout = 0;
+	struct reap_opts lo = *o;
 
-	if (live == NULL || gone == NULL) {
-		free(live), free(gone);
+	if (live == NULL || gone == NULL || told == NULL) {
+		free(live), free(gone), free(told);
 		return fail_sys(PR_SYS, "cannot collect the records to stop");
 	}
 	for (i = 0; i < n; i++)
 		if (!recs[i].gone)
 			live[nlive++] = &recs[i];
 	if (nlive > 0 && reg->lockfd != -1 && reg_can_store(reg, 1) == -1) {
-		free(live), free(gone);
+		free(live), free(gone), free(told);
 		reg_unlock(reg);
 		return -1;
 	}
 	if (nlive > 0) {
 		if (reg->lockfd != -1)
 			reg_unlock(reg);
-		left = reap(live, nlive, o, gone);
+		lo.told = told;
+		left = reap(live, nlive, &lo, gone);
+		/* gone[i] 2: gone, and forgotten by its keeper, as told */
 		for (i = 0; i < nlive; i++)
-			live[i]->gone = gone[i];
+			live[i]->gone = gone[i] ? 1 + told[i] : 0;
 	}
-	free(live), free(gone);
+	free(live), free(gone), free(told);
 	if (reg->lockfd == -1 && reg_lock(reg) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (!(recs[i].gone || o->forget_all) ||
-		    (r = reg_find_same(reg, &recs[i])) == NULL)
+		if (!(recs[i].gone || o->forget_all))
 			continue;
+		if ((r = reg_find_same(reg, &recs[i])) == NULL) {
+			if (recs[i].gone == 2 && out != NULL)
+				out[nout++] = &recs[i];	/* its keeper's doing */
+			continue;
+		}
 		/* A cgroup that cannot be removed keeps its record (said). */
 		if (rec_forget_cgroup(r) == -1) {
 			left++;

@@ -279,6 +279,38 @@ SH
 	[ "$(prlist -i l -o exit)" = 5 ]
 }
 
+@test "prreap tells the keeper it forgets the record: the keeper removes it at its end, no exit is written; prwait -e says so, exit 3" {
+	noprocfs && skip "prreap tells a keeper through a pidfd: none here"
+	start f -- sleep 1000
+	prwait -e -i f >"$T/out" 2>"$T/err" 3>&- &
+	W=$!
+	track "$W"
+	until_true eval 'case $(ps -o stat= -p "$W") in S*) true ;; *) false ;; esac'
+	run -0 --separate-stderr prreap -i f
+	[ "$output" = "$(cat "$T/rec")" ]
+	[ "$stderr" = "" ]
+	[ "$(prlist -i f)" = "" ]
+	gone "$K"
+	ended "$W"
+	[ "$ST" -eq 3 ]
+	[ "$(cat "$T/out")" = "$(cat "$T/rec")" ]
+	[ "$(cat "$T/err")" = "prwait: f: forgotten as it ended, with no exit (stopped by prreap or prspawn -x, or prprune -a)" ]
+}
+
+@test "the keeper's word is CONT queued with one value: told so, it removes its record at its end; any other CONT is forwarded, and its exit written" {
+	q=$(helper sigq) || skip "no C compiler"
+	start told -- sleep 1000
+	"$q" "$K" "$(kill -l CONT)" $((0x50525247))
+	kill -TERM "$P"
+	gone "$K"
+	[ "$(prlist -i told)" = "" ]
+	start other -- sleep 1000
+	"$q" "$K" "$(kill -l CONT)" 7
+	kill -TERM "$P"
+	run -143 prwait -e -i other
+	[ "$(prlist -i other -o exit)" = 143 ]
+}
+
 @test "a record whose keeper wrote its exit is dead: a process that carries its marker from elsewhere does not make it live" {
 	noprocfs && skip "the no-procfs build knows no markers"
 	start x -- sh -c 'exit 3'
