@@ -195,9 +195,10 @@ arg_envname(int opt, const char *v)
 	return v;
 }
 
+/* The names in place, not pointed to: 8 bytes an entry, not 16 and a string. */
 static const struct {
-	const char *name;
-	int sig;
+	char name[7];
+	unsigned char sig;
 } signames[] = {
 	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT },
 	{ "ILL", SIGILL }, { "TRAP", SIGTRAP }, { "ABRT", SIGABRT },
