@@ -200,7 +200,7 @@ attr_next(const char **p, size_t *len)
 
 	if (a == NULL || *a == '\0')
 		return NULL;
-	*len = strcspn(a, "\t");
+	*len = span_to(a, '\t');
 	*p = a[*len] == '\t' ? a + *len + 1 : a + *len;
 	return a;
 }
