@@ -389,7 +389,7 @@ rec_build(struct rec *r, struct recbuf *b, const struct recnew *n)
 	if (n->pgid > 0)
 		fmt_snprintf(b->pgid, sizeof b->pgid, "%ld", (long)n->pgid);
 	else
-		strcpy(b->pgid, "-");
+		memcpy(b->pgid, "-", sizeof "-");
 	if (n->started == NULL)
 		stamp_now(b->stamp);
 	else
