@@ -50,7 +50,7 @@ parse_cols(const char *list, struct col *cols)
 	size_t n = 0, len;
 
 	for (;; p = comma + 1) {
-		comma = p + strcspn(p, ",");
+		comma = p + span_to(p, ',');
 		len = (size_t)(comma - p);
 		if (n == NF_MAX)
 			die(PR_USAGE, "-o: more than %d fields", NF_MAX);
@@ -171,7 +171,8 @@ main(int argc, char *argv[])
 	if (head && nc == 0)
 		for (nc = 0; nc < NFIELDS; nc++) {
 			cols[nc].field = (int)nc;
-			strcpy(cols[nc].key, field_name((int)nc));
+			fmt_snprintf(cols[nc].key, sizeof cols[nc].key, "%s",
+			    field_name((int)nc));
 		}
 
 	/* Read, with no lock: a reader sees the old file or the new one. */

@@ -50,17 +50,17 @@ cg_mount(char mnt[PATH_LEN])
 		return fail_sys(PR_SYS, "-c: /proc/self/mountinfo: cannot "
 		    "read");
 	for (line = buf; *line != '\0'; line = next) {
-		next = line + strcspn(line, "\n");
+		next = line + span_to(line, '\n');
 		if (*next == '\n')
 			*next++ = '\0';
 		if ((dash = fmt_strstr(line, " - cgroup2 ")) == NULL)
 			continue;
 		for (p = line, i = 0; i < 4; i++) {	/* to the fifth field */
 			p += strspn(p, " ");
-			p += strcspn(p, " ");
+			p += span_to(p, ' ');
 		}
 		p += strspn(p, " ");
-		if ((n = strcspn(p, " ")) == 0 || n >= PATH_LEN)
+		if ((n = span_to(p, ' ')) == 0 || n >= PATH_LEN)
 			continue;
 		memcpy(mnt, p, n);
 		mnt[n] = '\0';
@@ -442,7 +442,7 @@ cg_contains(const char *path, pid_t pid)
 	    (rel = fmt_strstr(buf, "0::")) == NULL)
 		return 0;
 	rel += 3;
-	rel[strcspn(rel, "\n")] = '\0';
+	rel[span_to(rel, '\n')] = '\0';
 	len = strlen(mnt);
 	if (strncmp(path, mnt, len) != 0)
 		return 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "fmt.h"
 #include "mark.h"
 #include "proc.h"
@@ -35,7 +36,7 @@ mark_self(void)
 
 	if (!proc_token(getpid(), token) || !mark_of(getpid(), token, mark))
 		return -1;
-	return setenv(MARK_VAR, mark, 1);
+	return env_set(MARK_VAR, mark);
 #else
 	return 0;	/* no /proc/PID/environ to read it from */
 #endif

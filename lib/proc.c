@@ -228,7 +228,7 @@ proc_token_fd(int fd, pid_t pid, char token[TOKEN_MAX + 1])
 		return 1;
 	if (!proc_stat(pid, &ps))
 		return 0;
-	strcpy(token, ps.token);
+	memcpy(token, ps.token, strlen(ps.token) + 1);
 	return fd == -1 || pfd_exited(fd) == 0 || ps.state == 'Z';
 }
 
@@ -251,7 +251,7 @@ proc_token_like(pid_t pid, const char *like, char token[TOKEN_MAX + 1])
 	}
 	if (!proc_stat(pid, &ps))
 		return 0;
-	strcpy(token, ps.token);
+	memcpy(token, ps.token, strlen(ps.token) + 1);
 	return 1;
 }
 

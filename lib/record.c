@@ -200,7 +200,7 @@ attr_next(const char **p, size_t *len)
 
 	if (a == NULL || *a == '\0')
 		return NULL;
-	*len = strcspn(a, "\t");
+	*len = span_to(a, '\t');
 	*p = a[*len] == '\t' ? a + *len + 1 : a + *len;
 	return a;
 }
@@ -389,7 +389,7 @@ rec_build(struct rec *r, struct recbuf *b, const struct recnew *n)
 	if (n->pgid > 0)
 		fmt_snprintf(b->pgid, sizeof b->pgid, "%ld", (long)n->pgid);
 	else
-		strcpy(b->pgid, "-");
+		memcpy(b->pgid, "-", sizeof "-");
 	if (n->started == NULL)
 		stamp_now(b->stamp);
 	else

@@ -75,7 +75,7 @@ reg_locate(char path[PATH_LEN], const char *ropt, int mkdirs)
 		if (mkdirs && mkdir_0700(xdg) == -1)
 			return -1;
 	} else if (geteuid() == 0) {
-		strcpy(dir, "/run/prreg");
+		memcpy(dir, "/run/prreg", sizeof "/run/prreg");
 	} else {
 		fmt_snprintf(dir, sizeof dir, "/tmp/prreg-%lu",
 		    (unsigned long)geteuid());
@@ -93,9 +93,9 @@ path_split(const char *path, char dir[PATH_LEN], const char **base)
 	const char *slash = strrchr(path, '/');
 
 	if (slash == NULL)
-		strcpy(dir, ".");
+		memcpy(dir, ".", sizeof ".");
 	else if (slash == path)
-		strcpy(dir, "/");
+		memcpy(dir, "/", sizeof "/");
 	else
 		fmt_snprintf(dir, PATH_LEN, "%.*s", (int)(slash - path), path);
 	*base = slash != NULL ? slash + 1 : path;

@@ -90,7 +90,7 @@ limits_arg(int opt, const char *v, struct limits *l)
 
 	memset(l, 0, sizeof *l);
 	for (;;) {
-		len = strcspn(p, ",");
+		len = span_to(p, ',');
 		if ((why = limit(p, len, l)) != NULL || p[len] == '\0')
 			break;
 		p += len + 1;

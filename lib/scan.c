@@ -14,6 +14,7 @@
 #include "scan.h"
 #include "sort.h"
 #include "sysread.h"
+#include "word.h"
 
 /* What was read of a process (pent.have), and which indexes are made. */
 enum { HAVE_PGRP = 1, HAVE_SID = 2, HAVE_STAT = 4, HAVE_MARK = 8 };
@@ -101,7 +102,7 @@ walk(struct scan *s)
 	if (run_read(argv, buf, sizeof buf) <= 0)
 		return -1;
 	for (p = buf; fmt_sscanf(p, " %ld %ld %ld %7s%n", &pid, &pp, &pg, stat,
-	    &used) == 4; p += strcspn(p, "\n")) {
+	    &used) == 4; p += span_to(p, '\n')) {
 		p += used;
 		if ((pid_t)pid == getpid())
 			continue;

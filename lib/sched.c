@@ -65,7 +65,7 @@ items(const char *v, struct sched *s)
 
 	s->n = 0;
 	for (;;) {
-		len = strcspn(p, "/");
+		len = span_to(p, '/');
 		if (s->n == SCHED_MAX)
 			return "too many items";
 		if ((why = item(p, len, &s->item[s->n++])) != NULL)

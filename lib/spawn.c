@@ -11,6 +11,7 @@
 
 #include "atomic.h"
 #include "clock.h"
+#include "env.h"
 #include "fdlimit.h"
 #include "mark.h"
 #include "notify.h"
@@ -165,10 +166,10 @@ child(const struct spawn_opts *o, int fd, const sigset_t *mask,
 	if (child_fds(o) == -1)
 		goto fail;
 	for (u = o->unset; u != NULL && *u != NULL; u++)
-		unsetenv(*u);
+		env_unset(*u);
 	e[0] = AT_ENV;
 	if (o->notify_sock != NULL &&
-	    setenv(NOTIFY_VAR, o->notify_sock, 1) == -1)
+	    env_set(NOTIFY_VAR, o->notify_sock) == -1)
 		goto fail;
 	e[0] = AT_MARK;
 	if (o->mark && mark_self() == -1)

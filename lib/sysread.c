@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "env.h"
 #include "sysread.h"
 
 static ssize_t
@@ -81,8 +82,8 @@ run_read(char *const argv[], char *buf, size_t size)
 		if (null != -1)
 			dup2(null, 0), dup2(null, 2);
 		/* Output alike whatever the caller's locale and time zone. */
-		setenv("LC_ALL", "C", 1);
-		setenv("TZ", "UTC0", 1);
+		env_set("LC_ALL", "C");
+		env_set("TZ", "UTC0");
 		execvp(argv[0], argv);
 		_exit(127);
 	}

@@ -52,6 +52,21 @@ span_class(const char *s, size_t len, int class)
 }
 
 /* WORD: 1..255 bytes of A-Z a-z 0-9 . _ : @ % + = , / - */
+/*
+ * The length of S up to its first C or its end: strcspn(S, "C"), for
+ * the one byte every caller has, without libc's strcspn (~200 bytes of
+ * a static tool).
+ */
+size_t
+span_to(const char *s, char c)
+{
+	size_t n = 0;
+
+	while (s[n] != '\0' && s[n] != c)
+		n++;
+	return n;
+}
+
 int
 word_ok(const char *s, size_t len)
 {

@@ -20,6 +20,7 @@
 #define CL_DIGIT 4
 const unsigned char *byte_classes(void);
 size_t span_class(const char *s, size_t len, int class);
+size_t span_to(const char *s, char c);
 int word_ok(const char *s, size_t len);
 int token_ok(const char *s, size_t len);
 int stamp_ok(const char *s, size_t len);
