@@ -148,6 +148,18 @@ spawn_target() {
 spawn_target 0 1.5 "empty registry"
 spawn_target 10000 3 "10000 records"
 
+# The write path's target (set before keepers, for the start as it then
+# was: a bare one, -b); where there is no keeper, the start as it is.
+k=spawnb.10000
+[ -n "$KEEPER" ] || k=spawn.10000
+r=$(ratio "${M[$k]}" "${M[setsid]}")
+why=
+[ -z "$FLOOR" ] || why="; the write protocol alone, nothing parsed:\
+ $(ms "${M[floor.10000]}") ms, x$(ratio "${M[floor.10000]}" "${M[setsid]}")"
+target "prspawn -b -- true, 10000 records, within 2x setsid -f true" \
+    "$(awk -v r="$r" 'BEGIN { print r <= 2 }')" \
+    "$(ms "${M[$k]}") ms vs $(ms "${M[setsid]}") ms: x$r$why"
+
 name="prreap of one keeper record: median at most 2 ms"
 if [ -n "$KEEPER" ]; then
 	target "$name" "$(awk -v s="${M[reap.1]}" 'BEGIN { print s <= 0.002 }')" \
