@@ -194,19 +194,25 @@ reg_store(struct reg *r)
 }
 
 /*
- * Whether FILE's file system has room to spare for LEN bytes more, as
- * statvfs(3) tells it to anyone (not the blocks kept for root): twice
- * LEN and 1 MiB beyond, and 16 inodes.  One that counts no inodes (btrfs)
- * is not taken to have them.
+ * Whether a store of LEN bytes can be taken to succeed without a try:
+ * FILE's file system, writable, has room to spare, as statvfs(3) tells
+ * it to anyone (not the blocks kept for root): twice LEN and 1 MiB
+ * beyond, and 16 inodes (one that counts none, btrfs, is not taken to
+ * have them); the temporary file's name fits (struct atomic, and the
+ * file system's longest name); its directory lets us make it.  Anything
+ * else is tried (room()), and said as the store would say it.
  */
 static int
 roomy(const struct reg *r, off_t len)
 {
+	size_t name = strlen(r->base) + sizeof TMP_SUFFIX;
 	struct statvfs sv;
 
 	return fstatvfs(r->dirfd, &sv) == 0 && sv.f_frsize > 0 &&
-	    sv.f_favail >= 16 && sv.f_bavail >
-	    (2 * (unsigned long long)len + (1U << 20)) / sv.f_frsize;
+	    !(sv.f_flag & ST_RDONLY) && name <= sizeof ((struct atomic *)0)->tmp &&
+	    name - 1 <= sv.f_namemax && sv.f_favail >= 16 && sv.f_bavail >
+	    (2 * (unsigned long long)len + (1U << 20)) / sv.f_frsize &&
+	    faccessat(r->dirfd, ".", W_OK | X_OK, AT_EACCESS) == 0;
 }
 
 /*
