@@ -194,12 +194,26 @@ reg_store(struct reg *r)
 }
 
 /*
+ * Whether we may make files in DIRFD without a doubt: root, or its owner
+ * with write and search; any other case is left to a try.
+ */
+static int
+dir_ours(int dirfd)
+{
+	struct stat st;
+	uid_t u = geteuid();
+
+	return fstat(dirfd, &st) == 0 && (u == 0 || (st.st_uid == u &&
+	    (st.st_mode & (S_IWUSR | S_IXUSR)) == (S_IWUSR | S_IXUSR)));
+}
+
+/*
  * Whether a store of LEN bytes can be taken to succeed without a try:
  * FILE's file system, writable, has room to spare, as statvfs(3) tells
  * it to anyone (not the blocks kept for root): twice LEN and 1 MiB
  * beyond, and 16 inodes (one that counts none, btrfs, is not taken to
  * have them); the temporary file's name fits (struct atomic, and the
- * file system's longest name); its directory lets us make it.  Anything
+ * file system's longest name); its directory is ours (dir_ours()).  Anything
  * else is tried (room()), and said as the store would say it.
  */
 static int
@@ -212,7 +226,7 @@ roomy(const struct reg *r, off_t len)
 	    !(sv.f_flag & ST_RDONLY) && name <= sizeof ((struct atomic *)0)->tmp &&
 	    name - 1 <= sv.f_namemax && sv.f_favail >= 16 && sv.f_bavail >
 	    (2 * (unsigned long long)len + (1U << 20)) / sv.f_frsize &&
-	    faccessat(r->dirfd, ".", W_OK | X_OK, AT_EACCESS) == 0;
+	    dir_ours(r->dirfd);
 }
 
 /*
