@@ -197,6 +197,7 @@ forkloop_left() {
 }
 
 @test "TERM to the keeper stops the record by its own schedule (-R INT/5/KILL/1)" {
+	need_int
 	cat >"$T/int.sh" <<'SH'
 trap 'echo int >>"$1"; exit 0' INT
 trap '' TERM

@@ -33,6 +33,7 @@ EOS
 }
 
 @test "-R INT/1/KILL/1 sends INT first: the command that traps it writes so and exits" {
+	need_int
 	trapper -- "INT TERM" ""
 	run --separate-stderr prreap -R INT/1/KILL/1 -v -i j
 	[ "$status" -eq 0 ]
@@ -55,6 +56,7 @@ EOS
 }
 
 @test "-S -T -K are the schedule SIG/T/KILL/K" {
+	need_int
 	trapper -- "" "TERM INT"
 	run --separate-stderr prreap -S INT -T 0.2 -K 1 -v -i j
 	[ "$status" -eq 0 ]
@@ -171,6 +173,7 @@ EOS
 }
 
 @test "signals of a schedule: names in any case, with SIG or a leading -, numbers with -" {
+	need_int
 	for sched in -INT/1/KILL/1 sigint/1/-KILL/1 -2/1/-9/1 -SIGINT/0.5/9; do
 		rm -f "$T/got"
 		trapper -- "INT" "TERM"
@@ -196,6 +199,7 @@ EOS
 }
 
 @test "a record's stop=INT/1/KILL/1: a plain prreap sends INT; -R, -S, -T or -K given stand instead" {
+	need_int
 	trapper -- "INT TERM" ""
 	# The record as prspawn -R writes it, with the schedule kept.
 	line=$(reg_lines)
@@ -228,6 +232,7 @@ EOS
 }
 
 @test "prspawn -R keeps the schedule as stop=, and a plain prreap stops the record by it" {
+	need_int
 	trapper -R INT/1/KILL/1 -- "INT TERM" ""
 	[ "$(prlist -i j -o stop)" = INT/1/KILL/1 ]
 	[ "$(reg_lines | tr '\t' '\n' | grep '^stop=')" = stop=INT/1/KILL/1 ]
