@@ -33,11 +33,13 @@ running() {
 	# one of them, found and watched in batches.
 	members 150 TERM
 	# (-K 60: 151 KILLed processes may take long to end on a busy machine)
-	run --separate-stderr few 128 prreap -T 0.5 -K 60 -i g
-	printf 'prreap: exit %s, said: %s; out: %s\n' "$status" "$stderr" "$output"	# shown when it fails
+	# (-v: what became of it is said, and shown when the test fails)
+	run --separate-stderr few 128 prreap -v -T 0.5 -K 60 -i g
+	printf 'prreap: exit %s, said: %s; out: %s; left: %s\n' "$status" \
+	    "$stderr" "$output" "$(ps -o pid=,stat=,ppid=,args= -g "$G" | head -5)"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$LINE" ]
-	[ "$stderr" = "" ]
+	[[ $stderr =~ ^"prreap: g: TERM sent to 151 processes; KILL after "[0-9]+" ms; gone after "[0-9]+" ms"$ ]]
 	[ "$(running "$G")" -eq 0 ]
 	[ "$(reg_lines)" = "" ]
 }
