@@ -1,12 +1,21 @@
-/* desc.c - the live descendants of a process, down the parents of a scan. */
+/*
+ * desc.c - the live descendants of a process, down the parents of a scan;
+ * the kernel's lists of a process's children.
+ */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "desc.h"
+#include "fmt.h"
 #include "sort.h"
 #include "proc.h"
+#include "sysread.h"
+#include "word.h"
 #include "xalloc.h"
 
 static int
@@ -79,3 +88,79 @@ desc_find(struct scan *s, pid_t root, struct pent ***out)
 	*out = l;
 	return j;
 }
+
+#ifndef PRREG_NO_PROCFS
+/*
+ * The children list at PATH (under /proc), "PID PID ... ", each pid to
+ * FN.  Read whole in one read(2), as procfs gives it: a list longer than
+ * BUF (2000 children and more) is not read (EOVERFLOW), nor one not of
+ * the kernel's form (EIO).
+ */
+static int
+list(const char *path, int (*fn)(void *arg, pid_t child), void *arg)
+{
+	char buf[16384];
+	const char *p = buf, *q;
+	unsigned long long v;
+	ssize_t n = read_at(proc_dirfd(), path, buf, sizeof buf);
+
+	if (n == -1 || n == (ssize_t)sizeof buf - 1) {
+		errno = n == -1 ? errno : EOVERFLOW;
+		return -1;
+	}
+	for (; (q = num_next(p, &v)) != NULL; p = q)
+		if (v == 0 || v > PID_MAXV)
+			break;
+		else if (fn(arg, (pid_t)v))
+			return 1;
+	if (p[strspn(p, " \n")] != '\0') {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* PID's threads' lists, for desc_children(). */
+struct threads {
+	pid_t pid;
+	int (*fn)(void *arg, pid_t child);
+	void *arg;
+};
+
+/* Thread TID's list: one that ended meanwhile has no children left. */
+static int
+thread_list(void *arg, pid_t tid)
+{
+	struct threads *t = arg;
+	char path[64];
+	int rc;
+
+	fmt_snprintf(path, sizeof path, "%ld/task/%ld/children", (long)t->pid,
+	    (long)tid);
+	rc = list(path, t->fn, t->arg);
+	return rc == -1 && tid != t->pid && proc_gone(errno) ? 0 : rc;
+}
+
+int
+desc_children(pid_t pid, int threads, int (*fn)(void *arg, pid_t child),
+    void *arg)
+{
+	struct threads t;
+	char path[32];
+
+	t.pid = pid, t.fn = fn, t.arg = arg;
+	if (threads == 1)
+		return thread_list(&t, pid);
+	fmt_snprintf(path, sizeof path, "%ld/task", (long)pid);
+	return proc_pids(path, thread_list, &t);
+}
+#else
+int
+desc_children(pid_t pid, int threads, int (*fn)(void *arg, pid_t child),
+    void *arg)
+{
+	(void)pid, (void)threads, (void)fn, (void)arg;
+	errno = ENOSYS;
+	return -1;
+}
+#endif

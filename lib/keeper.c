@@ -212,46 +212,29 @@ keeper_tell_forget(int kfd)
 	pfd_queue(kfd, SIGCONT, KEEPER_FORGET);
 }
 
+/* A child that lives (zombies left out), or cannot be read: it may. */
+static int
+live_child(void *arg, pid_t c)
+{
+	struct pstat ps;
+
+	(void)arg;
+	return proc_stat(c, &ps) ? ps.state != 'Z' : !proc_gone(errno);
+}
+
 /*
- * Whether the keeper PID has a live child now (zombies left out), read
- * from the kernel's list of them (/proc/PID/task/PID/children), which no
- * fork outruns as a look at every process can be: 1 it has (or one of
- * them cannot be read), 0 it has none, or the list is not there (no
- * procfs, a kernel without it, a keeper gone; prreap looks no further
- * then, as before).
+ * Whether the keeper PID has a live child now, read from the kernel's
+ * list of them (desc.h), which no fork outruns as a look at every
+ * process can be: 1 it has (or one of them cannot be read), 0 it has
+ * none, or the list is not there (no procfs, a kernel without it, a
+ * keeper gone; prreap looks no further then, as before).
  */
 int
 keeper_busy(pid_t pid)
 {
-#ifndef PRREG_NO_PROCFS
-	char path[64], buf[4096], *p, *end;
-	struct pstat ps;
-	ssize_t n;
-	pid_t c;
-	int fd;
+	int rc = desc_children(pid, 1, live_child, NULL);
 
-	fmt_snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
-	    (long)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return !(errno == ENOENT || errno == ESRCH);
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n < 0)
-		return 1;
-	buf[n] = '\0';
-	/* "PID PID ... ": each as the file's pids are (word.c). */
-	for (p = buf; *(p += strspn(p, " \n")) != '\0'; p = end) {
-		end = p + strspn(p, "0123456789");
-		if (!pid_parse(p, (size_t)(end - p), &c))
-			return 1;	/* not of the kernel's form: unknown */
-		if (proc_stat(c, &ps) ? ps.state != 'Z' : !proc_gone(errno))
-			return 1;
-	}
-	return n == (ssize_t)sizeof buf - 1;	/* more than it holds */
-#else
-	(void)pid;
-	return 0;
-#endif
+	return rc == 1 || (rc == -1 && !proc_gone(errno) && errno != ENOSYS);
 }
 
 /* R's exit=N: N, or -1 when it has none. */

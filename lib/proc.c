@@ -1,4 +1,5 @@
 /* proc.c - process state, start token and liveness (SPEC 2 and 4.5). */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -455,6 +456,44 @@ proc_stat(pid_t pid, struct pstat *ps)
 		return 0;
 	}
 	return 1;
+}
+
+/*
+ * Each pid the directory PATH under /proc names (NULL: /proc itself, the
+ * processes; "PID/task": its threads), to FN, which returns nonzero to
+ * end the list: proc_pids() returns what it returned then (-1 with
+ * errno: a failure), 0 at the end, -1 with errno when the directory
+ * cannot be read whole.
+ */
+int
+proc_pids(const char *path, int (*fn)(void *arg, pid_t pid), void *arg)
+{
+	struct dirent *de;
+	pid_t pid;
+	DIR *d;
+	int fd, rc = 0, e;
+
+	if (proc_dirfd() == -1 || (fd = path == NULL ? dup(proc_dirfd()) :
+	    openat(proc_dirfd(), path, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	rewinddir(d);	/* a dup of /proc shares its offset */
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL || (pid_parse(de->d_name,
+		    strlen(de->d_name), &pid) && (rc = fn(arg, pid)) != 0))
+			break;
+	}
+	e = errno;	/* 0 at the end; FN's own when it ended the list */
+	closedir(d);
+	errno = e;
+	return rc != 0 ? rc : e != 0 ? -1 : 0;
 }
 
 #else /* PRREG_NO_PROCFS */

@@ -48,6 +48,7 @@ int pid_watch(pid_t pid, const char *token);
 int proc_here(void);
 int proc_dirfd(void);
 void proc_release(void);
+int proc_pids(const char *path, int (*fn)(void *arg, pid_t pid), void *arg);
 const char *live_name(enum live l);
 
 #endif

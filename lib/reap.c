@@ -14,6 +14,7 @@
 #include "arg.h"
 #include "cgroup.h"
 #include "clock.h"
+#include "desc.h"
 #include "fmt.h"
 #include "keeper.h"
 #include "fdlimit.h"
@@ -78,6 +79,7 @@ struct target {
 	long long killed_at;	/* when SIGKILL was sent */
 	pid_t keeper;		/* its keeper's descendants are its, or 0 */
 	int kfd;		/* a pidfd of the keeper; -1: it is us */
+	int nolist;		/* the keeper's children list was not read */
 	pid_t kstop;		/* no pidfds: the keeper, to stop them at the end */
 	size_t told;		/* processes the first signal was for (-v) */
 	int *forgets;		/* o->told's: its keeper was told so */
@@ -503,10 +505,72 @@ take(void *arg, const struct pent *p, enum why why)
 }
 
 /*
- * Find T's processes beyond its pid: what is in its cgroup, then what
- * rec_procs() finds (what carries its marker, the members of its group
- * once proven its own, its keeper's descendants).  One scan S serves all
- * targets.
+ * Whether T's processes are found down the kernel's lists of children
+ * from its keeper, with no look at every process: its keeper lives
+ * (proven by its pidfd, or it is us), and its list did not fail to be
+ * read (no such lists here).  Under a keeper, a subreaper that leads
+ * its session, whatever carries the record's marker or is in its group
+ * is a descendant of it (SPEC 5.1).
+ */
+static int
+listed(const struct target *t)
+{
+	return t->keeper != 0 && !t->nolist && (t->kfd == -1 ?
+	    t->o->children : pfd_exited(t->kfd) == 0);
+}
+
+/* A child found down the lists: T's once check() proves it (BY_DESC). */
+static int
+take_child(void *arg, pid_t pid)
+{
+	struct target *t = arg;
+
+	adopt(t, pid, BY_DESC, 0);
+	return t->stuck;
+}
+
+/*
+ * T's processes down the lists (listed()): the keeper's children, then
+ * the children of each member, those found included, so every level
+ * down.  What a fork adds after its parent's list was read is found by
+ * the next walk (update()), in its parent's list or, orphaned, in the
+ * keeper's.  -1 when the keeper's list, or a live member's, cannot be
+ * read but for want of descriptors (no such lists here, the keeper
+ * gone, a list too long): T is then looked for in the scan instead.
+ */
+static int
+walk(struct target *t)
+{
+	struct pstat ps;
+	size_t i;
+	pid_t pid;
+	int rc;
+
+	for (i = 0; i <= t->nm && !t->stuck; i++) {
+		if (i > 0 && t->m[i - 1].exited)
+			continue;
+		pid = i == 0 ? t->keeper : t->m[i - 1].pid;
+		/* (A leader shown a zombie may have threads that run.) */
+		rc = i == 0 ? desc_children(pid, 1, take_child, t) :
+		    !proc_stat(pid, &ps) ? -1 :
+		    desc_children(pid, ps.threads, take_child, t);
+		if (rc != -1 || (i > 0 && proc_gone(errno)))
+			continue;
+		if (!proc_short(errno)) {
+			t->nolist = 1;
+			return -1;
+		}
+		lost(t, "pid %ld", (long)pid, strerror(errno));
+	}
+	return 0;
+}
+
+/*
+ * Find T's processes beyond its pid: what is in its cgroup, then, down
+ * the lists when its keeper lives (walk()), else what rec_procs() finds
+ * in the scan S (what carries its marker, the members of its group once
+ * proven its own, its keeper's descendants).  One scan serves all
+ * targets; it is made here for one whose lists failed it.
  */
 static void
 gather(struct target *t, struct scan *s)
@@ -514,6 +578,12 @@ gather(struct target *t, struct scan *s)
 	struct look q;
 
 	gather_cgroup(t);
+	if (listed(t) && !t->stuck && walk(t) == 0)
+		return;
+	if (t->nolist && !s->done && scan_run(s, 1) == -1) {
+		lost(t, "the process table", 0, strerror(errno));
+		scan_free(s);
+	}
 	q.mark = t->marked ? t->mark : NULL;
 	q.group = group_proven(t);
 	/* Under a keeper (a subreaper), nothing it started leaves it. */
@@ -630,8 +700,8 @@ group_busy(struct target *t, struct scan *s)
 static int
 needs_scan(const struct target *t)
 {
-	return t->marked || t->keeper != 0 || (t->r->pgid != 0 &&
-	    kill(-t->r->pgid, 0) == 0);
+	return !listed(t) && (t->marked || t->keeper != 0 ||
+	    (t->r->pgid != 0 && kill(-t->r->pgid, 0) == 0));
 }
 
 /* On the portable path, members are looked at by hand. */
@@ -732,6 +802,14 @@ settle(struct target *x, int gone)
 	return gone;
 }
 
+/* Whether X, every known process of it exited, is looked for whole. */
+static int
+gathers(const struct target *x)
+{
+	return !*x->gone && !x->stuck && !by_hand(x) && !x->cgrouped &&
+	    !members_live(x);
+}
+
 /*
  * Which targets have processes left.  A cgroup says itself when it is
  * empty (what it holds that we had not seen is taken in as it comes).
@@ -747,7 +825,7 @@ update(struct target *t, size_t n, struct scan *s, int *byhand, int final)
 {
 	size_t i, left = 0, pending = 0, waiting = 0;
 	struct target *x;
-	int err = 0;
+	int err = 0, scan;
 
 	*byhand = 0;
 	for (i = 0; i < n; i++) {
@@ -773,14 +851,15 @@ update(struct target *t, size_t n, struct scan *s, int *byhand, int final)
 	}
 	if (pending == 0 || (waiting > 0 && !final && !t->o->wait))
 		return left + pending;
-	if (scan_run(s, 1) == -1) {
+	for (i = 0, scan = 0; i < n; i++)
+		scan |= gathers(&t[i]) && !listed(&t[i]);
+	if (scan && scan_run(s, 1) == -1) {
 		err = errno;
 		scan_free(s);
 	}
 	for (i = 0; i < n; i++) {
 		x = &t[i];
-		if (*x->gone || x->stuck || by_hand(x) || x->cgrouped ||
-		    members_live(x))
+		if (!gathers(x))
 			continue;
 		if (err != 0 && needs_scan(x))
 			lost(x, "the process table", 0, strerror(err));

@@ -51,38 +51,31 @@ add(struct scan *s, size_t *cap, pid_t pid)
 
 #ifndef PRREG_NO_PROCFS
 
-/* The pids in /proc; what else a question needs is read when it asks. */
+struct listing {
+	struct scan *s;
+	size_t cap;
+};
+
+/* A pid of /proc's listing: every one but ours. */
+static int
+add_pid(void *arg, pid_t pid)
+{
+	struct listing *l = arg;
+
+	return pid != getpid() ? add(l->s, &l->cap, pid) : 0;
+}
+
+/*
+ * The pids in /proc; what else a question needs is read when it asks.
+ * A readdir() that fails is a table not read whole: no scan.
+ */
 static int
 walk(struct scan *s)
 {
-	struct dirent *de;
-	size_t cap = 0;
-	pid_t pid, self = getpid();
-	DIR *d;
-	int fd;
+	struct listing l;
 
-	if (proc_dirfd() == -1 || (fd = dup(proc_dirfd())) == -1)
-		return -1;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	rewinddir(d);
-	/* A readdir() that fails is a table not read whole: no scan. */
-	for (errno = 0; (de = readdir(d)) != NULL; errno = 0)
-		if (pid_parse(de->d_name, strlen(de->d_name), &pid) &&
-		    pid != self && add(s, &cap, pid) == -1) {
-			closedir(d);
-			return -1;
-		}
-	if (errno != 0) {
-		pid = errno;
-		closedir(d);
-		errno = pid;
-		return -1;
-	}
-	closedir(d);
-	return 0;
+	l.s = s, l.cap = 0;
+	return proc_pids(NULL, add_pid, &l);
 }
 
 #else

@@ -182,6 +182,28 @@ forkloop_left() {
 	[ "$(prlist -i f -o exit)" = 137 ]
 }
 
+@test "a child that a second thread started (as a JVM's are), in a session of its own, gets the first signal: prreap finds it down that thread's list" {
+	need_procfs
+	need_helper thrfork
+	# The process ignores TERM; its thread's child, a shell out of its
+	# group, says which signal it got.
+	start j -- "$H" "$T/c.pid" setsid sh -c \
+	    'trap "echo TERM >$0; exit 0" TERM; sleep 1000 & wait' "$T/got"
+	daemon_pid "$T/c.pid"
+	until_true eval '[ -n "$(ps -o pid= --ppid "$D")" ]'
+	S=$(ps -o pid= --ppid "$D" | tr -d ' ')
+	track "$S"
+	[ "$(ps -o sid= -p "$D" | tr -d ' ')" = "$D" ]
+	run --separate-stderr prreap -v -T 0.5 -i j
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$T/rec")" ]
+	[[ $stderr =~ ^"prreap: j: TERM sent to 3 processes; KILL after "[0-9]+" ms; gone after "[0-9]+" ms"$ ]]
+	[ "$(cat "$T/got")" = TERM ]
+	gone "$D"
+	gone "$S"
+	gone "$P"
+}
+
 # --- signals to the keeper ------------------------------------------------------
 
 @test "TERM to the keeper stops its record, writes exit=143 and ended=, and ends it" {
