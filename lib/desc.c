@@ -92,19 +92,20 @@ desc_find(struct scan *s, pid_t root, struct pent ***out)
 #ifndef PRREG_NO_PROCFS
 /*
  * The children list at PATH (under /proc), "PID PID ... ", each pid to
- * FN.  Read whole in one read(2), as procfs gives it: a list longer than
- * BUF (2000 children and more) is not read (EOVERFLOW), nor one not of
- * the kernel's form (EIO).
+ * FN.  procfs gives it a page at a time at most, and a list read in
+ * pieces is no snapshot: one that may not have come whole in one read,
+ * its length within a pid of BUF's or of a page (some 500 children and
+ * more), is not read (EOVERFLOW), nor one not of the kernel's form (EIO).
  */
 static int
 list(const char *path, int (*fn)(void *arg, pid_t child), void *arg)
 {
-	char buf[16384];
+	char buf[4096];
 	const char *p = buf, *q;
 	unsigned long long v;
 	ssize_t n = read_at(proc_dirfd(), path, buf, sizeof buf);
 
-	if (n == -1 || n == (ssize_t)sizeof buf - 1) {
+	if (n == -1 || n >= (ssize_t)sizeof buf - 12) {
 		errno = n == -1 ? errno : EOVERFLOW;
 		return -1;
 	}
@@ -160,7 +161,7 @@ desc_children(pid_t pid, int threads, int (*fn)(void *arg, pid_t child),
     void *arg)
 {
 	(void)pid, (void)threads, (void)fn, (void)arg;
-	errno = ENOSYS;
+	errno = ENOENT;	/* no such lists here */
 	return -1;
 }
 #endif

@@ -23,8 +23,9 @@ size_t desc_find(struct scan *s, pid_t root, struct pent ***out);
  * no look at every process: desc_children() gives each child of PID to
  * FN, which returns nonzero to end the list (desc_children() returns 1
  * then, 0 at its end, -1 with errno when a list cannot be read: ENOENT
- * or ESRCH, PID gone or no such lists here; EOVERFLOW, a list of 2000
- * children and more; ENOSYS, a build without procfs).
+ * or ESRCH, PID gone or no such lists here (a build without procfs
+ * too); EOVERFLOW, a list not read whole at once, some 500 children and
+ * more).
  * THREADS is PID's number of threads (1: its main thread's list only;
  * any other: each thread's, listed).  A fork that races the read may be
  * missed: a caller that needs all of them reads again once those it

@@ -234,7 +234,7 @@ keeper_busy(pid_t pid)
 {
 	int rc = desc_children(pid, 1, live_child, NULL);
 
-	return rc == 1 || (rc == -1 && !proc_gone(errno) && errno != ENOSYS);
+	return rc == 1 || (rc == -1 && !proc_gone(errno));
 }
 
 /* R's exit=N: N, or -1 when it has none. */

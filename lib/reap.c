@@ -562,6 +562,14 @@ walk(struct target *t)
 		}
 		lost(t, "pid %ld", (long)pid, strerror(errno));
 	}
+	/*
+	 * A keeper that ended meanwhile listed nothing to go by (its pid
+	 * may name a stranger now): what it held is looked for whole.
+	 */
+	if (!listed(t)) {
+		t->nolist = 1;
+		return -1;
+	}
 	return 0;
 }
 
@@ -570,19 +578,27 @@ walk(struct target *t)
  * the lists when its keeper lives (walk()), else what rec_procs() finds
  * in the scan S (what carries its marker, the members of its group once
  * proven its own, its keeper's descendants).  One scan serves all
- * targets; it is made here for one whose lists failed it.
+ * targets; *FRESH says whether S was made for this look (it is made
+ * here for a keeper's record that the lists failed, and *FRESH set).
  */
 static void
-gather(struct target *t, struct scan *s)
+gather(struct target *t, struct scan *s, int *fresh)
 {
 	struct look q;
 
 	gather_cgroup(t);
 	if (listed(t) && !t->stuck && walk(t) == 0)
 		return;
-	if (t->nolist && !s->done && scan_run(s, 1) == -1) {
-		lost(t, "the process table", 0, strerror(errno));
-		scan_free(s);
+	/*
+	 * A keeper's record the lists did not serve (the keeper ended
+	 * since they were chosen, or its list was not read) is looked for
+	 * in a scan made now: one made before, or none, would show nothing
+	 * of what the keeper held, and it would be taken for gone.
+	 */
+	if (t->keeper != 0 && !*fresh && !t->stuck) {
+		if (scan_run(s, 1) == -1)	/* (it freed S) */
+			lost(t, "the process table", 0, strerror(errno));
+		*fresh = 1;
 	}
 	q.mark = t->marked ? t->mark : NULL;
 	q.group = group_proven(t);
@@ -863,7 +879,7 @@ update(struct target *t, size_t n, struct scan *s, int *byhand, int final)
 			continue;
 		if (err != 0 && needs_scan(x))
 			lost(x, "the process table", 0, strerror(err));
-		gather(x, s);
+		gather(x, s, &scan);
 		left += !settle(x, !members_live(x) && !x->stuck &&
 		    !keeper_holds(x));
 	}
@@ -1108,7 +1124,7 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 	long long t0 = now_ns();
 	struct scan s;
 	size_t i, j, left;
-	int need = 0, env = 0, err;
+	int need = 0, env = 0, err, fresh;
 
 	memset(&s, 0, sizeof s);
 	room = fd_room(RESERVE);
@@ -1142,12 +1158,13 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 		err = errno;
 		scan_free(&s);
 	}
+	fresh = s.done;
 	for (i = 0; i < n; i++) {
 		if (err != 0 && needs_scan(&t[i]) && !t[i].hand)
 			lost(&t[i], "the process table", 0, strerror(err));
 		if (t[i].stuck)
 			continue;
-		gather(&t[i], &s);
+		gather(&t[i], &s, &fresh);
 		t[i].told = t[i].nm;
 	}
 	left = run(t, n, &s);

@@ -204,6 +204,22 @@ forkloop_left() {
 	gone "$P"
 }
 
+@test "a command with more children than one read of the kernel's list holds (1000): prreap finds and signals every one" {
+	need_procfs
+	# procfs gives a children list a page at a time: one not read
+	# whole is looked for in the scan instead, never cut.
+	start w -- sh -c '
+	    i=0; while [ $i -lt 1000 ]; do sleep 1000 & i=$((i + 1)); done
+	    exec sleep 1000'
+	until_true eval '[ "$(ps -o pid= --ppid "$P" | wc -l)" -eq 1000 ]'
+	run --separate-stderr prreap -v -i w
+	printf 'prreap: exit %s, said: %s\n' "$status" "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$T/rec")" ]
+	[[ $stderr =~ ^"prreap: w: TERM sent to 1001 processes; gone after "[0-9]+" ms"$ ]]
+	[ "$(ps -o stat= -g "$P" | grep -vc '^Z')" -eq 0 ]
+}
+
 # --- signals to the keeper ------------------------------------------------------
 
 @test "TERM to the keeper stops its record, writes exit=143 and ended=, and ends it" {
