@@ -60,7 +60,7 @@ check: all
 # address still keeps the file offset's place in the page, which the
 # kernel needs: max-page-size=64 too broke that, and prspawn segfaulted.)
 # (-Oz makes gcc warn of an snprintf truncation that lib/ checks itself.)
-# At 0e889cf (x86-64, Debian 12's musl-gcc), `make static` printed:
+# At 7ca6aec (x86-64, Debian 12's musl-gcc), `make static` printed:
 #   static: prspawn: 102376 bytes stripped
 #   static: prlist: 47680 bytes stripped
 #   static: prreap: 72072 bytes stripped
