@@ -54,6 +54,7 @@ add(struct scan *s, size_t *cap, pid_t pid)
 struct listing {
 	struct scan *s;
 	size_t cap;
+	pid_t self;
 };
 
 /* A pid of /proc's listing: every one but ours. */
@@ -62,7 +63,7 @@ add_pid(void *arg, pid_t pid)
 {
 	struct listing *l = arg;
 
-	return pid != getpid() ? add(l->s, &l->cap, pid) : 0;
+	return pid != l->self ? add(l->s, &l->cap, pid) : 0;
 }
 
 /*
@@ -74,7 +75,7 @@ walk(struct scan *s)
 {
 	struct listing l;
 
-	l.s = s, l.cap = 0;
+	l.s = s, l.cap = 0, l.self = getpid();	/* a syscall: once */
 	return proc_pids(NULL, add_pid, &l);
 }
 
