@@ -578,8 +578,9 @@ walk(struct target *t)
  * the lists when its keeper lives (walk()), else what rec_procs() finds
  * in the scan S (what carries its marker, the members of its group once
  * proven its own, its keeper's descendants).  One scan serves all
- * targets; *FRESH says whether S was made for this look (it is made
- * here for a keeper's record that the lists failed, and *FRESH set).
+ * targets; *FRESH says whether S was made for this look, and did not
+ * fail (it is made here for a keeper's record that the lists failed,
+ * and *FRESH set when it did not fail).
  */
 static void
 gather(struct target *t, struct scan *s, int *fresh)
@@ -592,13 +593,14 @@ gather(struct target *t, struct scan *s, int *fresh)
 	/*
 	 * A keeper's record the lists did not serve (the keeper ended
 	 * since they were chosen, or its list was not read) is looked for
-	 * in a scan made now: one made before, or none, would show nothing
-	 * of what the keeper held, and it would be taken for gone.
+	 * in a scan made now: one made before, one that failed, or none,
+	 * would show nothing of what the keeper held, and it would be taken
+	 * for gone.
 	 */
 	if (t->keeper != 0 && !*fresh && !t->stuck) {
 		if (scan_run(s, 1) == -1)	/* (it freed S) */
 			lost(t, "the process table", 0, strerror(errno));
-		*fresh = 1;
+		*fresh = s->done;
 	}
 	q.mark = t->marked ? t->mark : NULL;
 	q.group = group_proven(t);
@@ -869,9 +871,9 @@ update(struct target *t, size_t n, struct scan *s, int *byhand, int final)
 		return left + pending;
 	for (i = 0, scan = 0; i < n; i++)
 		scan |= gathers(&t[i]) && !listed(&t[i]);
-	if (scan && scan_run(s, 1) == -1) {
+	if (scan && scan_run(s, 1) == -1) {	/* (it freed S) */
 		err = errno;
-		scan_free(s);
+		scan = 0;	/* not made: gather() tries again */
 	}
 	for (i = 0; i < n; i++) {
 		x = &t[i];
@@ -1154,10 +1156,8 @@ reap(struct rec **recs, size_t n, const struct reap_opts *o, int *gone)
 
 	/* Everything that is theirs, found before the first signal. */
 	err = 0;
-	if (need && pfd_here() && scan_run(&s, env) == -1) {
+	if (need && pfd_here() && scan_run(&s, env) == -1)	/* freed S */
 		err = errno;
-		scan_free(&s);
-	}
 	fresh = s.done;
 	for (i = 0; i < n; i++) {
 		if (err != 0 && needs_scan(&t[i]) && !t[i].hand)
