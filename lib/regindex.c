@@ -5,6 +5,7 @@
 
 #include "msg.h"
 #include "registry.h"
+#include "xalloc.h"
 
 static size_t
 hash_id(const char *s)
@@ -36,8 +37,11 @@ idx_build(struct reg *r, size_t want)
 
 	while (cap < want * 2)
 		cap *= 2;
-	if ((h = calloc(cap, sizeof *h)) == NULL)
+	/* Made present, then zeroed: calloc() would fault page by page. */
+	if ((h = malloc(cap * sizeof *h)) == NULL)
 		return fail_sys(PR_SYS, "%s: cannot index", r->path);
+	mem_populate(h, cap * sizeof *h);
+	memset(h, 0, cap * sizeof *h);
 	free(r->hash);
 	r->hash = h;
 	r->hcap = cap;

@@ -17,6 +17,7 @@
 #include "fmt.h"
 #include "msg.h"
 #include "registry.h"
+#include "xalloc.h"
 
 /*
  * Find the registry (a writer makes the default directory) and open its
@@ -56,6 +57,7 @@ read_whole(struct reg *r, int fd, char **bufp, size_t *lenp)
 	size = (size_t)st.st_size + 1;
 	if ((buf = malloc(size + 1)) == NULL)
 		return fail_sys(PR_SYS, "%s: cannot read", r->path);
+	mem_populate(buf, size + 1);
 	for (;;) {
 		if (len == size) {
 			if ((nb = realloc(buf, size * 2 + 1)) == NULL) {

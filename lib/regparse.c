@@ -5,6 +5,7 @@
 
 #include "msg.h"
 #include "registry.h"
+#include "xalloc.h"
 
 static int
 bad_line(struct reg *r, char *text, size_t len, unsigned long line,
@@ -164,6 +165,7 @@ reg_parse_buf(struct reg *r, char *buf, size_t len)
 	if ((r->rec = malloc(lines * sizeof *r->rec)) == NULL)
 		return fail_sys(PR_SYS, "%s: cannot read", r->path);
 	r->cap = lines;
+	mem_populate(r->rec, lines * sizeof *r->rec);
 	if (idx_build(r, lines) == -1)
 		return -1;
 	return parse(r, buf, buf + len);

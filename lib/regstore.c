@@ -22,6 +22,7 @@
 #include "msg.h"
 #include "registry.h"
 #include "reserve.h"
+#include "xalloc.h"
 
 #define STALE_SECS 60		/* a temp file this old lost its writer */
 
@@ -73,6 +74,7 @@ reg_write(struct reg *r, int fd, const char *path)
 	 * the libc (musl's stdio writes with writev), so that it can be
 	 * held or failed at that call (strace, in t/loss.bats).
 	 */
+	mem_populate(buf, sizeof buf);
 	n = (size_t)fmt_snprintf(buf, sizeof buf, "#prreg 1 boot=%s\n",
 	    r->otherboot ? r->boot : boot_id());
 	for (i = 0; i < r->n && err == 0; i++) {

@@ -9,5 +9,6 @@
 
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
+void mem_populate(void *p, size_t n);
 
 #endif
