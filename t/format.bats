@@ -232,6 +232,37 @@ prlist 3" ]
 	[ "$stderr" = "$want" ]
 }
 
+@test "lines: a start time is its form byte by byte, each field in its range" {
+	# Each byte of a good stamp made wrong in turn: a separator for the
+	# byte around it ('/' and ':' lie on either side of the digits), a
+	# digit for the separator's place; then each field at its edges.
+	good=2024-05-01T10:00:00.000Z
+	{ header
+	  for i in $(seq 0 23); do
+		c=${good:i:1}
+		case $c in
+		[0-9]) bad="/ :" ;;
+		*) bad="0 ," ;;
+		esac
+		for b in $bad; do
+			rec "$D2" - job s1 "${good:0:i}$b${good:i+1}" - "b$i"
+		done
+	  done
+	  for s in 2024-00-01T10:00:00.000Z 2024-13-01T10:00:00.000Z \
+	      2024-05-00T10:00:00.000Z 2024-05-32T10:00:00.000Z \
+	      2024-05-01T24:00:00.000Z 2024-05-01T10:60:00.000Z \
+	      2024-05-01T10:00:61.000Z; do
+		rec "$D2" - job s1 "$s" - "r$s"
+	  done
+	  rec "$D1" - job s1 0000-01-01T00:00:00.000Z - low
+	  rec "$D3" - job s1 9999-12-31T23:59:60.999Z - high; } >"$REG"
+	run -0 --separate-stderr prlist -o id,started
+	[ "$output" = "low	0000-01-01T00:00:00.000Z
+high	9999-12-31T23:59:60.999Z" ]
+	[ "$(printf '%s\n' "$stderr" | grep -c 'malformed record, skipped$')" = 55 ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" = 55 ]
+}
+
 @test "lines: a writer moves malformed lines verbatim to FILE.corrupt, keeps the records" {
 	start_sleep
 	{ header
