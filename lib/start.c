@@ -67,16 +67,24 @@ launched(struct start *st, pid_t pid, int fd)
 	return spawn_confirm(pid, fd, &st->o) == -1 ? -1 : pid;
 }
 
+/* PID's start token into TOKEN; WHOSE ("its", "the keeper's") to say. */
+static int
+token_of(pid_t pid, char token[TOKEN_MAX + 1], const char *whose)
+{
+	if (!proc_token(pid, token))
+		return fail(PR_SYS, "%ld: cannot read %s start token (is /proc "
+		    "mounted?); the command is stopped", (long)pid, whose);
+	return 0;
+}
+
 /* keeper=PID:TOKEN, for the record. */
 static int
 keeper_attr(struct start *st)
 {
 	if (st->k.pid == 0)
 		return 0;
-	if (!proc_token(st->k.pid, st->ktoken))
-		return fail(PR_SYS, "%ld: cannot read the keeper's start token "
-		    "(is /proc mounted?); the command is stopped",
-		    (long)st->k.pid);
+	if (token_of(st->k.pid, st->ktoken, "the keeper's") == -1)
+		return -1;
 	pidtok_fmt(st->kattr, st->k.pid, st->ktoken);
 	return 0;
 }
@@ -272,9 +280,8 @@ start_command(struct start *st)
 	if ((first ? start_first(st) : start_in_slot(st)) == -1)
 		return -1;
 	st->pgid = st->pid;
-	if (!proc_token(st->pid, st->token))
-		return fail(PR_SYS, "%ld: cannot read its start token (is "
-		    "/proc mounted?); the command is stopped", (long)st->pid);
+	if (token_of(st->pid, st->token, "its") == -1)
+		return -1;
 	return keeper_attr(st);
 }
 

@@ -47,7 +47,8 @@ void
 mem_populate(void *p, size_t n)
 {
 #if defined(__linux__)
-	madvise((void *)((uintptr_t)p & ~(uintptr_t)4095), n, 23);
+	if (n >= 8192)	/* less is a page or two: a syscall would cost more */
+		madvise((void *)((uintptr_t)p & ~(uintptr_t)4095), n, 23);
 #else
 	(void)p, (void)n;
 #endif
