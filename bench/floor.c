@@ -2,7 +2,7 @@
  * floor.c - a baseline for `make bench`: what prreg(5)'s write protocol
  * costs by itself, with a start, and no parsing at all.
  *
- *	floor FILE COMMAND [ARG...]
+ *	floor [-k] FILE COMMAND [ARG...]
  *
  * Takes the fcntl lock on FILE.lock, reads FILE whole, starts COMMAND in a
  * session of its own and waits until it has been executed (a close-on-exec
@@ -10,6 +10,12 @@
  * and renames it over FILE.  It checks nothing and records nothing a tool
  * could trust: prspawn's cost above it is the reading, checking and
  * indexing of the records.
+ *
+ * With -k, as a keeper starts it: COMMAND is started by a middle process
+ * of its own session, which says so once it has been executed, then
+ * waits for it and, as a keeper writes a record's end, writes FILE again
+ * the same way (lock, read, rename) before it exits.  prspawn's cost
+ * above that is its own, not the keeper's design.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 static void
 fail(const char *what)
@@ -26,21 +33,17 @@ fail(const char *what)
 	exit(3);
 }
 
-int
-main(int argc, char *argv[])
+/* FILE.lock locked, and FILE read whole into *BUF (room for a line more). */
+static ssize_t
+lock_read(const char *file, char **buf)
 {
-	char path[4096], tmp[4096], *buf, e;
+	char path[4096];
 	struct flock fl;
 	struct stat st;
 	ssize_t n, len;
-	int fd, p[2];
-	pid_t pid;
+	int fd;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: floor FILE COMMAND [ARG...]\n");
-		return 2;
-	}
-	snprintf(path, sizeof path, "%s.lock", argv[1]);
+	snprintf(path, sizeof path, "%s.lock", file);
 	if ((fd = open(path, O_RDWR | O_CREAT, 0600)) == -1)
 		fail(path);
 	memset(&fl, 0, sizeof fl);
@@ -48,15 +51,37 @@ main(int argc, char *argv[])
 	fl.l_whence = SEEK_SET;
 	if (fcntl(fd, F_SETLKW, &fl) == -1)
 		fail("lock");
-
-	if ((fd = open(argv[1], O_RDONLY)) == -1 || fstat(fd, &st) == -1)
-		fail(argv[1]);
-	if ((buf = malloc((size_t)st.st_size + 128)) == NULL)
+	if ((fd = open(file, O_RDONLY)) == -1 || fstat(fd, &st) == -1)
+		fail(file);
+	if ((*buf = malloc((size_t)st.st_size + 128)) == NULL)
 		fail("malloc");
 	for (len = 0; len < st.st_size; len += n)
-		if ((n = read(fd, buf + len, (size_t)(st.st_size - len))) <= 0)
+		if ((n = read(fd, *buf + len, (size_t)(st.st_size - len))) <= 0)
 			fail("read");
 	close(fd);
+	return len;
+}
+
+/* BUF's LEN bytes to a temporary file beside FILE, renamed over it. */
+static void
+publish(const char *file, const char *buf, ssize_t len)
+{
+	char tmp[4096];
+	int fd;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", file);
+	if ((fd = mkstemp(tmp)) == -1 || write(fd, buf, (size_t)len) != len ||
+	    close(fd) == -1 || rename(tmp, file) == -1)
+		fail(tmp);
+}
+
+/* ARGV started in a session of its own; its pid once it has executed. */
+static pid_t
+start(char *argv[])
+{
+	pid_t pid;
+	int p[2];
+	char e;
 
 	if (pipe(p) == -1 || fcntl(p[1], F_SETFD, FD_CLOEXEC) == -1)
 		fail("pipe");
@@ -64,19 +89,68 @@ main(int argc, char *argv[])
 		fail("fork");
 	if (pid == 0) {
 		setsid();
-		execvp(argv[2], argv + 2);
+		execvp(argv[0], argv);
 		_exit(127);
 	}
 	close(p[1]);
 	if (read(p[0], &e, 1) != 0)
 		fail("exec");
+	close(p[0]);
+	return pid;
+}
 
+/* -k: the middle, between our fork and its exit; says the pid on FD. */
+static void
+middle(int fd, const char *file, char *argv[])
+{
+	pid_t pid;
+	char *buf;
+	ssize_t len;
+
+	setsid();
+	pid = start(argv);
+	if (write(fd, &pid, sizeof pid) != sizeof pid)
+		_exit(3);
+	close(fd);
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	len = lock_read(file, &buf);
+	publish(file, buf, len);
+	_exit(0);
+}
+
+int
+main(int argc, char *argv[])
+{
+	int keeper = argc > 1 && strcmp(argv[1], "-k") == 0, p[2];
+	char *buf;
+	ssize_t len;
+	pid_t pid;
+
+	argv += keeper, argc -= keeper;
+	if (argc < 3) {
+		fprintf(stderr, "usage: floor [-k] FILE COMMAND [ARG...]\n");
+		return 2;
+	}
+	len = lock_read(argv[1], &buf);
+	if (!keeper) {
+		pid = start(argv + 2);
+	} else {
+		if (pipe(p) == -1)
+			fail("pipe");
+		if ((pid = fork()) == -1)
+			fail("fork");
+		if (pid == 0) {
+			close(p[0]);
+			middle(p[1], argv[1], argv + 2);
+		}
+		close(p[1]);
+		if (read(p[0], &pid, sizeof pid) != sizeof pid)
+			fail("the middle's report");
+	}
 	len += sprintf(buf + len, "%ld\t%ld\tproc\t-\t"
 	    "2026-01-01T00:00:00.000Z\t-\tproc:-:%ld\n", (long)pid, (long)pid,
 	    (long)pid);
-	snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", argv[1]);
-	if ((fd = mkstemp(tmp)) == -1 || write(fd, buf, (size_t)len) != len ||
-	    close(fd) == -1 || rename(tmp, argv[1]) == -1)
-		fail(tmp);
+	publish(argv[1], buf, len);
 	return 0;
 }

@@ -88,6 +88,15 @@ if [ -n "$KEEPER" ]; then
 	    'exec prspawn -r "$1" -s g -b -- sleep 100000 </dev/null >/dev/null 2>&1' \
 	    >"$T/bare.sh"
 	measure reapbare "sh $T/bare.sh $R" prreap -r "$R" -s g
+	# The floor under a keeper's start (floor.c -k): the write protocol,
+	# nothing parsed, the command started by a middle process that says
+	# when it has executed, then waits for it and writes FILE again as a
+	# keeper writes the end.  What the design costs, before prspawn's code.
+	if [ -n "$FLOOR" ]; then
+		for n in 0 10000; do
+			measure floork.$n "cp $T/reg.$n $R" "$FLOOR" -k "$R" true
+		done
+	fi
 fi
 
 # The lifeline: prspawn -L of a sleep (which TERM ends) from an owner,
@@ -126,6 +135,11 @@ if [ -n "$KEEPER" ]; then
 		    "setsid -f true" setsid
 		row "prspawn -- true (keeper)" $n spawn.$n \
 		    "prspawn -b" spawnb.$n
+		[ -z "$FLOOR" ] || {
+			row "keeper's floor (floor -k)" $n floork.$n \
+			    "setsid -f true" setsid
+			row "prspawn -- true (keeper)" $n spawn.$n \
+			    "keeper's floor" floork.$n; }
 	done
 	row "prreap, 1 bare record (-b)" 1 reapbare
 	row "prreap, 1 keeper record" 1 reap.1 "a bare record" reapbare
@@ -141,9 +155,12 @@ spawn_target() {
 		return
 	fi
 	r=$(ratio "${M[spawn.$1]}" "${M[setsid]}")
+	local fl=
+	[ -z "$FLOOR" ] || fl="; the keeper's floor, nothing parsed:\
+ x$(ratio "${M[floork.$1]}" "${M[setsid]}")"
 	target "$name" "$(awk -v r="$r" -v w="$2" 'BEGIN { print r <= w }')" \
 	    "$(ms "${M[spawn.$1]}") ms vs $(ms "${M[setsid]}") ms: x$r; bare\
- (-b): x$(ratio "${M[spawnb.$1]}" "${M[setsid]}")"
+ (-b): x$(ratio "${M[spawnb.$1]}" "${M[setsid]}")$fl"
 }
 spawn_target 0 1.5 "empty registry"
 spawn_target 10000 3 "10000 records"
