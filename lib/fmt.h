@@ -9,7 +9,7 @@
  *        width and a precision (each a number or *);
  *   in:  %d %u (h, l or ll), %s with a width, %*s, %n, blanks (any
  *        number of them, or none) and other bytes as themselves.
- * No float: secs_g() in word.h shows seconds as %g did.
+ * No float: secs_str() in word.h shows seconds, exactly.
  */
 #ifndef PRREG_FMT_H
 #define PRREG_FMT_H

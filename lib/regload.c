@@ -192,12 +192,12 @@ waited_out(const struct reg *r, int fd, const char *shown)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	char by[32] = "another process";	/* of another PID namespace */
-	char secs[SECS_G_LEN];
+	char secs[SECS_LEN];
 
 	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK &&
 	    fl.l_pid > 0)
 		fmt_snprintf(by, sizeof by, "pid %ld", (long)fl.l_pid);
-	secs_g(r->lock_ns, secs);
+	secs_str(r->lock_ns, secs);
 	return fail(PR_SYS, "%s: held by %s for %s s; giving up", shown, by,
 	    secs);
 }
@@ -227,7 +227,7 @@ static int
 lock_file(struct reg *r, int wait)
 {
 	long long start = now_ns(), end = start + (wait ? r->lock_ns : 0);
-	char name[PATH_LEN], shown[PATH_LEN + 8], secs[SECS_G_LEN];
+	char name[PATH_LEN], shown[PATH_LEN + 8], secs[SECS_LEN];
 	struct backoff b = { LOCK_FIRST_NS / 2 };	/* doubled at once */
 	int rc;
 
@@ -250,7 +250,7 @@ lock_file(struct reg *r, int wait)
 			/* Replaced each time, the retries are bounded too. */
 			if (now_ns() - start < r->lock_ns)
 				continue;
-			secs_g(r->lock_ns, secs);
+			secs_str(r->lock_ns, secs);
 			return fail(PR_SYS, "%s: removed or replaced each time "
 			    "it was locked, for %s s; giving up", shown, secs);
 		}

@@ -277,60 +277,21 @@ secs_parse(const char *s, long long *ns)
 }
 
 /*
- * NS (1 s or more: the lock wait's floor) in seconds as printf's %g shows
- * (double)NS / 1e9: six significant digits, a tie rounded to even, no
- * trailing zero, and past 999999 as 1.23457e+06.  Exact, from the
- * double's bits: its whole part I, and its fraction F / 2^52, which a
- * double of 1 or more holds to the last bit.
+ * NS (0 or more) in seconds, exactly: the whole part, then the fraction's
+ * digits without their trailing zeros, as -W and -T take them ("1",
+ * "1.5", "0.25", "1000000000").
  */
 void
-secs_g(long long ns, char buf[SECS_G_LEN])
+secs_str(long long ns, char buf[SECS_LEN])
 {
-	const unsigned long long one = 1ULL << 52, mask = one - 1;
-	double d = (double)(ns < 1000000000LL ? 1000000000LL : ns) / 1e9;
-	unsigned long long i = (unsigned long long)d, q = i, div, r;
-	unsigned long long f = (unsigned long long)((d - (double)i) *
-	    (double)one);
-	int p = 1, e, k, up;
+	long long f = ns % 1000000000LL;
+	int p = 9, k;
 
-	for (r = i; r >= 10; r /= 10)
-		p++;
-	if (p > 6) {		/* 6 digits of I: what is left decides */
-		for (k = p - 6, div = 1; k > 0; k--)
-			div *= 10;
-		q = i / div, r = i % div;
-		up = r > div / 2 || (r == div / 2 && (f != 0 || q % 2));
-		e = p - 1, p = 0;
-	} else {		/* I, then 6 - P decimals of F */
-		for (k = p; k < 6; k++) {
-			f *= 10;
-			q = q * 10 + (f >> 52);
-			f &= mask;
-		}
-		up = f > one / 2 || (f == one / 2 && q % 2);
-		e = -1, p = 6 - p;
-	}
-	q += up;
-	if (q == 1000000 && p == 0)	/* 999999.5 is 1e+06 */
-		q = 100000, e = e < 0 ? 6 : e + 1;
-	for (div = 1, k = 0; k < p; k++)
-		div *= 10;
-	/* The decimals without their trailing zeros. */
-	for (r = q % div; p > 0 && r % 10 == 0; p--)
-		r /= 10;
-	if (e < 0) {
-		k = fmt_snprintf(buf, SECS_G_LEN, "%llu", q / div);
-		if (p > 0)
-			fmt_snprintf(buf + k, SECS_G_LEN - k, ".%0*llu", p, r);
-		return;
-	}
-	/* q: six digits, d.ddddd */
-	for (r = q % 100000, p = 5; p > 0 && r % 10 == 0; p--)
-		r /= 10;
-	k = fmt_snprintf(buf, SECS_G_LEN, "%llu", q / 100000);
+	while (p > 0 && f % 10 == 0)
+		f /= 10, p--;
+	k = fmt_snprintf(buf, SECS_LEN, "%lld", ns / 1000000000LL);
 	if (p > 0)
-		k += fmt_snprintf(buf + k, SECS_G_LEN - k, ".%0*llu", p, r);
-	fmt_snprintf(buf + k, SECS_G_LEN - k, "e+%02d", e);
+		fmt_snprintf(buf + k, SECS_LEN - k, ".%0*lld", p, f);
 }
 
 /*

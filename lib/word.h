@@ -31,7 +31,7 @@ int pid_parse(const char *s, size_t len, pid_t *pid);
 const char *num_next(const char *s, unsigned long long *v);
 int ulong_parse(const char *s, unsigned long max, unsigned long *out);
 int secs_parse(const char *s, long long *ns);
-#define SECS_G_LEN 16
-void secs_g(long long ns, char buf[SECS_G_LEN]);
+#define SECS_LEN 24
+void secs_str(long long ns, char buf[SECS_LEN]);
 
 #endif

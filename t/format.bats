@@ -723,6 +723,9 @@ os.execvp(sys.argv[1], sys.argv[1:])' prprune -i base \
 	[ "$stderr" = "prspawn: $REG.lock: held by pid $H for 1.5 s; giving up" ]
 	run -3 --separate-stderr prspawn -m 1 -W 1 -- touch "$T/started"
 	[ "$stderr" = "prspawn: $REG.lock: held by pid $H for 1 s; giving up" ]
+	# The time as it was given, to the nanosecond, not rounded.
+	run -3 --separate-stderr prspawn -W 1.0000025 -- touch "$T/started"
+	[ "$stderr" = "prspawn: $REG.lock: held by pid $H for 1.0000025 s; giving up" ]
 	# -W 0 waits for the lock all the same, 1 s at least.
 	run -3 --separate-stderr prspawn -W 0 -- touch "$T/started"
 	[ "$stderr" = "prspawn: $REG.lock: held by pid $H for 1 s; giving up" ]
