@@ -32,32 +32,13 @@ field_name(int i)
 	return field_names[i];
 }
 
-/* The bytes each field may hold; its own check follows (field_ok()). */
-static const unsigned char field_class[NFIELDS] = {
-	CL_DIGIT, CL_TOKEN, CL_WORD, CL_WORD, CL_TOKEN, CL_TOKEN, CL_WORD
-};
-
-/* Field I, N bytes at S, all of field_class[I]: is it of its form? */
-static int
-field_ok(int i, const char *s, size_t n, struct rec *r)
+/* The end of the run of CLASS bytes at P, when 1 to MAX long; else NULL. */
+static char *
+run_at(char *p, const char *end, int class, size_t max)
 {
-	int none = n == 1 && s[0] == '-';
+	size_t n = span_class(p, (size_t)(end - p), class);
 
-	switch (i) {
-	case F_PID:
-		return pid_parse(s, n, &r->pid);
-	case F_PGID:
-		r->pgid = 0;
-		return none || pid_parse(s, n, &r->pgid);
-	case F_TYPE:
-	case F_SESSION:
-	case F_ID:
-		return n > 0 && n <= WORD_MAX;
-	case F_STARTED:
-		return n == STAMP_LEN;	/* stamp_ok(), by rec_parse() */
-	default:
-		return n > 0 && n <= TOKEN_MAX;
-	}
+	return n > 0 && n <= max ? p + n : NULL;
 }
 
 /* KEY: 1 to 16 of a-z. */
@@ -117,34 +98,47 @@ attrs_ok(const char *p, const char *end)
 
 /*
  * Split LINE (LEN bytes, no LF) in place into seven checked fields, and
- * its attributes, in one pass: each field is the run of bytes of its
- * class, ended by a TAB (the id by the line's end, or by the TAB before
- * the attributes).  Returns 1 on success; 0 when the line is malformed,
- * and then the line is left as it was, to be quarantined verbatim.
+ * its attributes, in one pass: each field is read as its form says (a
+ * pid's digits as its value, a stamp whole, a WORD or a token as the run
+ * of bytes of its class), and ended by a TAB (the id by the line's end,
+ * or by the TAB before the attributes).  Returns 1 on success; 0 when the
+ * line is malformed, and then the line is left as it was, to be
+ * quarantined verbatim.
  */
 int
 rec_parse(char *line, size_t len, struct rec *r)
 {
-	char *p = line, *end = line + len, *cut[NFIELDS];
-	size_t n;
+	char *p = line, *end = line + len, *cut[NFIELDS], *q;
 	int i;
 
 	r->attrs = NULL;
+	r->pgid = 0;
 	for (i = 0; i < NFIELDS; i++) {
-		/* A stamp is of one length: checked whole, not spanned. */
-		if (i == F_STARTED)
-			n = (size_t)(end - p) > STAMP_LEN &&
-			    stamp_ok(p, STAMP_LEN) ? STAMP_LEN : 0;
-		else
-			n = span_class(p, (size_t)(end - p), field_class[i]);
-		cut[i] = p + n;
-		if (i < NFIELDS - 1 ? cut[i] == end || *cut[i] != '\t' :
-		    cut[i] != end && *cut[i] != '\t')
-			return 0;
-		if (!field_ok(i, p, n, r))
+		switch (i) {
+		case F_PID:
+			q = (char *)pid_scan(p, end, &r->pid);
+			break;
+		case F_PGID:	/* "-": none */
+			q = p < end && *p == '-' ? p + 1 :
+			    (char *)pid_scan(p, end, &r->pgid);
+			break;
+		case F_STARTED:
+			q = (size_t)(end - p) > STAMP_LEN &&
+			    stamp_ok(p, STAMP_LEN) ? p + STAMP_LEN : NULL;
+			break;
+		case F_TOKEN:
+			q = run_at(p, end, CL_TOKEN, TOKEN_MAX);
+			break;
+		default:	/* type, session, id: WORDs */
+			q = run_at(p, end, CL_WORD, WORD_MAX);
+			break;
+		}
+		if (q == NULL || (i < F_ID ? q == end || *q != '\t' :
+		    q != end && *q != '\t'))
 			return 0;
 		r->f[i] = p;
-		p = cut[i] + 1;
+		cut[i] = q;
+		p = q + 1;
 	}
 	if (cut[F_ID] != end) {
 		if (!attrs_ok(p, end))

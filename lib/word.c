@@ -9,48 +9,23 @@
 #include "word.h"
 
 /*
- * The class of each byte, built on first use: one table lookup per byte
- * for every form, instead of a chain of comparisons.
+ * The class of each byte, as constants: one table lookup per byte for
+ * every form, instead of a chain of comparisons (span_class(), word.h).
  */
-const unsigned char *
-byte_classes(void)
-{
-	static unsigned char cl[256];
-	static const char punct[] = "._:@%+=,/-";
-	int c;
-
-	if (cl['0'] != 0)
-		return cl;
-	for (c = 0x21; c < 0x7f; c++)
-		cl[c] = CL_TOKEN;
-	for (c = 0; punct[c] != '\0'; c++)
-		cl[(unsigned char)punct[c]] |= CL_WORD;
-	for (c = 'a'; c <= 'z'; c++)
-		cl[c] |= CL_WORD, cl[c - 'a' + 'A'] |= CL_WORD;
-	for (c = '0'; c <= '9'; c++)
-		cl[c] |= CL_WORD | CL_DIGIT;
-	return cl;
-}
-
-/*
- * How many bytes S starts with (of LEN at most) that are all of CLASS.
- * Of one class (a single bit), four bytes at a time: the registry's
- * parser spends most of its time here.
- */
-size_t
-span_class(const char *s, size_t len, int class)
-{
-	const unsigned char *cl = byte_classes(), *p = (const void *)s;
-	size_t i = 0;
-
-	if ((class & (class - 1)) == 0)
-		while (i + 4 <= len && (cl[p[i]] & cl[p[i + 1]] &
-		    cl[p[i + 2]] & cl[p[i + 3]] & class) != 0)
-			i += 4;
-	while (i < len && (cl[p[i]] & class) != 0)
-		i++;
-	return i;
-}
+#define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
+#define IS_WORD(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && \
+	(c) <= 'Z') || IS_DIGIT(c) || (c) == '.' || (c) == '_' || \
+	(c) == ':' || (c) == '@' || (c) == '%' || (c) == '+' || (c) == '=' || \
+	(c) == ',' || (c) == '/' || (c) == '-')
+#define CLASS(c) ((c) > 0x20 && (c) < 0x7f ? CL_TOKEN | \
+	(IS_WORD(c) ? CL_WORD : 0) | (IS_DIGIT(c) ? CL_DIGIT : 0) : 0)
+#define ROW(c) CLASS(c), CLASS(c + 1), CLASS(c + 2), CLASS(c + 3), \
+	CLASS(c + 4), CLASS(c + 5), CLASS(c + 6), CLASS(c + 7)
+#define ROWS(c) ROW(c), ROW(c + 8), ROW(c + 16), ROW(c + 24)
+const unsigned char byte_class[256] = {
+	ROWS(0), ROWS(32), ROWS(64), ROWS(96),
+	ROWS(128), ROWS(160), ROWS(192), ROWS(224)
+};
 
 /* WORD: 1..255 bytes of A-Z a-z 0-9 . _ : @ % + = , / - */
 /*
@@ -209,24 +184,35 @@ stamp_now(char buf[STAMP_LEN + 1])
 	stamp_fmt((unsigned long long)ts.tv_sec, ts.tv_nsec, buf);
 }
 
-/* A pid as the file holds it: 1..2147483647, digits only, no leading zero. */
+/*
+ * The end of the pid at P, before END, as the file holds it: 1 to 10
+ * digits, no leading zero, 1..2147483647; its value in *PID.  NULL when
+ * there is none.  Read and checked in one pass.
+ */
+const char *
+pid_scan(const char *p, const char *end, pid_t *pid)
+{
+	const char *s = p, *e = end - p > 11 ? p + 11 : end;	/* 11: too many */
+	unsigned long long v = 0;
+	unsigned d;
+
+	while (p < e && (d = (unsigned)(unsigned char)*p - '0') <= 9)
+		v = v * 10 + d, p++;
+	if (p == s || p - s > 10 || *s == '0' || v > PID_MAXV)
+		return NULL;
+	*pid = (pid_t)v;
+	return p;
+}
+
+/* S, LEN bytes, all of it a pid (pid_scan()): 1, and *PID; else 0. */
 int
 pid_parse(const char *s, size_t len, pid_t *pid)
 {
-	unsigned long long v = 0;
-	unsigned d;
-	size_t i;
+	pid_t v;
 
-	if (len == 0 || len > 10 || s[0] == '0')
+	if (pid_scan(s, s + len, &v) != s + len)
 		return 0;
-	for (i = 0; i < len; i++) {	/* one pass: checked as it goes */
-		if ((d = (unsigned)(unsigned char)s[i] - '0') > 9)
-			return 0;
-		v = v * 10 + d;
-	}
-	if (v > PID_MAXV)
-		return 0;
-	*pid = (pid_t)v;
+	*pid = v;
 	return 1;
 }
 
