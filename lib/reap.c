@@ -201,21 +201,42 @@ add(struct target *t, pid_t pid, pid_t pgrp, int fd, enum why why, uid_t uid)
 	return m;
 }
 
+static int check(struct target *t, pid_t pid, enum why why, uid_t uid,
+    int fd, pid_t *pgrp);
+
 /*
- * Whether a child of PPID, read just now, is T's: PPID is its keeper, or
- * one of its processes already proven, whose pidfd says it has not
- * exited since (so PPID was not yet another's).
+ * Whether CHILD, read just now as a child of PPID, is T's: PPID is its
+ * keeper, or one of its processes already proven, whose pidfd says it has
+ * not exited since (so PPID was not yet another's).  A member whose pidfd
+ * is not held (too few descriptors for all) is proven again now: a pidfd
+ * of it, checked as it was found (check()), then CHILD read again as its
+ * child while that pidfd's process lives, so that the parent it names is
+ * that process, T's.  (Without that, its children were found only once
+ * orphaned to the keeper: after the signal they were to get first.)
  */
 static int
-descends(const struct target *t, pid_t ppid)
+descends(struct target *t, pid_t child, pid_t ppid)
 {
+	struct pstat ps;
 	size_t i;
+	pid_t g;
+	int fd, ok;
 
 	if (ppid == t->keeper)
 		return t->kfd == -1 || pfd_exited(t->kfd) == 0;
-	for (i = 0; i < t->nm; i++)
-		if (t->m[i].pid == ppid && t->m[i].fd != -1)
+	for (i = 0; i < t->nm; i++) {
+		if (t->m[i].pid != ppid)
+			continue;
+		if (t->m[i].fd != -1)
 			return pfd_exited(t->m[i].fd) == 0;
+		if ((fd = pfd_open(ppid)) == -1)
+			return 0;
+		ok = check(t, ppid, t->m[i].why, t->m[i].uid, fd, &g) == 1 &&
+		    proc_stat(child, &ps) && ps.ppid == ppid &&
+		    pfd_exited(fd) == 0;
+		close(fd);
+		return ok;
+	}
 	return 0;
 }
 
@@ -301,8 +322,8 @@ check(struct target *t, pid_t pid, enum why why, uid_t uid, int fd,
 		 * again, it names the new one.  One in the group, proven
 		 * T's, is T's whatever its parent.
 		 */
-		ok = (proc_stat(pid, &ps) && descends(t, ps.ppid)) ||
-		    (proc_stat(pid, &ps) && descends(t, ps.ppid)) ||
+		ok = (proc_stat(pid, &ps) && descends(t, pid, ps.ppid)) ||
+		    (proc_stat(pid, &ps) && descends(t, pid, ps.ppid)) ||
 		    (t->r->pgid != 0 && *pgrp == t->r->pgid &&
 		    group_proven(t));
 	else if (why == BY_CGROUP)

@@ -48,6 +48,41 @@ running() {
 	[ "$(reg_lines)" = "" ]
 }
 
+@test "prreap under a low descriptor limit: a child of a member whose pidfd is not held is proven through it, and gets TERM first" {
+	need_procfs
+	# 24 members that ignore TERM (its keeper's child, a shell, starts
+	# them), each with a child in a session of its own that says TERM
+	# when it gets it.  80 descriptors hold 16 pidfds: some members are
+	# not held, and their children are to be found through them, not
+	# once the members' KILL has orphaned them (then KILL came first).
+	# (TERM is ignored once the child runs: ignored, it would be its too,
+	# and no shell can trap a signal ignored on entry.)
+	cat >"$T/member.sh" <<'EOF'
+setsid sh -c 'trap "echo TERM >>\"$1\"; exit 0" TERM
+echo "up $$" >>"$1"; while :; do sleep 1; done' sh "$1" &
+trap '' TERM
+echo member >>"$1"
+wait
+EOF
+	LINE=$(prspawn -i m -p -o /dev/null -- sh -c '
+	    i=0; while [ $i -lt 24 ]; do sh "$1" "$2" & i=$((i + 1)); done
+	    trap "" TERM; echo top >>"$2"; wait' sh "$T/member.sh" "$T/log")
+	G=$(field 1 "$LINE")
+	track -g "$G"
+	until_true eval '[ "$(grep -c "^up" "$T/log" 2>/dev/null)" = 24 ] &&
+	    [ "$(grep -c "^member" "$T/log")" = 24 ] && grep -q "^top" "$T/log"'
+	for p in $(sed -n 's/^up //p' "$T/log"); do track -g "$p"; done
+	run --separate-stderr few 80 prreap -v -T 1 -K 60 -i m
+	printf 'prreap: exit %s, said: %s; out: %s; log: %s\n' "$status" \
+	    "$stderr" "$output" "$(sort "$T/log" | uniq -c)"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$LINE" ]
+	[ "$(grep -c '^TERM$' "$T/log")" = 24 ]
+	for p in $(sed -n 's/^up //p' "$T/log"); do gone "$p"; done
+	[ "$(running "$G")" -eq 0 ]
+	[ "$(reg_lines)" = "" ]
+}
+
 @test "prwait with descriptors for none of its members: exit 1, says what it could not read, never 'all gone'" {
 	noprocfs && skip "the no-procfs build has no marker: the group is held only while PID 1 has not reaped its leader"
 	# The leader exits: 40 members of its group run on, with its marker.
