@@ -46,7 +46,8 @@ struct member {
 /*
  * The pidfds (and cgroup.events) held at once, at most: what the
  * descriptor limit leaves once RESERVE is kept for the rest of the run
- * (the registry, /proc, a file read, a pidfd opened to check a member).
+ * (the registry, /proc, a file read, a pidfd opened to check a member,
+ * and up to VOUCH_MAX more to prove its parents again: descends()).
  * A group of more processes than that is watched in part by pidfds, the
  * rest looked at by hand; a pidfd is closed as soon as its process ends.
  */
@@ -205,6 +206,16 @@ static int check(struct target *t, pid_t pid, enum why why, uid_t uid,
     int fd, pid_t *pgrp);
 
 /*
+ * How deep descends() is in proving parents again (a check() within a
+ * check()), and how deep it may go: a chain of members none of whose
+ * pidfds is held is proven a few levels up, not to its top (each level
+ * holds a descriptor, and a failed level was tried again by the one
+ * above it); what is below waits to be found as the others are.
+ */
+static int vouching;
+#define VOUCH_MAX 8
+
+/*
  * Whether CHILD, read just now as a child of PPID, is T's: PPID is its
  * keeper, or one of its processes already proven, whose pidfd says it has
  * not exited since (so PPID was not yet another's).  A member whose pidfd
@@ -220,7 +231,7 @@ descends(struct target *t, pid_t child, pid_t ppid)
 	struct pstat ps;
 	size_t i;
 	pid_t g;
-	int fd, ok;
+	int fd, ok, e;
 
 	if (ppid == t->keeper)
 		return t->kfd == -1 || pfd_exited(t->kfd) == 0;
@@ -229,12 +240,23 @@ descends(struct target *t, pid_t child, pid_t ppid)
 			continue;
 		if (t->m[i].fd != -1)
 			return pfd_exited(t->m[i].fd) == 0;
-		if ((fd = pfd_open(ppid)) == -1)
-			return 0;
-		ok = check(t, ppid, t->m[i].why, t->m[i].uid, fd, &g) == 1 &&
-		    proc_stat(child, &ps) && ps.ppid == ppid &&
-		    pfd_exited(fd) == 0;
-		close(fd);
+		/*
+		 * A proof that fails (no descriptor left, a read refused) is
+		 * no proof, and no loss: the child is not taken now, as
+		 * before, and errno is the caller's as it was.
+		 */
+		e = errno;
+		ok = 0;
+		if (!t->stuck && vouching < VOUCH_MAX &&
+		    (fd = pfd_open(ppid)) != -1) {
+			vouching++;
+			ok = check(t, ppid, t->m[i].why, t->m[i].uid, fd,
+			    &g) == 1 && proc_stat(child, &ps) &&
+			    ps.ppid == ppid && pfd_exited(fd) == 0;
+			vouching--;
+			close(fd);
+		}
+		errno = e;
 		return ok;
 	}
 	return 0;
@@ -304,6 +326,7 @@ check(struct target *t, pid_t pid, enum why why, uid_t uid, int fd,
 {
 	char mark[MARK_MAX];
 	struct pstat ps;
+	pid_t was = -1;
 	uid_t ruid;
 	int ok = 1;
 
@@ -319,11 +342,13 @@ check(struct target *t, pid_t pid, enum why why, uid_t uid, int fd,
 		/*
 		 * A parent that exits as we look has handed its children on
 		 * (to the keeper, a subreaper) before its pidfd says so: read
-		 * again, it names the new one.  One in the group, proven
-		 * T's, is T's whatever its parent.
+		 * again, it names the new one (the same one is not asked
+		 * twice).  One in the group, proven T's, is T's whatever its
+		 * parent.
 		 */
-		ok = (proc_stat(pid, &ps) && descends(t, pid, ps.ppid)) ||
-		    (proc_stat(pid, &ps) && descends(t, pid, ps.ppid)) ||
+		ok = (proc_stat(pid, &ps) && descends(t, pid, was = ps.ppid)) ||
+		    (proc_stat(pid, &ps) && ps.ppid != was &&
+		    descends(t, pid, ps.ppid)) ||
 		    (t->r->pgid != 0 && *pgrp == t->r->pgid &&
 		    group_proven(t));
 	else if (why == BY_CGROUP)
@@ -333,6 +358,8 @@ check(struct target *t, pid_t pid, enum why why, uid_t uid, int fd,
 	if (!ok && why == BY_LEAD && live_unknown_err() != 0)
 		errno = live_unknown_err();
 	if (!ok && proc_short(errno)) {
+		if (vouching)
+			return 0;	/* a parent's proof: none, no loss */
 		lost(t, "pid %ld", (long)pid, strerror(errno));
 		return -1;
 	}

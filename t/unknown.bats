@@ -83,6 +83,29 @@ EOF
 	[ "$(reg_lines)" = "" ]
 }
 
+@test "prreap under a low descriptor limit: a chain of 100 members, each in a group of its own, deeper than its descriptors, is stopped whole" {
+	need_procfs
+	# 80 descriptors hold 16 pidfds: the links below are proven through
+	# their parents, a few levels at a time, and the rest found as the
+	# chain ends from the top.  (Proven all the way up, each failed
+	# level tried again by the one above, this ran for hours: the
+	# timeout is for that, not for speed.)
+	ch=$(helper chain) || skip "no C compiler for the test's helper"
+	LINE=$(prspawn -i c -p -o /dev/null -- "$ch" 100 "$T/log")
+	G=$(field 1 "$LINE")
+	track -g "$G"
+	until_true grep -q '^ready' "$T/log"
+	for p in $(sed -n 's/^[a-z]* //p' "$T/log"); do track -g "$p"; done
+	run --separate-stderr timeout 600 bash -c '. "$0"; few 80 prreap -T 1 -K 60 -i c' \
+	    "$BATS_TEST_DIRNAME/helper.bash"
+	printf 'prreap: exit %s, said: %s; out: %s\n' "$status" "$stderr" "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$LINE" ]
+	[ "$stderr" = "" ]
+	for p in $(sed -n 's/^[a-z]* //p' "$T/log"); do gone "$p"; done
+	[ "$(reg_lines)" = "" ]
+}
+
 @test "prwait with descriptors for none of its members: exit 1, says what it could not read, never 'all gone'" {
 	noprocfs && skip "the no-procfs build has no marker: the group is held only while PID 1 has not reaped its leader"
 	# The leader exits: 40 members of its group run on, with its marker.
