@@ -51,6 +51,9 @@ enum attr_key { ATTR_KEYS(ATTR_ENUM) NATTRKEYS };
 
 enum { F_PID, F_PGID, F_TYPE, F_SESSION, F_STARTED, F_TOKEN, F_ID, NFIELDS };
 
+/* The shortest line that can be a record, LF included: a byte a field. */
+#define REC_LINE_MIN (STAMP_LEN + 2 * (NFIELDS - 1) + 1)
+
 struct rec {
 	pid_t pid;
 	pid_t pgid;		/* 0 when the field is "-" */

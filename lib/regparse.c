@@ -150,23 +150,30 @@ reg_clear(struct reg *r)
 int
 reg_parse_buf(struct reg *r, char *buf, size_t len)
 {
-	size_t lines = 1;
+	size_t lines = 1, cap;
 	char *p;
 
-	/* Room for every line at once: no regrowing, no rehashing. */
+	/*
+	 * Room for every record at once: no regrowing, no rehashing.  A
+	 * line parsed fills the next slot before it is known good, so there
+	 * is one a line; but a line that can be a record is REC_LINE_MIN
+	 * bytes, and what the file's size cannot hold is no record (a file
+	 * of blank lines is not made 48 bytes a line of memory).
+	 */
 	for (p = buf; (p = memchr(p, '\n', buf + len - p)) != NULL; p++)
 		lines++;
+	cap = len / REC_LINE_MIN + 1 < lines ? len / REC_LINE_MIN + 1 : lines;
 	reg_clear(r);
 	r->buf = buf;
 	buf[len] = '\0';
-	if (lines > UINT32_MAX / 4)	/* the index holds 32-bit numbers */
+	if (cap > UINT32_MAX / 4)	/* the index holds 32-bit numbers */
 		return fail(PR_SYS, "%s: more than %lu lines", r->path,
 		    (unsigned long)(UINT32_MAX / 4));
-	if ((r->rec = malloc(lines * sizeof *r->rec)) == NULL)
+	if ((r->rec = malloc(cap * sizeof *r->rec)) == NULL)
 		return fail_sys(PR_SYS, "%s: cannot read", r->path);
-	r->cap = lines;
-	mem_populate(r->rec, lines * sizeof *r->rec);
-	if (idx_build(r, lines) == -1)
+	r->cap = cap;
+	mem_populate(r->rec, cap * sizeof *r->rec);
+	if (idx_build(r, cap) == -1)
 		return -1;
 	return parse(r, buf, buf + len);
 }

@@ -74,7 +74,9 @@ reg_write(struct reg *r, int fd, const char *path)
 	 * the libc (musl's stdio writes with writev), so that it can be
 	 * held or failed at that call (strace, in t/loss.bats).
 	 */
-	mem_populate(buf, sizeof buf);
+	/* As much of it as the file will take: the file read, a line more. */
+	mem_populate(buf, (size_t)r->size + REC_LINE_MAX < sizeof buf ?
+	    (size_t)r->size + REC_LINE_MAX : sizeof buf);
 	n = (size_t)fmt_snprintf(buf, sizeof buf, "#prreg 1 boot=%s\n",
 	    r->otherboot ? r->boot : boot_id());
 	for (i = 0; i < r->n && err == 0; i++) {

@@ -38,8 +38,8 @@ xrealloc(void *p, size_t size)
  * would otherwise cost a page fault when first touched: some 400 of them
  * at 10 000 records, a third of prspawn's time where faults are dear (a
  * virtual machine without nested paging).  Linux 5.14's
- * MADV_POPULATE_WRITE, from P's page (the one its allocation begins in:
- * present already, or ours to fault); elsewhere, or when it is refused
+ * MADV_POPULATE_WRITE, from P's page to its last byte's (the pages its
+ * allocation is in: present already, or ours to fault); elsewhere, or when it is refused
  * (an older kernel, a page size not 4 KiB: EINVAL), the pages come as
  * they are touched.
  */
@@ -47,8 +47,10 @@ void
 mem_populate(void *p, size_t n)
 {
 #if defined(__linux__)
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095;
+
 	if (n >= 8192)	/* less is a page or two: a syscall would cost more */
-		madvise((void *)((uintptr_t)p & ~(uintptr_t)4095), n, 23);
+		madvise((void *)a, (uintptr_t)p + n - a, 23);
 #else
 	(void)p, (void)n;
 #endif
