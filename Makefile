@@ -60,13 +60,13 @@ check: all
 # address still keeps the file offset's place in the page, which the
 # kernel needs: max-page-size=64 too broke that, and prspawn segfaulted.)
 # (-Oz makes gcc warn of an snprintf truncation that lib/ checks itself.)
-# At 847df09 (x86-64, Debian 12's musl-gcc), `make static` printed:
-#   static: prspawn: 102376 bytes stripped
-#   static: prlist: 47680 bytes stripped
+# At 85efa70 (x86-64, Debian 12's musl-gcc), `make static` printed:
+#   static: prspawn: 102344 bytes stripped
+#   static: prlist: 47936 bytes stripped
 #   static: prreap: 72072 bytes stripped
-#   static: prprune: 53864 bytes stripped
-#   static: prpidcheck: 32744 bytes stripped
-#   static: prwait: 64392 bytes stripped
+#   static: prprune: 53608 bytes stripped
+#   static: prpidcheck: 32872 bytes stripped
+#   static: prwait: 64904 bytes stripped
 # What a tool must not link, the libc parts with ours in lib/ (10.5 kB of
 # printf for any snprintf call, 12 kB of scanf, ...): said, and with
 # STATIC_STRICT=1 a failure too, since it is where the size comes back from.
