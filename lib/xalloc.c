@@ -39,9 +39,9 @@ xrealloc(void *p, size_t size)
  * at 10 000 records, a third of prspawn's time where faults are dear (a
  * virtual machine without nested paging).  Linux 5.14's
  * MADV_POPULATE_WRITE, from P's page to its last byte's (the pages its
- * allocation is in: present already, or ours to fault); elsewhere, or when it is refused
- * (an older kernel, a page size not 4 KiB: EINVAL), the pages come as
- * they are touched.
+ * allocation is in: present already, or ours to fault); elsewhere, or
+ * when it is refused (an older kernel, a page size not 4 KiB: EINVAL),
+ * the pages come as they are touched.
  */
 void
 mem_populate(void *p, size_t n)
