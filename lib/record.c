@@ -33,8 +33,8 @@ field_name(int i)
 }
 
 /* The end of the run of CLASS bytes at P, when 1 to MAX long; else NULL. */
-static char *
-run_at(char *p, const char *end, int class, size_t max)
+static const char *
+run_at(const char *p, const char *end, int class, size_t max)
 {
 	size_t n = span_class(p, (size_t)(end - p), class);
 
@@ -71,7 +71,7 @@ static int
 attrs_ok(const char *p, const char *end)
 {
 	const char *key[ATTR_MAX];
-	size_t klen[ATTR_MAX], n = 0, i, k, v;
+	size_t klen[ATTR_MAX], n = 0, i, k;
 
 	for (;;) {
 		for (k = 0; p + k < end && p[k] >= 'a' && p[k] <= 'z'; k++)
@@ -85,10 +85,8 @@ attrs_ok(const char *p, const char *end)
 		key[n] = p, klen[n++] = k;
 		p += k + 1;
 		/* attr_value_ok(), the span read once. */
-		v = span_class(p, (size_t)(end - p), CL_TOKEN);
-		if (v == 0 || v > WORD_MAX)
+		if ((p = run_at(p, end, CL_TOKEN, WORD_MAX)) == NULL)
 			return 0;
-		p += v;
 		if (p == end)
 			return 1;
 		if (*p++ != '\t')
@@ -108,7 +106,8 @@ attrs_ok(const char *p, const char *end)
 int
 rec_parse(char *line, size_t len, struct rec *r)
 {
-	char *p = line, *end = line + len, *cut[NFIELDS], *q;
+	char *p = line, *end = line + len, *cut[NFIELDS];
+	const char *q;
 	int i;
 
 	r->attrs = NULL;
@@ -116,11 +115,11 @@ rec_parse(char *line, size_t len, struct rec *r)
 	for (i = 0; i < NFIELDS; i++) {
 		switch (i) {
 		case F_PID:
-			q = (char *)pid_scan(p, end, &r->pid);
+			q = pid_scan(p, end, &r->pid);
 			break;
 		case F_PGID:	/* "-": none */
 			q = p < end && *p == '-' ? p + 1 :
-			    (char *)pid_scan(p, end, &r->pgid);
+			    pid_scan(p, end, &r->pgid);
 			break;
 		case F_STARTED:
 			q = (size_t)(end - p) > STAMP_LEN &&
@@ -137,8 +136,8 @@ rec_parse(char *line, size_t len, struct rec *r)
 		    q != end && *q != '\t'))
 			return 0;
 		r->f[i] = p;
-		cut[i] = q;
-		p = q + 1;
+		cut[i] = (char *)q;	/* in LINE, which is ours to cut */
+		p = cut[i] + 1;
 	}
 	if (cut[F_ID] != end) {
 		if (!attrs_ok(p, end))
