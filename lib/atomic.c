@@ -29,6 +29,13 @@ write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* The letter or digit N (0 to 61) of A-Z a-z 0-9, as mkstemp(3) uses. */
+static char
+alnum(unsigned n)
+{
+	return (char)(n < 26 ? 'A' + n : n < 52 ? 'a' + n - 26 : '0' + n - 52);
+}
+
 /*
  * NAME.tmp.XXXXXX in DIRFD, created exclusively (never through a link)
  * with MODE, as mkstemp(3) would, but relative to the directory opened
@@ -38,8 +45,6 @@ int
 atomic_open(struct atomic *a, int dirfd, const char *name, const char *shown,
     mode_t mode)
 {
-	static const char chars[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	size_t len = strlen(name), i;
 	int tries;
 
@@ -57,7 +62,7 @@ atomic_open(struct atomic *a, int dirfd, const char *name, const char *shown,
 		memcpy(a->tmp, name, len);
 		memcpy(a->tmp + len, TMP_SUFFIX, sizeof TMP_SUFFIX);
 		for (i = len + sizeof TMP_SUFFIX - 7; a->tmp[i] != '\0'; i++)
-			a->tmp[i] = chars[r % 62], r /= 62;
+			a->tmp[i] = alnum((unsigned)(r % 62)), r /= 62;
 		a->fd = openat(dirfd, a->tmp, O_RDWR | O_CREAT | O_EXCL |
 		    O_NOFOLLOW | O_CLOEXEC, mode);
 		if (a->fd != -1) {

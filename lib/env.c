@@ -1,19 +1,19 @@
-/* env.c - setenv(3) and unsetenv(3) for a child about to exec. */
+/* env.c - the environment of a command about to be started. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "env.h"
 
-extern char **environ;
-
-/* The length of NAME, 0 when it is no name (empty, or with an '='). */
+/* The length of the name S begins with: all of NAME, or NAME=VALUE's. */
 static size_t
-name_len(const char *name)
+key_len(const char *s)
 {
-	size_t n = strlen(name);
+	size_t n = 0;
 
-	return memchr(name, '=', n) == NULL ? n : 0;
+	while (s[n] != '\0' && s[n] != '=')
+		n++;
+	return n;
 }
 
 /* Whether environment entry E is NAME's (LEN its length). */
@@ -31,10 +31,10 @@ is_of(const char *e, const char *name, size_t len)
 int
 env_set(const char *name, const char *value)
 {
-	size_t len = name_len(name), vlen = strlen(value), n = 0;
+	size_t len = key_len(name), vlen = strlen(value), n = 0;
 	char *s, **e;
 
-	if (len == 0) {
+	if (len == 0 || name[len] != '\0') {
 		errno = EINVAL;
 		return -1;
 	}
@@ -58,17 +58,40 @@ env_set(const char *name, const char *value)
 	return 0;
 }
 
-/* Every entry of NAME's out, as unsetenv(3); nothing when NAME is none. */
-void
-env_unset(const char *name)
+/* Whether entry E is of the name of an item of LIST (NULL-ended, or NULL). */
+static int
+named(const char *e, const char *const *list)
 {
-	size_t len = name_len(name);
-	char **r, **w;
+	size_t n;
 
-	if (len == 0 || environ == NULL)
-		return;
-	for (r = w = environ; *r != NULL; r++)
-		if (!is_of(*r, name, len))
-			*w++ = *r;
-	*w = NULL;
+	for (; list != NULL && *list != NULL; list++)
+		if ((n = key_len(*list)) > 0 && is_of(e, *list, n))
+			return 1;
+	return 0;
+}
+
+/*
+ * The environment a command is to get, made before the fork that starts
+ * it (a child that borrows its parent's memory may not allocate): each
+ * entry of environ but those of a name in DROP (NAMEs) or in ADD
+ * (NAME=VALUEs), then ADD's entries, not copied.  Both NULL-ended; DROP
+ * may be NULL.  NULL when there is no memory.
+ */
+char **
+env_made(const char *const *drop, const char *const *add)
+{
+	size_t n = 0, k = 0, i;
+	char **e;
+
+	while (environ != NULL && environ[n] != NULL)
+		n++;
+	while (add[k] != NULL)
+		k++;
+	if ((e = malloc((n + k + 1) * sizeof *e)) == NULL)
+		return NULL;
+	for (i = n = 0; environ != NULL && environ[i] != NULL; i++)
+		if (!named(environ[i], drop) && !named(environ[i], add))
+			e[n++] = environ[i];
+	memcpy(e + n, add, (k + 1) * sizeof *e);	/* theirs: not changed */
+	return e;
 }

@@ -638,6 +638,7 @@ keeper(int sock, const struct spawn_opts *o, struct reg *reg,
 	live_forget();
 	for (i = 0; i < SPAWN_OURS; i++)
 		so.ours[i] = -1;	/* closed already */
+	so.borrow = 1;		/* nothing to do till the exec; no handler set */
 	if ((pid = spawn_start(&so, &fd)) == -1 ||
 	    spawn_confirm(pid, fd, &so) == -1) {
 		report(sock, 0, 0);

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "env.h"
 #include "fmt.h"
 #include "mark.h"
+#include "pidfd.h"
 #include "proc.h"
 #include "sysread.h"
 #include "word.h"
@@ -24,21 +24,27 @@ mark_of(pid_t pid, const char *token, char mark[MARK_MAX])
 }
 
 /*
- * In the child, before it execs the command: its own marker, from its
- * own token (the one prspawn then records for it).  -1 when there is no
- * token to be had.  Built without procfs, no marker is given.
+ * In the child, before it execs the command: its own marker into MARK,
+ * from its own token (the one prspawn then records for it); -1 when
+ * there is no token to be had.  No allocation: a child that borrows its
+ * parent's memory (vfork) calls it.  Built without procfs, none is given
+ * (MARK_GIVEN).
  */
 int
-mark_self(void)
+mark_self(char mark[MARK_MAX])
 {
 #ifndef PRREG_NO_PROCFS
-	char token[TOKEN_MAX + 1], mark[MARK_MAX];
+	char token[TOKEN_MAX + 1];
+	pid_t me = getpid();
+	int fd = pfd_open(me), ok = proc_token_fd(fd, 0, token);
 
-	if (!proc_token(getpid(), token) || !mark_of(getpid(), token, mark))
-		return -1;
-	return env_set(MARK_VAR, mark);
+	if (fd != -1)
+		close(fd);
+	return ok && mark_of(me, token, mark) ? 0 : -1;
 #else
-	return 0;	/* no /proc/PID/environ to read it from */
+	(void)mark;
+	errno = ENOSYS;
+	return -1;
 #endif
 }
 

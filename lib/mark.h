@@ -25,9 +25,14 @@
 
 #define MARK_VAR "PRREG_MARK"
 #define MARK_MAX (20 + 1 + TOKEN_MAX + 1)	/* "PID:TOKEN" */
+#ifndef PRREG_NO_PROCFS
+#define MARK_GIVEN 1	/* a command gets one */
+#else
+#define MARK_GIVEN 0	/* no /proc/PID/environ to read it from */
+#endif
 
 int mark_of(pid_t pid, const char *token, char mark[MARK_MAX]);
-int mark_self(void);
+int mark_self(char mark[MARK_MAX]);
 int mark_read(pid_t pid, char mark[MARK_MAX], uid_t *ruid);
 int mark_owner(uid_t ruid);
 

@@ -25,7 +25,9 @@
 #define ANCESTRY_MAX 64		/* parents looked up from a sender */
 
 static char dir[sizeof ((struct sockaddr_un *)0)->sun_path];
-static char sock[sizeof dir + 8];	/* fits sun_path: private_dir() */
+/* NOTIFY_SOCKET=PATH, the command's entry; PATH (sock) fits sun_path. */
+static char entry[sizeof NOTIFY_VAR + sizeof dir + 8];
+static char *const sock = entry + sizeof NOTIFY_VAR;
 
 static pid_t maker;		/* the process that made them */
 
@@ -103,12 +105,12 @@ private_dir(void)
 		dir[0] = '\0';
 		return -1;
 	}
-	fmt_snprintf(sock, sizeof sock, "%s/notify", dir);
+	fmt_snprintf(entry, sizeof entry, NOTIFY_VAR "=%s/notify", dir);
 	return 0;
 }
 
 int
-notify_open(const char **path)
+notify_open(const char **env)
 {
 	struct sockaddr_un sa;
 	int fd, on = 1;
@@ -138,7 +140,7 @@ notify_open(const char **path)
 		notify_close();
 		return -1;
 	}
-	*path = sock;
+	*env = entry;
 	return fd;
 }
 
@@ -246,7 +248,7 @@ notify_look(int fd, void *from)
 
 #else
 
-int notify_open(const char **path) { (void)path; errno = ENOSYS;
+int notify_open(const char **env) { (void)env; errno = ENOSYS;
 	return fail(PR_SYS, "-N notify: no SCM_CREDENTIALS on this system"); }
 int notify_look(int fd, void *from) { (void)fd; (void)from; return -1; }
 void notify_close(void) { }

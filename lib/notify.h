@@ -13,7 +13,7 @@
  * unproven).
  *
  * notify_open() makes the socket and returns its descriptor (close on
- * exec), the path in *PATH; the socket and its directory are removed
+ * exec), the command's environment entry NOTIFY_SOCKET=PATH in *ENV; the socket and its directory are removed
  * when the program exits, whatever ends it, or by notify_close().
  * notify_look() is spawn_ready()'s look at it.  Linux only: elsewhere
  * notify_open() fails (ENOSYS).
@@ -36,7 +36,7 @@ struct notify_from {
 	const char *cg;		/* its cgroup, or NULL */
 };
 
-int notify_open(const char **path);
+int notify_open(const char **env);
 int notify_look(int fd, void *from);
 void notify_close(void);
 

@@ -14,6 +14,7 @@
 #include "arg.h"
 #include "cgroup.h"
 #include "fmt.h"
+#include "mark.h"
 #include "msg.h"
 #include "notify.h"
 #include "reaper.h"
@@ -130,9 +131,9 @@ start_prepare(struct start *st)
 	if (st->notify != -1 &&
 	    (st->ready = spawn_notify(&st->o, st->notify)) == -1)
 		return -1;
-	if (st->sdnotify && (st->ready = notify_open(&st->o.notify_sock)) == -1)
+	if (st->sdnotify && (st->ready = notify_open(&st->o.notify_env)) == -1)
 		return -1;
-	st->o.mark = 1;
+	st->o.mark = MARK_GIVEN;
 	if (reg_open(&st->reg, st->ropt, 1) == -1)
 		return -1;
 	reg_lock_wait(&st->reg, st->s.wait_ns);	/* -W bounds the lock too */

@@ -439,17 +439,24 @@ proc_stat_parse(const char *buf, size_t len, struct pstat *ps)
 	return n > 0;
 }
 
-/* 0 with errno: ENOENT or ESRCH when PID is gone (proc_gone()). */
+/*
+ * 0 with errno: ENOENT or ESRCH when PID is gone (proc_gone()).  PID 0
+ * is ourselves, read as /proc/self with nothing kept: a child that
+ * borrows its parent's memory (vfork) must leave no /proc descriptor of
+ * its own in the parent's proc_dirfd().
+ */
 int
 proc_stat(pid_t pid, struct pstat *ps)
 {
 	char path[40], buf[1024];
+	int dirfd = AT_FDCWD;
 	ssize_t n;
 
-	if (proc_dirfd() == -1)
+	if (pid != 0 && (dirfd = proc_dirfd()) == -1)
 		return 0;
-	fmt_snprintf(path, sizeof path, "%ld/stat", (long)pid);
-	if ((n = read_at(proc_dirfd(), path, buf, sizeof buf)) == -1)
+	fmt_snprintf(path, sizeof path, pid != 0 ? "%ld/stat" :
+	    "/proc/self/stat", (long)pid);
+	if ((n = read_at(dirfd, path, buf, sizeof buf)) == -1)
 		return 0;
 	if (n == 0 || !proc_stat_parse(buf, (size_t)n, ps)) {
 		errno = n == 0 ? ESRCH : EIO;

@@ -1,4 +1,5 @@
 /* spawn.c - fork, setsid, exec with an error pipe; wait and forward signals. */
+#define _DEFAULT_SOURCE		/* vfork(2) */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -20,8 +21,8 @@
 #include "spawn.h"
 
 /* What the child was doing when it failed, sent with errno on the pipe. */
-enum { AT_SETSID = 1, AT_CGROUP, AT_CHDIR, AT_STDIO, AT_ENV, AT_MARK,
-	AT_LIMITS, AT_EXEC };
+enum { AT_SETSID = 1, AT_CGROUP, AT_CHDIR, AT_STDIO, AT_MARK, AT_LIMITS,
+	AT_EXEC };
 
 static const int fwd_sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1,
     SIGUSR2 };
@@ -133,17 +134,43 @@ child_fds(const struct spawn_opts *o)
 }
 
 /*
+ * The command's environment, made before the fork: a child that borrows
+ * our memory (spawn_start()) cannot allocate.  Its marker's value is the
+ * child's own, written by it into MARK.
+ */
+struct cenv {
+	char **envp;
+	char mark[sizeof MARK_VAR + MARK_MAX];	/* PRREG_MARK=PID:TOKEN */
+};
+
+static int
+cenv_make(const struct spawn_opts *o, struct cenv *c)
+{
+	const char *add[3] = { NULL, NULL, NULL }, **a = add;
+
+	if (o->notify_env != NULL)
+		*a++ = o->notify_env;
+	memcpy(c->mark, MARK_VAR "=", sizeof MARK_VAR);
+	if (o->mark)
+		*a = c->mark;
+	if ((c->envp = env_made(o->unset, add)) == NULL)
+		return fail(PR_SYS, "out of memory");
+	return 0;
+}
+
+/*
  * In the child: each step, in order; the first that fails is reported on
  * FD, the close-on-exec pipe (moved first off the descriptors the command
  * gets), and nothing of the command runs.  The cgroup comes first:
- * nothing the child does after can be outside it.
+ * nothing the child does after can be outside it.  It may be borrowing
+ * our memory (spawn_start()): it allocates nothing, and changes nothing
+ * of ours but C and environ, which spawn_start() puts back.
  */
 static void
 child(const struct spawn_opts *o, int fd, const sigset_t *mask,
-    const struct sigaction *chld)
+    const struct sigaction *chld, struct cenv *c)
 {
 	int e[2] = { AT_STDIO, 0 }, away = fd_away(o, fd), i;
-	const char *const *u;
 	ssize_t n;
 
 	/* Room for what the child opens (the marker's token), however few. */
@@ -165,14 +192,8 @@ child(const struct spawn_opts *o, int fd, const sigset_t *mask,
 	e[0] = AT_STDIO;
 	if (child_fds(o) == -1)
 		goto fail;
-	for (u = o->unset; u != NULL && *u != NULL; u++)
-		env_unset(*u);
-	e[0] = AT_ENV;
-	if (o->notify_sock != NULL &&
-	    env_set(NOTIFY_VAR, o->notify_sock) == -1)
-		goto fail;
 	e[0] = AT_MARK;
-	if (o->mark && mark_self() == -1)
+	if (o->mark && mark_self(c->mark + sizeof MARK_VAR) == -1)
 		goto fail;
 	e[0] = AT_LIMITS;
 	if (o->limits != NULL && limits_self(o->limits) == -1)
@@ -182,6 +203,7 @@ child(const struct spawn_opts *o, int fd, const sigset_t *mask,
 	xfsz_restore();
 	fd_limit_restore();	/* the caller's own limit, not ours */
 	sigprocmask(SIG_SETMASK, mask, NULL);
+	environ = c->envp;
 	execvp(o->argv[0], o->argv);
 fail:
 	e[1] = errno;
@@ -212,6 +234,8 @@ spawn_start(const struct spawn_opts *o, int *fd)
 {
 	static int registered;
 	struct sigaction dfl, chld;
+	struct cenv c;
+	char **was = environ;
 	sigset_t mask;
 	int p[2];
 	pid_t pid;
@@ -219,8 +243,12 @@ spawn_start(const struct spawn_opts *o, int *fd)
 	if (!registered && atexit(cancel_pending) != 0)
 		return fail(PR_SYS, "cannot register an exit handler");
 	registered = 1;
-	if (pipe_cloexec(p) == -1)
+	if (cenv_make(o, &c) == -1)
+		return -1;
+	if (pipe_cloexec(p) == -1) {
+		free(c.envp);
 		return fail_sys(PR_SYS, "cannot make a pipe");
+	}
 	/* We wait for our child; the command gets SIGCHLD as it was. */
 	memset(&dfl, 0, sizeof dfl);
 	dfl.sa_handler = SIG_DFL;
@@ -229,11 +257,22 @@ spawn_start(const struct spawn_opts *o, int *fd)
 	spawn_hold(&mask);
 	fflush(NULL);
 
-	pid = fork();
+	/*
+	 * Where O lets it (its caller waits for the exec with nothing else
+	 * to do, as a keeper does), with vfork(2): the child borrows our
+	 * memory until it execs or exits, and no copy of our page tables is
+	 * made and faulted back (some tenths of a millisecond a start, more
+	 * where page faults trap to a hypervisor).  child() keeps to what a
+	 * borrower may do; no handler of ours is set then (a keeper sets its
+	 * own after), so none can run in it.
+	 */
+	pid = o->borrow ? vfork() : fork();
 	if (pid == 0) {
 		close(p[0]);
-		child(o, p[1], &mask, &chld);
+		child(o, p[1], &mask, &chld, &c);
 	}
+	environ = was;		/* a borrower set it */
+	free(c.envp);
 	if (o->notify != -1)
 		close(o->notifyfd);	/* the command's, and what it starts */
 	if (pid == -1) {
@@ -259,8 +298,7 @@ spawn_confirm(pid_t pid, int fd, const struct spawn_opts *o)
 {
 	static const char *const what[] = { "", "cannot start a session",
 	    "cannot join its cgroup", "cannot change to its directory",
-	    "cannot redirect its output", "cannot set its environment",
-	    ("cannot read its start token for its marker (is /proc "
+	    "cannot redirect its output", ("cannot read its start token for its marker (is /proc "
 	    "mounted?)"), "cannot set its resource limits (-l)",
 	    "cannot execute" };
 	const char *cmd = o->argv[0];

@@ -40,10 +40,11 @@ struct spawn_opts {
 	int outfd;		/* -o: the output file, or -1 */
 	int notify;		/* -N: the descriptor number, or -1 */
 	int notifyfd;		/* ... and the pipe's end it is given */
-	const char *notify_sock;	/* -N notify: its NOTIFY_SOCKET */
+	const char *notify_env;	/* -N notify: NOTIFY_SOCKET=PATH */
 	int mark;		/* give the command its marker */
 	const struct limits *limits;	/* -l without -c: its rlimits */
 	int ours[SPAWN_OURS];	/* ours, closed in the child at once, or -1 */
+	int borrow;		/* we only wait for the exec: vfork (spawn.c) */
 };
 
 enum spawn_ready { SPAWN_READY, SPAWN_CLOSED, SPAWN_EXITED, SPAWN_LATE };
