@@ -102,18 +102,22 @@ stdio_null(void)
 		close(fd);
 }
 
-/* The whole of FD, until EOF, into BUF (NUL-terminated): its length. */
+/*
+ * One message from FD, a SOCK_SEQPACKET socket, into BUF (NUL-terminated):
+ * its length, 0 at the end (or on an error).  A message longer than BUF
+ * holds comes cut (the rest is dropped): SIZE - 1 bytes.  One message,
+ * one read: no wait for the peer's close, and no wake-up for it.
+ */
 static size_t
-read_all(int fd, char *buf, size_t size)
+read_msg(int fd, char *buf, size_t size)
 {
-	size_t len = 0;
 	ssize_t n;
 
-	while (len < size - 1 && ((n = read(fd, buf + len, size - 1 - len)) >
-	    0 || (n == -1 && errno == EINTR)))
-		len += n > 0 ? (size_t)n : 0;
-	buf[len] = '\0';
-	return len;
+	while ((n = read(fd, buf, size - 1)) == -1 && errno == EINTR)
+		;
+	n = n > 0 ? n : 0;
+	buf[n] = '\0';
+	return (size_t)n;
 }
 
 /* A shell's $? of a wait status. */
@@ -532,8 +536,9 @@ tell_end(int sock, int status)
 
 /*
  * The keeper, from its record's line on SOCK (prspawn's, closed once
- * read, or with AWAIT kept until prspawn lets go of it) to its end.
- * Nothing else of prspawn's is kept.
+ * read, or with AWAIT kept until prspawn lets go of it) to its end.  The
+ * line is one message (read_msg()).  Nothing else of prspawn's is kept
+ * past it.
  */
 NORETURN static void
 keep(int sock, pid_t cmd, const char *path, const struct owner *lifeline,
@@ -541,7 +546,7 @@ keep(int sock, pid_t cmd, const char *path, const struct owner *lifeline,
 {
 	static char line[REC_LINE_MAX + 1];
 	static struct kstate k;
-	size_t len = read_all(sock, line, sizeof line);
+	size_t len = read_msg(sock, line, sizeof line);
 	int rc;
 
 	if (!await)
@@ -590,10 +595,10 @@ reg_path_abs(const struct reg *reg, char path[PATH_LEN])
 
 /*
  * Tell prspawn how the start went, on SOCK; what it sends comes next.
- * Unless AWAIT, nothing else goes this way.
+ * Only with -N does anything else go this way (tell_end()).
  */
 static void
-report(int sock, pid_t pid, int await)
+report(int sock, pid_t pid)
 {
 	struct report rp;
 	ssize_t n;
@@ -604,8 +609,6 @@ report(int sock, pid_t pid, int await)
 	fmt_snprintf(rp.msg, sizeof rp.msg, "%s", pid > 0 ? "" : failed_msg());
 	n = send(sock, &rp, sizeof rp, MSG_NOSIGNAL);
 	(void)n;	/* a short one reads as a failure */
-	if (!await)
-		shutdown(sock, SHUT_WR);
 }
 
 /*
@@ -631,9 +634,17 @@ keeper(int sock, const struct spawn_opts *o, struct reg *reg,
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
 	if (reg_path_abs(reg, path) == -1) {
-		report(sock, 0, 0);
+		report(sock, 0);
 		_exit(failed_status());
 	}
+	/*
+	 * FILE as prspawn read it (reg_hold()) stays open here till the
+	 * record's line comes (keep()'s close_from()): the file prspawn's
+	 * rename replaces is freed then, by us, not in prspawn's rename, where
+	 * freeing its blocks can wait for the disk (ext4 mounted with
+	 * -o discard), with the lock held.
+	 */
+	reg->fd = -1;
 	reg_free(reg);
 	live_forget();
 	for (i = 0; i < SPAWN_OURS; i++)
@@ -641,10 +652,10 @@ keeper(int sock, const struct spawn_opts *o, struct reg *reg,
 	so.borrow = 1;		/* nothing to do till the exec; no handler set */
 	if ((pid = spawn_start(&so, &fd)) == -1 ||
 	    spawn_confirm(pid, fd, &so) == -1) {
-		report(sock, 0, 0);
+		report(sock, 0);
 		_exit(failed_status());
 	}
-	report(sock, pid, kp->await);
+	report(sock, pid);
 	keep(sock, pid, path, kp->lifeline, kp->await);
 }
 
@@ -705,7 +716,7 @@ keeper_start(struct keeper *k, const struct spawn_opts *o, struct reg *reg)
 	k->pid = k->cmd = 0;
 	k->sock = -1;
 	k->adopts = 0;
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == -1)
 		return fail_sys(PR_SYS, "cannot make a socket pair");
 	fcntl(sv[0], F_SETFD, FD_CLOEXEC);
 	fcntl(sv[1], F_SETFD, FD_CLOEXEC);
@@ -740,7 +751,7 @@ keeper_confirm(struct keeper *k)
 {
 	struct report rp;
 	char buf[sizeof rp + 1];	/* a byte more: a longer report is none */
-	size_t n = read_all(k->sock, buf, sizeof buf);
+	size_t n = read_msg(k->sock, buf, sizeof buf);
 	int st = 0;
 
 	memcpy(&rp, buf, sizeof rp);
@@ -768,10 +779,8 @@ keeper_keep(struct keeper *k, const struct rec *r)
 	if (len >= sizeof line ||
 	    send(k->sock, line, len, MSG_NOSIGNAL) != (ssize_t)len)
 		rc = fail_sys(PR_SYS, "cannot hand the record to its keeper");
-	if (k->await && rc == 0)
-		shutdown(k->sock, SHUT_WR);	/* the line ends; its end may come */
-	else
-		keeper_let_go(k);
+	if (!k->await || rc != 0)
+		keeper_let_go(k);	/* with -N, its end may come this way */
 	keeper_adopted(k);
 	return rc;
 }
@@ -795,7 +804,7 @@ int
 keeper_ended(struct keeper *k, int *status)
 {
 	char buf[sizeof *status + 1];	/* a byte more: a longer end is none */
-	size_t n = k->sock != -1 ? read_all(k->sock, buf, sizeof buf) : 0;
+	size_t n = k->sock != -1 ? read_msg(k->sock, buf, sizeof buf) : 0;
 
 	keeper_let_go(k);
 	while (waitpid(k->pid, NULL, 0) == -1 && errno == EINTR)

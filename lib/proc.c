@@ -218,7 +218,8 @@ pid_watch(pid_t pid, const char *token)
 /*
  * The token a record of FD's process (PID) gets: exact where it can be.
  * A start time read from /proc/PID/stat is FD's process's when that has
- * not exited since, or is the zombie still holding PID.
+ * not exited since, or is the zombie still holding PID.  PID 0 is
+ * ourselves, read as proc_stat() reads it (nothing kept).
  */
 int
 proc_token_fd(int fd, pid_t pid, char token[TOKEN_MAX + 1])
