@@ -12,17 +12,21 @@
  * indexing of the records.
  *
  * With -k, as a keeper starts it: COMMAND is started by a middle process
- * of its own session, which says so once it has been executed, then
- * waits for it and, as a keeper writes a record's end, writes FILE again
- * the same way (lock, read, rename) before it exits.  prspawn's cost
- * above that is its own, not the keeper's design.
+ * of its own session, with vfork(2), which says so once it has been
+ * executed; it holds FILE as read (so that the rename does not free it)
+ * till we have written and exited, then waits for COMMAND and, as a
+ * keeper writes a record's end, writes FILE again the same way (lock,
+ * read, rename) before it exits.  prspawn's cost above that is its own,
+ * not the keeper's design.
  */
+#define _DEFAULT_SOURCE		/* vfork(2) */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -33,9 +37,12 @@ fail(const char *what)
 	exit(3);
 }
 
-/* FILE.lock locked, and FILE read whole into *BUF (room for a line more). */
+/*
+ * FILE.lock locked, and FILE read whole into *BUF (room for a line more);
+ * FILE kept open in *KEEP when not NULL.
+ */
 static ssize_t
-lock_read(const char *file, char **buf)
+lock_read(const char *file, char **buf, int *keep)
 {
 	char path[4096];
 	struct flock fl;
@@ -58,7 +65,10 @@ lock_read(const char *file, char **buf)
 	for (len = 0; len < st.st_size; len += n)
 		if ((n = read(fd, *buf + len, (size_t)(st.st_size - len))) <= 0)
 			fail("read");
-	close(fd);
+	if (keep != NULL)
+		*keep = fd;
+	else
+		close(fd);
 	return len;
 }
 
@@ -75,9 +85,12 @@ publish(const char *file, const char *buf, ssize_t len)
 		fail(tmp);
 }
 
-/* ARGV started in a session of its own; its pid once it has executed. */
+/*
+ * ARGV started in a session of its own; its pid once it has executed.
+ * With BORROW, by vfork(2), as a keeper starts its command.
+ */
 static pid_t
-start(char *argv[])
+start(char *argv[], int borrow)
 {
 	pid_t pid;
 	int p[2];
@@ -85,7 +98,7 @@ start(char *argv[])
 
 	if (pipe(p) == -1 || fcntl(p[1], F_SETFD, FD_CLOEXEC) == -1)
 		fail("pipe");
-	if ((pid = fork()) == -1)
+	if ((pid = borrow ? vfork() : fork()) == -1)
 		fail("fork");
 	if (pid == 0) {
 		setsid();
@@ -99,22 +112,28 @@ start(char *argv[])
 	return pid;
 }
 
-/* -k: the middle, between our fork and its exit; says the pid on FD. */
+/*
+ * -k: the middle, between our fork and its exit; says the pid on FD, and
+ * lets go of OLD (FILE as we read it) at FD's end (our exit).
+ */
 static void
-middle(int fd, const char *file, char *argv[])
+middle(int fd, int old, const char *file, char *argv[])
 {
 	pid_t pid;
-	char *buf;
+	char *buf, c;
 	ssize_t len;
 
 	setsid();
-	pid = start(argv);
+	pid = start(argv, 1);
 	if (write(fd, &pid, sizeof pid) != sizeof pid)
 		_exit(3);
+	while (read(fd, &c, 1) == -1 && errno == EINTR)
+		;
 	close(fd);
+	close(old);
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 		;
-	len = lock_read(file, &buf);
+	len = lock_read(file, &buf, NULL);
 	publish(file, buf, len);
 	_exit(0);
 }
@@ -122,7 +141,7 @@ middle(int fd, const char *file, char *argv[])
 int
 main(int argc, char *argv[])
 {
-	int keeper = argc > 1 && strcmp(argv[1], "-k") == 0, p[2];
+	int keeper = argc > 1 && strcmp(argv[1], "-k") == 0, p[2], old = -1;
 	char *buf;
 	ssize_t len;
 	pid_t pid;
@@ -132,19 +151,20 @@ main(int argc, char *argv[])
 		fprintf(stderr, "usage: floor [-k] FILE COMMAND [ARG...]\n");
 		return 2;
 	}
-	len = lock_read(argv[1], &buf);
+	len = lock_read(argv[1], &buf, keeper ? &old : NULL);
 	if (!keeper) {
-		pid = start(argv + 2);
+		pid = start(argv + 2, 0);
 	} else {
-		if (pipe(p) == -1)
-			fail("pipe");
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, p) == -1)
+			fail("socketpair");
 		if ((pid = fork()) == -1)
 			fail("fork");
 		if (pid == 0) {
 			close(p[0]);
-			middle(p[1], argv[1], argv + 2);
+			middle(p[1], old, argv[1], argv + 2);
 		}
 		close(p[1]);
+		close(old);
 		if (read(p[0], &pid, sizeof pid) != sizeof pid)
 			fail("the middle's report");
 	}

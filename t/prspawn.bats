@@ -195,6 +195,21 @@ has_records() {
 	[ "$output" = keep ]
 }
 
+@test "the command's environment, with a keeper, -b and -w: the caller's in its order, less -u's, then one marker, of its own start (a caller's is replaced)" {
+	for mode in "" -b -w; do
+		rm -f "$T/env"
+		line=$(env -i PATH="$PATH" PRREG_FILE="$REG" A=1 FOO=2 \
+		    PRREG_MARK=1:stale B=3 prspawn $mode -p -i "e$mode" -u FOO \
+		    -o "$T/env" -- env </dev/null 3>&-)
+		P=$(cut -f 1 <<<"$line")
+		track "$P"
+		[ "$mode" = -w ] || prwait -i "e$mode"
+		want="PATH=$PATH"$'\n'"PRREG_FILE=$REG"$'\nA=1\nB=3'
+		noprocfs || want=$want$'\n'"PRREG_MARK=$P:$(cut -f 6 <<<"$line")"
+		[ "$(cat "$T/env")" = "$want" ]
+	done
+}
+
 @test "-u: an invalid variable name is a usage error: exit 2, nothing started" {
 	for v in 1A A=B '' A-B 'A B' $'A\tB'; do
 		run --separate-stderr prspawn -u "$v" -- touch "$T/f"
