@@ -183,7 +183,9 @@ keeper_stop(const struct rec *r)
 		return 1;
 	/* Sent again each second: one sent before it took its record is lost. */
 	for (;;) {
-		if ((l = pid_live(pid, token)) == DEAD || l == ZOMBIE)
+		/* Its pid another start's (REUSED): it is gone. */
+		if ((l = pid_live(pid, token)) == DEAD || l == ZOMBIE ||
+		    l == REUSED)
 			return 1;
 		/*
 		 * A keeper leads its session for life; a token of the

@@ -195,7 +195,7 @@ has_records() {
 	[ "$output" = keep ]
 }
 
-@test "the command's environment, with a keeper, -b and -w: the caller's in its order, less -u's, then one marker, of its own start (a caller's is replaced)" {
+@test "the command's environment, with a keeper, -b and -w: the caller's in its order, less -u's, then one marker, of its own start (a caller's is replaced; without procfs, left)" {
 	for mode in "" -b -w; do
 		rm -f "$T/env"
 		line=$(env -i PATH="$PATH" PRREG_FILE="$REG" A=1 FOO=2 \
@@ -205,6 +205,8 @@ has_records() {
 		track "$P"
 		[ "$mode" = -w ] || prwait -i "e$mode"
 		want="PATH=$PATH"$'\n'"PRREG_FILE=$REG"$'\nA=1\nB=3'
+		# Built without procfs, no marker: the caller's is left.
+		noprocfs && want="PATH=$PATH"$'\n'"PRREG_FILE=$REG"$'\nA=1\nPRREG_MARK=1:stale\nB=3'
 		noprocfs || want=$want$'\n'"PRREG_MARK=$P:$(cut -f 6 <<<"$line")"
 		[ "$(cat "$T/env")" = "$want" ]
 	done
