@@ -27,6 +27,7 @@
 #include "keeper.h"
 #include "live.h"
 #include "msg.h"
+#include "notify.h"
 #include "owner.h"
 #include "pidfd.h"
 #include "proc.h"
@@ -640,18 +641,23 @@ keeper(int sock, const struct spawn_opts *o, struct reg *reg,
 		_exit(failed_status());
 	}
 	/*
-	 * FILE as prspawn read it (reg_hold()) stays open here till the
+	 * FILE as it is under prspawn's lock (reg_hold()'s, or opened now
+	 * where it was read and closed: -i, -m) stays open here till the
 	 * record's line comes (keep()'s close_from()): the file prspawn's
 	 * rename replaces is freed then, by us, not in prspawn's rename, where
 	 * freeing its blocks can wait for the disk (ext4 mounted with
-	 * -o discard), with the lock held.
+	 * -o discard), with the lock held.  Only held, never read.
 	 */
-	reg->fd = -1;
+	if (reg->fd == -1)	/* no directory: EBADF, none held */
+		reg->fd = openat(reg->dirfd, reg->base, O_RDONLY | O_NONBLOCK |
+		    O_NOFOLLOW | O_CLOEXEC);
+	reg->fd = -1;		/* kept open, out of reg_free()'s way */
 	reg_free(reg);
 	live_forget();
 	for (i = 0; i < SPAWN_OURS; i++)
 		so.ours[i] = -1;	/* closed already */
-	so.borrow = 1;		/* nothing to do till the exec; no handler set */
+	notify_uncatch();	/* -N notify's: no handler may run in it */
+	so.borrow = 1;		/* nothing to do till the exec */
 	if ((pid = spawn_start(&so, &fd)) == -1 ||
 	    spawn_confirm(pid, fd, &so) == -1) {
 		report(sock, 0);

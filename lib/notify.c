@@ -81,6 +81,16 @@ catch_ends(int on)
 	}
 }
 
+/*
+ * In a child (a keeper): what ends it is let go of, back to its default
+ * (still blocked there); the socket and its directory are its maker's.
+ */
+void
+notify_uncatch(void)
+{
+	catch_ends(0);
+}
+
 /* The socket and its directory go, once, and only by their maker. */
 void
 notify_close(void)
@@ -252,5 +262,6 @@ int notify_open(const char **env) { (void)env; errno = ENOSYS;
 	return fail(PR_SYS, "-N notify: no SCM_CREDENTIALS on this system"); }
 int notify_look(int fd, void *from) { (void)fd; (void)from; return -1; }
 void notify_close(void) { }
+void notify_uncatch(void) { }
 
 #endif

@@ -37,6 +37,7 @@ struct notify_from {
 };
 
 int notify_open(const char **env);
+void notify_uncatch(void);
 int notify_look(int fd, void *from);
 void notify_close(void);
 

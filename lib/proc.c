@@ -442,9 +442,9 @@ proc_stat_parse(const char *buf, size_t len, struct pstat *ps)
 
 /*
  * 0 with errno: ENOENT or ESRCH when PID is gone (proc_gone()).  PID 0
- * is ourselves, read as /proc/self with nothing kept: a child that
- * borrows its parent's memory (vfork) must leave no /proc descriptor of
- * its own in the parent's proc_dirfd().
+ * is ourselves, read by our pid (as the parent reads it) with nothing
+ * kept: a child that borrows its parent's memory (vfork) must leave no
+ * /proc descriptor of its own in the parent's proc_dirfd().
  */
 int
 proc_stat(pid_t pid, struct pstat *ps)
@@ -456,7 +456,7 @@ proc_stat(pid_t pid, struct pstat *ps)
 	if (pid != 0 && (dirfd = proc_dirfd()) == -1)
 		return 0;
 	fmt_snprintf(path, sizeof path, pid != 0 ? "%ld/stat" :
-	    "/proc/self/stat", (long)pid);
+	    "/proc/%ld/stat", (long)(pid != 0 ? pid : getpid()));
 	if ((n = read_at(dirfd, path, buf, sizeof buf)) == -1)
 		return 0;
 	if (n == 0 || !proc_stat_parse(buf, (size_t)n, ps)) {

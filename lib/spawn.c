@@ -164,7 +164,8 @@ cenv_make(const struct spawn_opts *o, struct cenv *c)
  * gets), and nothing of the command runs.  The cgroup comes first:
  * nothing the child does after can be outside it.  It may be borrowing
  * our memory (spawn_start()): it allocates nothing, and changes nothing
- * of ours but C and environ, which spawn_start() puts back.
+ * of ours but C and environ, which spawn_start() puts back, errno, and
+ * pfd_token()'s note of what the kernel has (the same for us).
  */
 static void
 child(const struct spawn_opts *o, int fd, const sigset_t *mask,
@@ -263,8 +264,9 @@ spawn_start(const struct spawn_opts *o, int *fd)
 	 * memory until it execs or exits, and no copy of our page tables is
 	 * made and faulted back (some tenths of a millisecond a start, more
 	 * where page faults trap to a hypervisor).  child() keeps to what a
-	 * borrower may do; no handler of ours is set then (a keeper sets its
-	 * own after), so none can run in it.
+	 * borrower may do.  A handler must not run in it (what it writes is
+	 * ours, and musl's raise() signals our thread): O's caller has none
+	 * for the signals the child lets in (a keeper puts -N notify's back).
 	 */
 	pid = o->borrow ? vfork() : fork();
 	if (pid == 0) {

@@ -44,7 +44,8 @@ struct spawn_opts {
 	int mark;		/* give the command its marker */
 	const struct limits *limits;	/* -l without -c: its rlimits */
 	int ours[SPAWN_OURS];	/* ours, closed in the child at once, or -1 */
-	int borrow;		/* we only wait for the exec: vfork (spawn.c) */
+	int borrow;		/* we only wait for the exec, with no handler
+				   set: vfork (spawn.c) */
 };
 
 enum spawn_ready { SPAWN_READY, SPAWN_CLOSED, SPAWN_EXITED, SPAWN_LATE };

@@ -170,7 +170,7 @@ waiting() {
 	[ "$stderr" = "" ]
 	[ "$output" = "$(reg_lines)" ]
 	kept d
-	! grep -qz '^PRREG_MARK=' "/proc/$D/environ"
+	! grep -qz '^PRREG_MARK=' "/proc/$D/environ" || false
 	reaped_none d "$D"
 }
 
@@ -340,4 +340,39 @@ killed_while_waiting() {
 		[ "$(prlist -i b -o keeper)" = - ]
 		kill -KILL "$P"
 	done
+}
+
+# held_child: C, the third generation under W (strace), once there is one.
+held_child() {
+	local p=$W i
+	for i in 1 2 3; do
+		p=$(pgrep -P "$p") && [ -n "$p" ] || return 1
+	done
+	C=$p
+}
+
+@test "-N notify: TERM to the command's child, held before its exec, ends that child, not its keeper: exit 1, said, the command never runs, nothing left" {
+	need_strace_inject
+	# The keeper starts the command with vfork(2): a handler of -N
+	# notify's that ran in that child would signal the keeper (musl's
+	# raise()) and let the command be executed.  strace says whether it
+	# ever was.
+	strace -f -qq -o "$T/trace" -e trace=fchdir,execve \
+	    -e inject=fchdir:delay_enter=3000000 \
+	    prspawn -N notify -d / -i held -o /dev/null -- \
+	    sh -c 'touch "$1"' sh "$T/ran" </dev/null >"$T/out" 2>"$T/err" 3>&- &
+	W=$!
+	# strace's child is prspawn; its child, the keeper; the keeper's,
+	# the one held in fchdir(2).
+	until_true held_child
+	track "$C"
+	kill -TERM "$C"
+	st=0
+	wait "$W" || st=$?
+	[ "$st" -eq 1 ]
+	[ "$(cat "$T/err")" = "prspawn: held: exited (status 143) before it was ready; forgotten" ]
+	[ ! -s "$T/out" ]
+	[ "$(grep -c 'execve("[^"]*", \["sh", "-c"' "$T/trace")" -eq 0 ]
+	[ ! -e "$T/ran" ]
+	[ "$(reg_lines)" = "" ]
 }
