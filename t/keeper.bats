@@ -79,7 +79,7 @@ need_helper() {
 	noprocfs && skip "reads /proc/PID/fd"
 	start k -- sleep 1000
 	run ls -l "/proc/$K/fd"
-	! grep -F "$T" <<<"$output"
+	[ "$(grep -cF "$T" <<<"$output")" -eq 0 ]
 	# Its stdio is /dev/null; besides, only its own pipe (the signals').
 	[ "$(for f in /proc/"$K"/fd/*; do readlink "$f"; done |
 	    grep -v -e '^/dev/null$' -e '^pipe:' | wc -l)" -eq 0 ]
@@ -118,7 +118,7 @@ need_helper() {
 	need_helper titled
 	DAEMON=1 start t -- "$H" "$T/d.pid"
 	daemon_pid "$T/d.pid"
-	! grep -qz '^PRREG_MARK=' "/proc/$D/environ"
+	! grep -qz '^PRREG_MARK=' "/proc/$D/environ" || false
 	run -0 prlist -l -i t -o id,state
 	[ "$output" = "t${TAB}live" ]
 	run -0 --separate-stderr sh -c 'prlist -i t | prreap'

@@ -175,7 +175,7 @@ stale_done() {
 	[ "$status" -eq 3 ]
 	[ "$stderr" = "prspawn: $REG.lock: removed or replaced each time it was locked, for 1 s; giving up" ]
 	[ ! -e "$T/ran" ]
-	! has_records
+	! has_records || false
 	no_temp
 }
 
@@ -201,7 +201,7 @@ lock_unsure() {
 	[ "$output" = "" ]
 	[ "$stderr" = "prspawn: $REG.lock: cannot check the lock: Input/output error; nothing written" ]
 	[ ! -e "$T/ran" ]
-	! has_records
+	! has_records || false
 	no_temp
 }
 

@@ -134,11 +134,11 @@ has_records() {
 	[ "$status" -eq 127 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "prspawn: nosuchcmd: cannot execute: No such file or directory" ]
-	! has_records
+	! has_records || false
 	run -127 --separate-stderr prspawn -- "$T/nowhere/cmd"
 	[ "$status" -eq 127 ]
 	[ "$stderr" = "prspawn: $T/nowhere/cmd: cannot execute: No such file or directory" ]
-	! has_records
+	! has_records || false
 }
 
 @test "a command that is not executable: exit 126, the reason, no record" {
@@ -155,7 +155,7 @@ has_records() {
 	run --separate-stderr prspawn -- "$T/bin"
 	[ "$status" -eq 126 ]
 	[ "$stderr" = "prspawn: $T/bin: cannot execute: Permission denied" ]
-	! has_records
+	! has_records || false
 	[ ! -e "$T/bin/noexec.ran" ]
 }
 
@@ -303,7 +303,7 @@ what_o() {
 	[ ! -s "$T/ran" ] || track "$(cat "$T/ran")"
 	[ ! -s "$T/out" ]
 	[ ! -e "$T/ran" ]
-	! has_records
+	! has_records || false
 }
 
 @test "-o refuses a symbolic link, a FIFO, a directory: exit 3, a message, nothing started, the target untouched" {
@@ -642,7 +642,7 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	ended "$W"
 	[ "$ST" -eq 143 ]
 	gone "$P"
-	! has_records
+	! has_records || false
 }
 
 @test "-w forwards HUP, INT, QUIT, USR1, USR2 and TERM to the command's group" {
@@ -666,7 +666,7 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 		[ "$ST" -eq 0 ]
 		[ "$(cat "$T/got")" = "$sig" ]
 	done
-	! has_records
+	! has_records || false
 }
 
 @test "-w exits with the command's status; its record and pid file are removed after" {
@@ -681,13 +681,13 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	[ "$(cat "$T/during")" = "$P${TAB}proc:-:$P" ]
 	[ "$(cut -d ' ' -f 1 "$T/seen")" = "$P" ]
 	[ ! -e "$T/pid" ]
-	! has_records
+	! has_records || false
 }
 
 @test "-w: a command killed by signal N gives 128+N" {
 	run prspawn -w -- sh -c 'kill -USR1 $$'
 	[ "$status" -eq 138 ]
-	! has_records
+	! has_records || false
 }
 
 @test "-w -p prints the record too (the command may print first)" {
@@ -711,7 +711,7 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	    echo "1 x" >"$1"' sh "$T/pid"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$T/pid")" = "1 x" ]
-	! has_records
+	! has_records || false
 }
 
 # --- nothing left running unrecorded -------------------------------------
@@ -787,7 +787,7 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 		# The daemon left the group: what holds it is its marker,
 		# which the no-procfs build cannot read (prreg(5)).
 		noprocfs || gone "$(cat "$T/kid")"
-		! has_records
+		! has_records || false
 	done
 }
 
@@ -914,7 +914,7 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	run --separate-stderr prspawn -A "$Z"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "prspawn: -A: $Z: not a live process (zombie)" ]
-	! has_records
+	! has_records || false
 }
 
 @test "-A refuses PID 1, a kernel thread and prspawn itself: exit 2, a message, no record" {
@@ -924,7 +924,7 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 	# prspawn exec'd in the caller's place: -A names prspawn's own pid.
 	run -2 --separate-stderr bash -c 'exec prspawn -A $$'
 	[[ $stderr =~ ^"prspawn: -A: "[0-9]+": not a process to record: prspawn itself"$ ]]
-	! has_records
+	! has_records || false
 	# Kernel threads: kthreadd (no parent) and one of its children.
 	[ "$(ps -o ppid=,comm= -p 2 | tr -s ' ')" = " 0 kthreadd" ] ||
 	    skip "no kthreadd at pid 2 here (a PID namespace?)"
@@ -933,7 +933,7 @@ prspawn: -x: 1 of type agent in session s1 not stopped; nothing started" ]
 		run -2 --separate-stderr prspawn -A "$p"
 		[ "$stderr" = "prspawn: -A: $p: not a process to record: a kernel thread" ]
 	done
-	! has_records
+	! has_records || false
 }
 
 @test "-A of the caller itself, a script that records itself, is taken" {

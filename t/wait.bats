@@ -166,11 +166,11 @@ need_strace() {
 	[ "$status" -eq 1 ]
 	[ "$output" = "no" ]
 	[ "$stderr" = "prspawn: d: exited (status 3) before it was ready; forgotten" ]
-	! grep -q . <(reg_lines)
+	! grep -q . <(reg_lines) || false
 	run --separate-stderr prspawn -i k -N 3 -- sh -c 'kill -KILL $$'
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "prspawn: k: exited (status 137) before it was ready; forgotten" ]
-	! grep -q . <(reg_lines)
+	! grep -q . <(reg_lines) || false
 }
 
 @test "-N: a command that never says it is ready: exit 4 after -W, stopped (its group too) and forgotten" {
@@ -179,7 +179,7 @@ need_strace() {
 	[ "$status" -eq 4 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "prspawn: d: not ready after 0.300 s (-W); stopped and forgotten" ]
-	! grep -q . <(reg_lines)
+	! grep -q . <(reg_lines) || false
 	C=$(cat "$T/child")
 	track "$C"
 	until_true gone "$C"
@@ -190,7 +190,7 @@ need_strace() {
 	    'echo $$ >"$1"; exec 4>&-; exec sleep 1000' sh "$T/pid"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "prspawn: d: closed its -N descriptor without a newline; stopped and forgotten" ]
-	! grep -q . <(reg_lines)
+	! grep -q . <(reg_lines) || false
 	P=$(cat "$T/pid")
 	track "$P"
 	until_true gone "$P"
@@ -200,7 +200,7 @@ need_strace() {
 	run --separate-stderr prspawn -w -i d -N 3 -- sh -c 'echo >&3; exit 5'
 	[ "$status" -eq 5 ]
 	[ "$stderr" = "" ]
-	! grep -q . <(reg_lines)
+	! grep -q . <(reg_lines) || false
 }
 
 @test "-N: FD must be 3 to 63; -N and -A exclude each other" {
@@ -215,5 +215,5 @@ need_strace() {
 	run --separate-stderr prspawn -N 3 -A "$P"
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "prspawn: -A and -N: exclude each other (-h for usage)" ]
-	! grep -q . <(reg_lines)
+	! grep -q . <(reg_lines) || false
 }
