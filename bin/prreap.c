@@ -11,7 +11,7 @@
 #include "pick.h"
 #include "reap.h"
 #include "registry.h"
-#include "sched.h"
+#include "stopsched.h"
 #include "select.h"
 #include "stop.h"
 #include "xalloc.h"

@@ -6,7 +6,7 @@
 #include "clock.h"
 #include "msg.h"
 #include "reslimit.h"
-#include "sched.h"
+#include "stopsched.h"
 #include "start.h"
 #include "xalloc.h"
 

@@ -641,16 +641,13 @@ keeper(int sock, const struct spawn_opts *o, struct reg *reg,
 		_exit(failed_status());
 	}
 	/*
-	 * FILE as it is under prspawn's lock (reg_hold()'s, or opened now
-	 * where it was read and closed: -i, -m) stays open here till the
-	 * record's line comes (keep()'s close_from()): the file prspawn's
-	 * rename replaces is freed then, by us, not in prspawn's rename, where
-	 * freeing its blocks can wait for the disk (ext4 mounted with
-	 * -o discard), with the lock held.  Only held, never read.
+	 * FILE as it is under prspawn's lock (reg_hold()'s, or as read under
+	 * it: reg_load()) stays open here till the record's line comes
+	 * (keep()'s close_from()): the file prspawn's rename replaces is
+	 * freed then, by us, not by prspawn, whose run it would lengthen
+	 * (freeing its blocks can wait for the disk: ext4 mounted with
+	 * -o discard).  Only held, never read.
 	 */
-	if (reg->fd == -1)	/* no directory: EBADF, none held */
-		reg->fd = openat(reg->dirfd, reg->base, O_RDONLY | O_NONBLOCK |
-		    O_NOFOLLOW | O_CLOEXEC);
 	reg->fd = -1;		/* kept open, out of reg_free()'s way */
 	reg_free(reg);
 	live_forget();

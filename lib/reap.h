@@ -36,7 +36,7 @@
 
 #include "clock.h"
 #include "record.h"
-#include "sched.h"
+#include "stopsched.h"
 
 struct reap_opts {
 	struct sched stop;	/* the schedule (-R, or -S -T -K) */

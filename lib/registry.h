@@ -84,6 +84,7 @@ int reg_open(struct reg *r, const char *ropt, int writer);
 int reg_load(struct reg *r);
 int reg_load_of(struct reg *r, const char *type);
 int reg_hold(struct reg *r);
+void reg_let_go(struct reg *r);
 int reg_lock(struct reg *r);
 int reg_trylock(struct reg *r);
 void reg_unlock(struct reg *r);

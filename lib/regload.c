@@ -67,7 +67,8 @@ read_whole(struct reg *r, int fd, char **bufp, size_t *lenp)
 			}
 			buf = nb, size *= 2;
 		}
-		n = read(fd, buf + len, size - len);
+		/* From its start: a FILE held (reg_load()) may be read again. */
+		n = pread(fd, buf + len, size - len, (off_t)len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
@@ -116,14 +117,20 @@ load(struct reg *r, int fd, int *keep)
 	return 0;
 }
 
-/* Read the file (the one reg_hold() opened, or opened now). */
+/*
+ * Read the file (the one reg_hold() opened, or opened now).  Under the
+ * lock it is held till reg_unlock(): the file a writer's rename replaces
+ * is freed after the lock is let go, not in rename(2) (freeing its blocks
+ * can wait for the disk: ext4 mounted with -o discard), where a waiter
+ * woken by that rename would find the lock still held.
+ */
 int
 reg_load(struct reg *r)
 {
 	int fd = r->fd;
 
 	r->fd = -1;
-	return load(r, fd, NULL);
+	return load(r, fd, r->lockfd != -1 ? &r->fd : NULL);
 }
 
 /*
@@ -354,7 +361,9 @@ lock_load(struct reg *r, int wait)
 	rc = pre_ok ? hold_lock(r, wait) : hold(r, wait);
 	if (rc == 0 && pre_ok && unchanged(r, pre))
 		pre_ok = 2;		/* what was read is what is there */
-	if (pre != -1)
+	if (pre_ok == 2)
+		r->fd = pre;		/* held, as reg_load() holds it */
+	else if (pre != -1)
 		close(pre);
 	if (rc == 0 && pre_ok != 2 && reg_load(r) == -1) {
 		reg_unlock(r);		/* reg_load() opens FILE itself */
@@ -376,15 +385,26 @@ reg_trylock(struct reg *r)
 	return lock_load(r, 0);
 }
 
-/* Closing the descriptor drops the lock; the lock file is never unlinked. */
+/* FILE as read, if held (reg_load()), let go of. */
 void
-reg_unlock(struct reg *r)
+reg_let_go(struct reg *r)
 {
 	if (r->fd != -1)
 		close(r->fd);
+	r->fd = -1;
+}
+
+/*
+ * Closing the descriptor drops the lock; the lock file is never unlinked.
+ * The lock first, then FILE as read (reg_load()).
+ */
+void
+reg_unlock(struct reg *r)
+{
 	if (r->lockfd != -1)
 		close(r->lockfd);
-	r->lockfd = r->fd = -1;
+	r->lockfd = -1;
+	reg_let_go(r);
 }
 
 void

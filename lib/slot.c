@@ -79,8 +79,6 @@ enum { W_DIR, W_OWNER, W_HOLDERS };
 
 /* How long a waiter that sees everything sleeps before it looks anyway. */
 #define WATCH_MAX_NS (5 * NS_PER_S)
-/* How soon it tries again when another waiter holds the lock. */
-#define BUSY_NS BACKOFF_MAX_NS
 
 static void
 watch_drop(struct watch *w)
@@ -220,8 +218,19 @@ slot_take(struct reg *r, struct slot *s)
 		if (waited && now_ns() < deadline) {
 			int busy = reg_trylock(r);
 
+			/*
+			 * The writer whose rename woke us lets go of the lock
+			 * just after it: on one CPU, the woken runs first.
+			 * It runs (we sleep the least we can), then the lock
+			 * is tried again; then a wait of 1 ms, or till the
+			 * next rewrite.
+			 */
 			if (busy == 1) {
-				watch_wait(&w, r, s, deadline, BUSY_NS);
+				sleep_ns(1);
+				busy = reg_trylock(r);
+			}
+			if (busy == 1) {
+				watch_wait(&w, r, s, deadline, BACKOFF_MIN_NS);
 				continue;
 			}
 			if (busy == -1)

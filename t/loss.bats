@@ -365,7 +365,7 @@ prreap: $T/small/registry: cannot write: No space left on device" ]
 	# command, then reads the registry; that read fails (strace -P only
 	# traces calls on the registry; the child is not traced).
 	run -3 --separate-stderr strace -qq -o /dev/null -P "$REG" \
-	    -e trace=read -e inject=read:error=EIO \
+	    -e trace=read,pread64 -e inject=read,pread64:error=EIO \
 	    prspawn -- sh -c "sleep 1; echo ran >\"$T/ran\""
 	[ "$output" = "" ]
 	[ "$(as_glibc "$stderr")" = "prspawn: $REG: cannot read: Input/output error" ]

@@ -64,6 +64,37 @@ need_strace() {
 	[ "$(looks "$T/trace")" -le $((before + 3)) ]
 }
 
+# unlock_order TRACE: what a writer traced with strace -y did, in order,
+# from its rename over FILE on: "rename" for it, "unlock" for the close
+# of FILE.lock, "free" for the close of FILE as it was read (deleted).
+unlock_order() {
+	local reg
+	reg=$(realpath "$T")/registry
+	awk -v reg="$reg" '
+	    /^renameat2?\(/ && index($0, "\"registry\")") { r = 1; printf "rename" }
+	    r && index($0, "close(") == 1 && index($0, "<" reg ".lock>") {
+		printf " unlock" }
+	    r && index($0, "close(") == 1 && index($0, "<" reg ">(deleted)") {
+		printf " free" }
+	    END { print "" }' "$1"
+}
+
+@test "-m: a writer lets go of FILE.lock before the file its rename replaced is freed: the waiter that rename wakes finds the lock free" {
+	need_strace
+	# A keeper's end-write (what frees a slot) ...
+	strace -ff -y -e trace=renameat,renameat2,rename,close -o "$T/k" \
+	    prspawn -i quick -- true </dev/null >/dev/null 2>&1 3>&-
+	until_true eval '[ "$(prlist -i quick -o exit)" = 0 ]'
+	keeper=$(prlist -i quick -o keeper)
+	[ "$(unlock_order "$T/k.${keeper%%:*}")" = "rename unlock free" ]
+	# ... and a plain writer's.
+	prspawn -b -i gone -- true </dev/null >/dev/null 2>&1 3>&-
+	until_true eval '[ "$(prlist -i gone -o state)" = dead ]'
+	strace -y -e trace=renameat,renameat2,rename,close -o "$T/p" prprune
+	[ "$(prlist -i gone)" = "" ]
+	[ "$(unlock_order "$T/p")" = "rename unlock free" ]
+}
+
 @test "-m: a rewrite that forgets a holder's record wakes a waiter, while the holder still runs" {
 	holder a -t job
 	prspawn -t job -m 1 -W 60 -i next -- sleep 1000 \

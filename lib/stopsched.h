@@ -1,5 +1,5 @@
 /*
- * sched.h - stop schedules (prreap -R, prspawn -R; SPEC 6), in the form
+ * stopsched.h - stop schedules (prreap -R, prspawn -R; SPEC 6), in the form
  * of start-stop-daemon's --retry: items separated by "/", each a signal
  * to send (a name, or with a leading "-" a name or a number: INT, -INT,
  * -2), seconds to wait for what was signalled to be gone (5, 0.5), or
@@ -12,8 +12,8 @@
  * sched_wait() one wait alone (prwait: signal nothing).  SCHED_DEFAULT
  * is prreap's: TERM/5/KILL/1.  A record keeps its own in stop= (A_STOP).
  */
-#ifndef PRREG_SCHED_H
-#define PRREG_SCHED_H
+#ifndef PRREG_STOPSCHED_H
+#define PRREG_STOPSCHED_H
 
 #include <signal.h>
 #include <stddef.h>

@@ -1,10 +1,10 @@
-/* sched.c - stop schedules: start-stop-daemon's --retry form, checked. */
+/* stopsched.c - stop schedules: start-stop-daemon's --retry form, checked. */
 #include <stdio.h>
 #include <string.h>
 
 #include "arg.h"
 #include "msg.h"
-#include "sched.h"
+#include "stopsched.h"
 #include "word.h"
 
 /* One item, LEN bytes of P, into IT; NULL, or why it is none. */
