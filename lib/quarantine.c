@@ -107,6 +107,7 @@ quarantine(struct reg *r, off_t *was)
 	size_t i;
 	int fd;
 
+	reg_let_go(r);		/* FILE as read, held: room for this one */
 	if ((fd = corrupt_open(r, shown, O_WRONLY | O_APPEND | O_CREAT)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1 || note(r, (unsigned long long)st.st_size)) {

@@ -151,15 +151,14 @@ store(struct reg *r)
 	 */
 	/*
 	 * FILE as read, held to be freed after the lock (reg_load()), goes
-	 * first where descriptors run out, or lines go to FILE.corrupt.
+	 * first where descriptors run out (and where lines go to
+	 * FILE.corrupt: quarantine()).
 	 */
 	while (atomic_open(&a, r->dirfd, r->base, r->path, 0600) == -1) {
 		if (errno != EMFILE || r->fd == -1)
 			return -1;
 		reg_let_go(r);
 	}
-	if (r->nbad > 0)
-		reg_let_go(r);
 	/*
 	 * Its blocks first: on ext4, a file renamed over another has its
 	 * delayed allocation flushed in rename(2) (auto_da_alloc), some

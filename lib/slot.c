@@ -222,16 +222,17 @@ slot_take(struct reg *r, struct slot *s)
 			 * The writer whose rename woke us lets go of the lock
 			 * just after it: on one CPU, the woken runs first.
 			 * It runs (we sleep the least we can), then the lock
-			 * is tried again; then a wait of 1 ms, or till the
-			 * next rewrite.
+			 * is tried again; then a wait of 10 ms, or till the
+			 * next rewrite (a holder that is slow, or stopped, is
+			 * not asked 1 000 times a second).
 			 */
 			if (busy == 1) {
 				sleep_ns(1);
-				busy = reg_trylock(r);
-			}
-			if (busy == 1) {
-				watch_wait(&w, r, s, deadline, BACKOFF_MIN_NS);
-				continue;
+				if ((busy = reg_trylock(r)) == 1) {
+					watch_wait(&w, r, s, deadline,
+					    BACKOFF_MAX_NS);
+					continue;
+				}
 			}
 			if (busy == -1)
 				rc = SLOT_ERR;

@@ -260,6 +260,12 @@ start_in_slot(struct start *st)
 	if ((st->id != NULL && id_free(&st->reg, st->id, 0) == -1) ||
 	    reg_can_store(&st->reg, 1) == -1)
 		return -1;
+	/*
+	 * A waiter holds the registry's watch till the command runs: FILE
+	 * as read is let go of for it, so that a start here needs no more
+	 * descriptors than a plain one (prspawn(1): 8).
+	 */
+	reg_let_go(&st->reg);
 	registry_fds(st);
 	if ((pid = launch(st, &fd)) == -1 ||
 	    (st->pid = launched(st, pid, fd)) == -1) {

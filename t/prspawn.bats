@@ -431,6 +431,16 @@ bare() {
 	[ "$(cat "$T/out")" = "$(prlist -i lown)" ]
 	[ "$(cat "$T/err")" = "0 1 2 3" ]
 	alive "$(prlist -i lown -o pid)"
+	# -m holds the registry's watch till the command runs: within 8 too.
+	for opts in "-m 5" "-b -m 5" "-m 5 -x -t mx"; do
+		id=m$((++n))
+		bare -n 8 prspawn -p -i "$id" $opts -- sleep 1000 </dev/null \
+		    >"$T/out" 2>"$T/err"
+		track_spawned
+		[ "$(cat "$T/out")" = "$(prlist -i "$id")" ]
+		[ ! -s "$T/err" ]
+		alive "$(prlist -i "$id" -o pid)"
+	done
 }
 
 @test "under a descriptor limit too low to work: exit 3, a message, nothing started" {
