@@ -79,6 +79,8 @@ enum { W_DIR, W_OWNER, W_HOLDERS };
 
 /* How long a waiter that sees everything sleeps before it looks anyway. */
 #define WATCH_MAX_NS (5 * NS_PER_S)
+/* How soon it tries again when another holds the lock. */
+#define BUSY_NS BACKOFF_MAX_NS
 
 static void
 watch_drop(struct watch *w)
@@ -229,8 +231,7 @@ slot_take(struct reg *r, struct slot *s)
 			if (busy == 1) {
 				sleep_ns(1);
 				if ((busy = reg_trylock(r)) == 1) {
-					watch_wait(&w, r, s, deadline,
-					    BACKOFF_MAX_NS);
+					watch_wait(&w, r, s, deadline, BUSY_NS);
 					continue;
 				}
 			}

@@ -443,6 +443,16 @@ bare() {
 	done
 }
 
+@test "under a descriptor limit of 7, a writer moves a malformed line to FILE.corrupt: FILE as it read it is let go of for it" {
+	printf '#prreg 1 boot=x\ngarbage line\n' >"$REG"
+	chmod 600 "$REG"
+	run -0 --separate-stderr bare -n 7 prprune
+	[ "$output" = "" ]
+	[ "$stderr" = "prprune: $REG:2: malformed record, moved to $REG.corrupt" ]
+	[ "$(grep -c '^garbage line$' "$REG.corrupt")" -eq 1 ]
+	[ "$(grep -c garbage "$REG")" -eq 0 ]
+}
+
 @test "under a descriptor limit too low to work: exit 3, a message, nothing started" {
 	header >"$REG"
 	# LeakSanitizer's check at exit needs descriptors of its own
