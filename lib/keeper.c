@@ -642,7 +642,7 @@ keeper(int sock, const struct spawn_opts *o, struct reg *reg,
 	}
 	/*
 	 * FILE as it is under prspawn's lock (reg_hold()'s, or as read under
-	 * it: reg_load(); none after a wait for a slot, start_in_slot())
+	 * it: reg_load(); none after -i, -m, -C or -x: start_in_slot())
 	 * stays open here till the record's line comes
 	 * (keep()'s close_from()): the file prspawn's rename replaces is
 	 * freed then, by us, not by prspawn, whose run it would lengthen

@@ -261,13 +261,13 @@ start_in_slot(struct start *st)
 	    reg_can_store(&st->reg, 1) == -1)
 		return -1;
 	/*
-	 * A waiter (-m) holds the registry's watch till the command runs:
-	 * FILE as read is let go of for it, so that its start needs no more
-	 * descriptors than a plain one (prspawn(1): 8).  Its keeper then
-	 * holds no FILE, and our rename frees the file it replaces.
+	 * A start here (-i, -m, -C, -x) needs no more descriptors than a
+	 * plain one (prspawn(1): 8): a waiter holds the registry's watch
+	 * till the command runs, and the no-procfs build a pipe from ps(1)
+	 * for the token.  FILE as read is let go of for them: the keeper
+	 * holds no FILE then, and our rename frees the file it replaces.
 	 */
-	if (st->s.watchfd != -1)
-		reg_let_go(&st->reg);
+	reg_let_go(&st->reg);
 	registry_fds(st);
 	if ((pid = launch(st, &fd)) == -1 ||
 	    (st->pid = launched(st, pid, fd)) == -1) {
