@@ -341,7 +341,7 @@ SH
 	start told -- sleep 1000
 	"$q" "$K" "$(kill -l CONT)" $((0x50525247))
 	kill -TERM "$P"
-	gone "$K"
+	until_true gone "$K"
 	[ "$(prlist -i told)" = "" ]
 	start other -- sleep 1000
 	"$q" "$K" "$(kill -l CONT)" 7
