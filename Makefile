@@ -70,7 +70,7 @@ check: all
 # What a tool must not link, the libc parts with ours in lib/ (10.5 kB of
 # printf for any snprintf call, 12 kB of scanf, ...): said, and with
 # STATIC_STRICT=1 a failure too, since it is where the size comes back from.
-STATIC_NOT      = vfprintf|vfscanf|strtol|strtoul|strtoull|qsort|strstr|getopt|setrlimit
+STATIC_NOT      = vfprintf|vfscanf|strtol|strtoul|strtoull|qsort|strstr|getopt|setrlimit|sysconf
 STATIC_MAX     ?= 102400
 STATIC_STRICT  ?= 1
 STATIC_CFLAGS   = $(filter-out -O%,$(CFLAGS)) -Oz -Wno-format-truncation \
@@ -89,7 +89,8 @@ static:
 	    libc=$$(nm $$t | awk '$$3 ~ /^($(STATIC_NOT))$$/ { \
 		printf " %s", $$3 }') && \
 	    { [ -z "$$libc" ] || { echo "static: $$t: links libc's$$libc" \
-		"(lib/fmt.h, sort.h, opt_next(), rlimit_set(): the suite's own)" \
+		"(lib/fmt.h, sort.h, opt_next(), rlimit_set(): the suite's own;" \
+		"README, Size)" \
 		>&2; links="$$links $$t"; }; } && \
 	    strip -R .comment $$t && \
 	    n=$$(wc -c <$$t) && echo "static: $$t: $$n bytes stripped" && \

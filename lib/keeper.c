@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -79,7 +80,9 @@ on_signal(int sig, siginfo_t *si, void *uc)
 static void
 close_from(int low)
 {
-	long i, max = sysconf(_SC_OPEN_MAX);
+	struct rlimit rl;
+	long i, max = getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur : -1;
 
 #if defined(__linux__) && defined(SYS_close_range)
 	if (syscall(SYS_close_range, (unsigned)low, ~0U, 0) == 0)

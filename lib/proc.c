@@ -9,6 +9,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/auxv.h>
+#endif
 
 #include "clock.h"
 #include "fmt.h"
@@ -297,6 +300,21 @@ proc_token(pid_t pid, char token[TOKEN_MAX + 1])
 #ifndef PRREG_NO_PROCFS
 
 /*
+ * The clock ticks a second of /proc/PID/stat (USER_HZ): as the kernel
+ * tells a program it starts (AT_CLKTCK), which is what glibc's
+ * sysconf(_SC_CLK_TCK) returns (musl's is 100, as Linux's is).
+ */
+static long long
+clock_ticks(void)
+{
+#ifdef __linux__
+	return (long long)getauxval(AT_CLKTCK);
+#else
+	return sysconf(_SC_CLK_TCK);
+#endif
+}
+
+/*
  * When PID started, as a stamp: its start time (field 22 of
  * /proc/PID/stat, clock ticks after boot) after the time the system
  * booted (the realtime clock less the boot-time clock).  0 when it
@@ -307,7 +325,7 @@ proc_started(pid_t pid, char stamp[STAMP_LEN + 1])
 {
 	struct timespec real, boot;
 	unsigned long long ticks = 0;
-	long long ns, hz = sysconf(_SC_CLK_TCK);
+	long long ns, hz = clock_ticks();
 	struct pstat ps;
 
 	if (!proc_stat(pid, &ps) || hz <= 0 ||

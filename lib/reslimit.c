@@ -1,5 +1,7 @@
 /* reslimit.c - prspawn -l: parse, then cgroup files or setrlimit(2). */
+#define _GNU_SOURCE		/* sched_getaffinity(2), CPU_COUNT */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +21,20 @@
 #define PIDS_MAX 4194304UL	/* the kernel's most pids */
 #define CPU_PERIOD 100000	/* us: cpu.max's period */
 
-/* The CPUs online, at least 1. */
+/*
+ * The CPUs this process may run on, as nproc(1) counts them (musl's
+ * sysconf(_SC_NPROCESSORS_ONLN) too), at least 1.
+ */
 static unsigned long
 cpus(void)
 {
+#ifdef __linux__
+	cpu_set_t set;
+	long n = sched_getaffinity(0, sizeof set, &set) == 0 ?
+	    CPU_COUNT(&set) : 0;
+#else
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
+#endif
 
 	return n > 0 ? (unsigned long)n : 1;
 }

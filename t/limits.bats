@@ -75,7 +75,7 @@ limit() {
 
 @test "bad limits: exit 2, one line naming -l and the value, nothing started" {
 	local n
-	n=$(getconf _NPROCESSORS_ONLN)
+	n=$(nproc)
 	while IFS='|' read -r lim why; do
 		run --separate-stderr prspawn -l "$lim" -- touch "$T/ran"
 		[ "$status" -eq 2 ] || { echo "$lim: $status"; false; }
