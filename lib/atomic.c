@@ -1,4 +1,5 @@
 /* atomic.c - a temporary file beside the target, renamed over it. */
+#define _DEFAULT_SOURCE		/* syscall(2): renameat2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "atomic.h"
 #include "clock.h"
@@ -50,6 +52,7 @@ atomic_open(struct atomic *a, int dirfd, const char *name, const char *shown,
 
 	a->dirfd = dirfd;
 	a->fd = -1;
+	a->check = 0;
 	a->shown = shown;
 	if (len + sizeof TMP_SUFFIX > sizeof a->tmp) {
 		errno = ENAMETOOLONG;
@@ -92,21 +95,77 @@ atomic_write(struct atomic *a, const void *buf, size_t len)
 	return 0;
 }
 
-/* Rename the temporary file over NAME; on failure, remove it. */
+/*
+ * renameat2(2) in DIRFD, where the system has it (Linux 3.15): FLAGS
+ * RENAME_EXCHANGE swaps FROM and TO, RENAME_NOREPLACE fails with EEXIST
+ * when TO is there.  Elsewhere ENOSYS, and the caller renames as POSIX
+ * does, without the check.
+ */
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+static int
+rename2(int dirfd, const char *from, const char *to, unsigned flags)
+{
+#ifdef SYS_renameat2
+	return (int)syscall(SYS_renameat2, dirfd, from, dirfd, to, flags);
+#else
+	(void)dirfd, (void)from, (void)to, (void)flags;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * Rename the temporary file over NAME; on failure, remove it.  With
+ * a->check, only over the file a->dev, a->ino (a->ino 0: over none), in
+ * the same step: swapped with it (RENAME_EXCHANGE; RENAME_NOREPLACE),
+ * then what NAME was is looked at, and when it was another file, it is
+ * swapped back and 1 returned: nothing published.  A writer that lost
+ * FILE.lock (removed) after its last check, and one that never took it,
+ * then cannot undo each other's change, whenever each was held up.
+ * Where the system cannot swap (ENOSYS; EINVAL, EXDEV: a file system
+ * that cannot; EPERM: a seccomp filter), a plain rename, as POSIX has it.
+ */
 int
 atomic_commit(struct atomic *a, const char *name)
 {
-	int fd = a->fd;
+	unsigned how = a->ino == 0 ? RENAME_NOREPLACE : RENAME_EXCHANGE;
+	struct stat st;
+	int fd = a->fd, rc, e;
 
 	a->fd = -1;
-	if (close(fd) == -1 || renameat(a->dirfd, a->tmp, a->dirfd, name) == -1) {
-		int e = errno;
-
+	if (close(fd) == -1)
+		rc = -1;
+	else if (!a->check)
+		rc = renameat(a->dirfd, a->tmp, a->dirfd, name);
+	else if (rename2(a->dirfd, a->tmp, name, how) == -1)
+		rc = errno == EEXIST || errno == ENOENT ? 1 :	/* came, went */
+		    errno != ENOSYS && errno != EINVAL && errno != EPERM &&
+		    errno != EXDEV ? -1 :		/* cannot swap */
+		    renameat(a->dirfd, a->tmp, a->dirfd, name);
+	else if (how == RENAME_NOREPLACE)
+		return 0;
+	else if (fstatat(a->dirfd, a->tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == a->dev && st.st_ino == a->ino)
+		rc = 2;			/* it was the file read: it goes */
+	else {
+		rc = 1;
+		if (rename2(a->dirfd, a->tmp, name, RENAME_EXCHANGE) == -1)
+			(void)renameat(a->dirfd, a->tmp, a->dirfd, name);
+	}
+	if (rc != 0) {
+		e = errno;
 		unlinkat(a->dirfd, a->tmp, 0);
 		errno = e;
-		return fail_sys(PR_SYS, "%s: cannot replace", a->shown);
 	}
-	return 0;
+	if (rc == -1)
+		return fail_sys(PR_SYS, "%s: cannot replace", a->shown);
+	return rc == 1;
 }
 
 /* Give up: the temporary file goes, NAME is left as it was. */

@@ -19,6 +19,9 @@ struct atomic {
 	int fd;			/* the temporary file, -1 when none */
 	char tmp[256];		/* its name in dirfd */
 	const char *shown;	/* the file replaced, as messages name it */
+	int check;		/* commit over this file only (atomic_open: 0) */
+	dev_t dev;
+	ino_t ino;		/* 0: over none */
 };
 
 int atomic_open(struct atomic *a, int dirfd, const char *name,

@@ -142,7 +142,7 @@ store(struct reg *r)
 {
 	struct atomic a;
 	off_t was = 0;
-	int cfd = -1;
+	int cfd = -1, rc = 0;
 
 	clean_stale(r);
 	/*
@@ -172,7 +172,13 @@ store(struct reg *r)
 		atomic_abort(&a);
 		return -1;
 	}
-	if (lock_kept(r) == -1 || atomic_commit(&a, r->base) == -1) {
+	/* Over FILE as read only (atomic_commit()): one writer that lost
+	 * FILE.lock after this check cannot undo another's change. */
+	a.check = 1, a.dev = r->dev, a.ino = r->ino;
+	if (lock_kept(r) == -1 || (rc = atomic_commit(&a, r->base)) != 0) {
+		if (rc == 1)
+			fail(PR_SYS, "%s: replaced by another writer while we "
+			    "held %s.lock; nothing written", r->path, r->path);
 		atomic_abort(&a);
 		if (cfd != -1)
 			quarantine_undo(r, cfd, was);

@@ -25,7 +25,7 @@ trap cleanup EXIT
 trap "exit 1" INT TERM HUP
 
 ok() { echo "stress: $1: ok: ${*:2}"; }
-fail() { echo "stress: $1: FAIL: $2"; fails=$((fails + 1)); }
+fail() { echo "stress: $1: FAIL: ${*:2}"; fails=$((fails + 1)); }
 
 sleeper() {
 	sleep 100000 </dev/null >/dev/null 2>&1 &
@@ -80,11 +80,16 @@ writers() {
 # --- 1b. FILE.lock removed again and again while 8 writers run --------
 # Outside the contract (prreg(5), "Writing"): a writer whose lock file was
 # removed while it wrote must refuse cleanly (exit 3, its message, no
-# temporary file); only a removal in the instant between a writer's last
-# check and its rename can lose an acknowledged record: at most 1 %.
+# temporary file).  One held up between its last check and its rename
+# (preempted: 2 CPUs, 9 processes) swaps FILE in only if FILE is still the
+# file it read, else puts it back and refuses: before that swap (stop 31),
+# such a writer undid every record acknowledged while it was held, up to
+# 10 in 340, in 1 run of 10.  Only a third writer reading in the instant
+# between a swap and its swap back can lose one now: at most 1 %.
 lockgone() {
 	local reg=$T/lockgone w j ws= rmloop acks present refused other lost rc
 	local msg="prspawn: $reg.lock: removed while we held it; nothing written"
+	local msg2="prspawn: $reg: replaced by another writer while we held $reg.lock; nothing written"
 	sleeper
 	( while [ ! -e "$T/lockgone.stop" ]; do rm -f "$reg.lock"; done ) &
 	rmloop=$!
@@ -97,7 +102,8 @@ lockgone() {
 				    2>"$T/lerr.$w" || rc=$?
 				case $rc in
 				0) echo "+ l$w-$j" ;;
-				3) if [ "$(cat "$T/lerr.$w")" = "$msg" ]; then
+				3) if [ "$(cat "$T/lerr.$w")" = "$msg" ] ||
+				      [ "$(cat "$T/lerr.$w")" = "$msg2" ]; then
 					echo "refused l$w-$j"
 				   else
 					echo "other l$w-$j: $(cat "$T/lerr.$w")"

@@ -15,6 +15,8 @@ bats_require_minimum_version 1.5.0
 # outside the contract (prreg(5), "Writing").  What the two checks still
 # catch: a lock file removed while a writer waits for it loses nothing; one
 # removed while a writer writes makes that writer write nothing (exit 3).
+# And one removed just after a writer's last check: its publish swaps FILE
+# (renameat2(2)) only if FILE is still the file it read, else puts it back.
 
 # held CMD [ARG...]: CMD in the background, its output in $T/out and $T/err,
 # its pid in W, held back 3 s by strace after its first write(2): the new
@@ -73,6 +75,86 @@ no_temp() {
 	# What the newcomer wrote stays, byte for byte; prprune removed nothing.
 	[ "$(fstate "$REG")" = "$after" ]
 	[ "$(prlist -o id | sort | tr '\n' ' ')" = "b base " ]
+	no_temp
+}
+
+# held_publish CMD [ARG...]: as held, but CMD is held back 3 s as it
+# enters renameat2(2), its publish: its last look at FILE.lock is done.
+# Returns once it is there.
+held_publish() {
+	strace -qq -o "$T/strace" -e trace=renameat2 \
+	    -e inject=renameat2:delay_enter=3000000:when=1 \
+	    "$@" </dev/null >"$T/out" 2>"$T/err" 3>&- &
+	W=$!
+	until_true grep -q '^renameat2(' "$T/strace"
+}
+
+# replaced_said CMD: what a writer held at its publish says when FILE is
+# not the file it read any more.
+replaced_said() {
+	[ "$(cat "$T/err")" = "$1: $REG: replaced by another writer while we held $REG.lock; nothing written" ]
+}
+
+@test "a writer held between its last look at FILE.lock and its rename, while a newcomer under a new lock writes: its swap finds another FILE, puts it back, exit 3" {
+	need_strace_inject
+	start_sleep
+	prspawn -A "$P" -i base
+	held_publish prspawn -A "$P" -i a
+	rm "$REG.lock"
+	run -0 --separate-stderr prspawn -A "$P" -i b
+	[ "$stderr" = "" ]
+	after=$(fstate "$REG")
+	ended "$W"
+	[ "$ST" -eq 3 ]
+	[ ! -s "$T/out" ]
+	replaced_said prspawn
+	# The newcomer's FILE is back, the very file, byte for byte.
+	[ "$(fstate "$REG")" = "$after" ]
+	[ "$(prlist -o id | sort | tr '\n' ' ')" = "b base " ]
+	no_temp
+}
+
+@test "a first writer held at its rename while a newcomer makes FILE: it does not replace it (RENAME_NOREPLACE), exit 3" {
+	need_strace_inject
+	start_sleep
+	held_publish prspawn -A "$P" -i a
+	grep -q 'RENAME_NOREPLACE' "$T/strace"
+	rm "$REG.lock"
+	run -0 --separate-stderr prspawn -A "$P" -i b
+	after=$(fstate "$REG")
+	ended "$W"
+	[ "$ST" -eq 3 ]
+	replaced_said prspawn
+	[ "$(fstate "$REG")" = "$after" ]
+	[ "$(prlist -o id)" = b ]
+	no_temp
+}
+
+@test "FILE removed while a writer holds the lock: the writer does not make it again from what it read, exit 3" {
+	need_strace_inject
+	start_sleep
+	prspawn -A "$P" -i base
+	held_publish prprune -a -i base
+	rm "$REG"
+	ended "$W"
+	[ "$ST" -eq 3 ]
+	replaced_said prprune
+	[ ! -e "$REG" ]
+	no_temp
+}
+
+@test "where renameat2(2) cannot swap (ENOSYS, EINVAL, EPERM, EXDEV), a writer renames as POSIX has it: written, exit 0" {
+	need_strace_inject
+	start_sleep
+	for e in ENOSYS EINVAL EPERM EXDEV; do
+		run -0 --separate-stderr strace -qq -o "$T/strace" \
+		    -e trace=renameat2 -e inject=renameat2:error=$e:when=1 \
+		    prspawn -A "$P" -i "n$e"
+		[ "$stderr" = "" ]
+		# It asked, and was refused.
+		grep -q "^renameat2(.* = -1 $e .*(INJECTED)\$" "$T/strace"
+	done
+	[ "$(prlist -o id | tr '\n' ' ')" = "nENOSYS nEINVAL nEPERM nEXDEV " ]
 	no_temp
 }
 

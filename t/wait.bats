@@ -65,17 +65,18 @@ need_strace() {
 }
 
 # unlock_order TRACE: what a writer traced with strace -y did, in order,
-# from its rename over FILE on: "rename" for it, "unlock" for the close
-# of FILE.lock, "free" for the close of FILE as it was read (deleted).
+# from its rename over FILE on: "rename" for it (or its swap), "unlock" for
+# the close of FILE.lock, "free" for the close of FILE as it was read
+# (deleted: by the rename, or once swapped out, as FILE.tmp.XXXXXX).
 unlock_order() {
 	local reg
 	reg=$(realpath "$T")/registry
 	awk -v reg="$reg" '
-	    /^renameat2?\(/ && index($0, "\"registry\")") { r = 1; printf "rename" }
+	    /^renameat2?\(/ && index($0, "\"registry\"") { r = 1; printf "rename" }
 	    r && index($0, "close(") == 1 && index($0, "<" reg ".lock>") {
 		printf " unlock" }
-	    r && index($0, "close(") == 1 && index($0, "<" reg ">(deleted)") {
-		printf " free" }
+	    r && index($0, "close(") == 1 && index($0, "<" reg) &&
+	    index($0, ">(deleted)") { printf " free" }
 	    END { print "" }' "$1"
 }
 
