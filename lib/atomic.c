@@ -52,7 +52,7 @@ atomic_open(struct atomic *a, int dirfd, const char *name, const char *shown,
 
 	a->dirfd = dirfd;
 	a->fd = -1;
-	a->check = 0;
+	a->check = 0, a->ino = 0;
 	a->shown = shown;
 	if (len + sizeof TMP_SUFFIX > sizeof a->tmp) {
 		errno = ENAMETOOLONG;
@@ -153,11 +153,11 @@ atomic_commit(struct atomic *a, const char *name)
 	else if (fstatat(a->dirfd, a->tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    st.st_dev == a->dev && st.st_ino == a->ino)
 		rc = 2;			/* it was the file read: it goes */
-	else {
-		rc = 1;
-		if (rename2(a->dirfd, a->tmp, name, RENAME_EXCHANGE) == -1)
-			(void)renameat(a->dirfd, a->tmp, a->dirfd, name);
-	}
+	else if (rename2(a->dirfd, a->tmp, name, RENAME_EXCHANGE) == 0 ||
+	    renameat(a->dirfd, a->tmp, a->dirfd, name) == 0)
+		rc = 1;			/* put back: ours goes */
+	else
+		return 1;	/* what NAME was is kept, beside it, not removed */
 	if (rc != 0) {
 		e = errno;
 		unlinkat(a->dirfd, a->tmp, 0);

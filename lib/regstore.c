@@ -172,8 +172,10 @@ store(struct reg *r)
 		atomic_abort(&a);
 		return -1;
 	}
-	/* Over FILE as read only (atomic_commit()): one writer that lost
-	 * FILE.lock after this check cannot undo another's change. */
+	/*
+	 * Over FILE as read only (atomic_commit()): a writer that loses
+	 * FILE.lock after this check cannot undo another's change.
+	 */
 	a.check = 1, a.dev = r->dev, a.ino = r->ino;
 	if (lock_kept(r) == -1 || (rc = atomic_commit(&a, r->base)) != 0) {
 		if (rc == 1)
