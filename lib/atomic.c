@@ -121,8 +121,22 @@ rename2(int dirfd, const char *from, const char *to, unsigned flags)
 }
 
 /*
+ * Whether ST is the file a->dev, a->ino as read: its size and
+ * modification time too, which a rename does not change, for the inode
+ * number of a file freed since (let go of where descriptors are short:
+ * regload.c) may be another's now.
+ */
+static int
+as_read(const struct atomic *a, const struct stat *st)
+{
+	return st->st_dev == a->dev && st->st_ino == a->ino &&
+	    st->st_size == a->size && st->st_mtim.tv_sec == a->mtim.tv_sec &&
+	    st->st_mtim.tv_nsec == a->mtim.tv_nsec;
+}
+
+/*
  * Rename the temporary file over NAME; on failure, remove it.  With
- * a->check, only over the file a->dev, a->ino (a->ino 0: over none), in
+ * a->check, only over the file read (as_read(); a->ino 0: over none), in
  * the same step: swapped with it (RENAME_EXCHANGE; RENAME_NOREPLACE),
  * then what NAME was is looked at, and when it was another file, it is
  * swapped back and 1 returned: nothing published.  A writer that lost
@@ -135,11 +149,11 @@ int
 atomic_commit(struct atomic *a, const char *name)
 {
 	unsigned how = a->ino == 0 ? RENAME_NOREPLACE : RENAME_EXCHANGE;
-	struct stat st;
-	int fd = a->fd, rc, e;
+	struct stat st, ours;
+	int fd = a->fd, rc = a->check ? fstat(fd, &ours) : 0, e;
 
 	a->fd = -1;
-	if (close(fd) == -1)
+	if (close(fd) == -1 || rc == -1)
 		rc = -1;
 	else if (!a->check)
 		rc = renameat(a->dirfd, a->tmp, a->dirfd, name);
@@ -151,13 +165,20 @@ atomic_commit(struct atomic *a, const char *name)
 	else if (how == RENAME_NOREPLACE)
 		return 0;
 	else if (fstatat(a->dirfd, a->tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    st.st_dev == a->dev && st.st_ino == a->ino)
+	    as_read(a, &st))
 		rc = 2;			/* it was the file read: it goes */
 	else if (rename2(a->dirfd, a->tmp, name, RENAME_EXCHANGE) == 0 ||
-	    renameat(a->dirfd, a->tmp, a->dirfd, name) == 0)
-		rc = 1;			/* put back: ours goes */
-	else
-		return 1;	/* what NAME was is kept, beside it, not removed */
+	    renameat(a->dirfd, a->tmp, a->dirfd, name) == 0) {
+		rc = 1;			/* put back: ours goes, if it is ours */
+		if (fstatat(a->dirfd, a->tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    (st.st_dev != ours.st_dev || st.st_ino != ours.st_ino))
+			return 1;	/* a newcomer's: not ours to remove */
+	} else {
+		/* Ours stays; what was there is not removed, but said. */
+		warnx_("%s: replaced, not put back: left as %s", a->shown,
+		    a->tmp);
+		return 0;
+	}
 	if (rc != 0) {
 		e = errno;
 		unlinkat(a->dirfd, a->tmp, 0);

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define TMP_SUFFIX ".tmp.XXXXXX"
 
@@ -22,6 +23,8 @@ struct atomic {
 	int check;		/* commit over this file only (atomic_open: 0) */
 	dev_t dev;
 	ino_t ino;		/* 0: over none */
+	off_t size;
+	struct timespec mtim;
 };
 
 int atomic_open(struct atomic *a, int dirfd, const char *name,

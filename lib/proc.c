@@ -302,13 +302,16 @@ proc_token(pid_t pid, char token[TOKEN_MAX + 1])
 /*
  * The clock ticks a second of /proc/PID/stat (USER_HZ): as the kernel
  * tells a program it starts (AT_CLKTCK), which is what glibc's
- * sysconf(_SC_CLK_TCK) returns (musl's is 100, as Linux's is).
+ * sysconf(_SC_CLK_TCK) returns (musl's is 100, as Linux's is, and so
+ * where it is not told).
  */
 static long long
 clock_ticks(void)
 {
 #ifdef __linux__
-	return (long long)getauxval(AT_CLKTCK);
+	unsigned long hz = getauxval(AT_CLKTCK);
+
+	return hz != 0 ? (long long)hz : 100;	/* none told: USER_HZ */
 #else
 	return sysconf(_SC_CLK_TCK);
 #endif

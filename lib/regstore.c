@@ -177,6 +177,7 @@ store(struct reg *r)
 	 * FILE.lock after this check cannot undo another's change.
 	 */
 	a.check = 1, a.dev = r->dev, a.ino = r->ino;
+	a.size = r->size, a.mtim = r->mtim;
 	if (lock_kept(r) == -1 || (rc = atomic_commit(&a, r->base)) != 0) {
 		if (rc == 1)
 			fail(PR_SYS, "%s: replaced by another writer while we "

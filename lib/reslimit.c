@@ -29,9 +29,11 @@ static unsigned long
 cpus(void)
 {
 #ifdef __linux__
-	cpu_set_t set;
-	long n = sched_getaffinity(0, sizeof set, &set) == 0 ?
-	    CPU_COUNT(&set) : 0;
+	/* Room for 8192 CPUs, the kernel's most (cpu_set_t has 1024). */
+	unsigned long set[8192 / (8 * sizeof(unsigned long))];
+	cpu_set_t *cs = (cpu_set_t *)(void *)set;
+	long n = sched_getaffinity(0, sizeof set, cs) == 0 ?
+	    CPU_COUNT_S(sizeof set, cs) : 0;
 #else
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 #endif

@@ -114,6 +114,26 @@ replaced_said() {
 	no_temp
 }
 
+@test "a writer held at its publish that let go of FILE as read (-i) is not fooled by its inode number, reused by a later writer's FILE" {
+	need_strace_inject
+	start_sleep
+	prspawn -A "$P" -i base
+	held_publish prspawn -i a -- sleep 1000
+	rm "$REG.lock"
+	# The newcomer frees the file a read, whose inode number ext4 gives
+	# to the next file made: the next writer's.  (No other file may be
+	# made in between: no run here.)
+	prspawn -A "$P" -i b
+	prspawn -A "$P" -i c
+	after=$(fstate "$REG")
+	ended "$W"
+	[ "$ST" -eq 3 ]
+	replaced_said prspawn
+	[ "$(fstate "$REG")" = "$after" ]
+	[ "$(prlist -o id | sort | tr '\n' ' ')" = "b base c " ]
+	no_temp
+}
+
 @test "a first writer held at its rename while a newcomer makes FILE: it does not replace it (RENAME_NOREPLACE), exit 3" {
 	need_strace_inject
 	start_sleep
