@@ -17,6 +17,7 @@
 #include "atomic.h"
 #include "fmt.h"
 #include "msg.h"
+#include "proc.h"
 #include "registry.h"
 #include "word.h"
 
@@ -108,6 +109,7 @@ quarantine(struct reg *r, off_t *was)
 	int fd;
 
 	reg_let_go(r);		/* FILE as read, held: room for this one */
+	proc_release();		/* and /proc, kept by a stop (-x): 8 */
 	if ((fd = corrupt_open(r, shown, O_WRONLY | O_APPEND | O_CREAT)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1 || note(r, (unsigned long long)st.st_size)) {

@@ -453,6 +453,20 @@ bare() {
 	[ "$(grep -c garbage "$REG")" -eq 0 ]
 }
 
+@test "under a descriptor limit of 8, -x stops the others and moves a malformed line to FILE.corrupt as it writes" {
+	start_sleep
+	prspawn -A "$P" -t x -i old	# no keeper: -x itself writes the line out
+	printf 'junk line\n' >>"$REG"
+	bare -n 8 prspawn -p -x -t x -i new -- sleep 1000 </dev/null \
+	    >"$T/out" 2>"$T/err"
+	track_spawned
+	[ "$(cat "$T/out")" = "$(prlist -i new)" ]
+	[ "$(cat "$T/err")" = "prspawn: $REG:3: malformed record, moved to $REG.corrupt" ]
+	[ "$(cat "$REG.corrupt")" = "junk line" ]
+	until_true gone "$P"
+	[ "$(prlist -o id)" = new ]
+}
+
 @test "under a descriptor limit too low to work: exit 3, a message, nothing started" {
 	header >"$REG"
 	# LeakSanitizer's check at exit needs descriptors of its own
