@@ -458,6 +458,23 @@ out:
 }
 
 /*
+ * The self-pipe closed once every child is collected: nothing is waited
+ * for after, and under a low descriptor limit (prspawn(1): 8) the end's
+ * write needs the two (FILE.corrupt for a malformed line, the look for
+ * stale temporary files).  A signal's handler then writes to -1, never to
+ * a descriptor opened since.
+ */
+static void
+selfpipe_close(void)
+{
+	int r = selfpipe[0], w = selfpipe[1];
+
+	selfpipe[0] = selfpipe[1] = -1;
+	close(r);
+	close(w);
+}
+
+/*
  * With a lifeline (-L: O, its owner), the owner's death is to be seen: a
  * pidfd of it, in the one poll(2); where there are none, a look every
  * OWNER_LOOK_MS.  An owner dead already stops the record now.
@@ -572,6 +589,7 @@ keep(int sock, pid_t cmd, const char *path, const struct owner *lifeline,
 	if (signals_on() == -1)
 		_exit(PR_SYS);
 	wait_all(&k);
+	selfpipe_close();
 	rc = write_end(&k);
 	if (k.report != -1)
 		tell_end(k.report, k.status);

@@ -169,6 +169,21 @@ loop_over() {
 	[ "$(prlist -i u -o exit)" = 143 ]
 }
 
+@test "a keeper under ulimit -n 8 whose end finds a malformed line moves it to FILE.corrupt and writes its end" {
+	noprocfs && skip "the no-procfs build asks ps(1) for start tokens, which needs more descriptors"
+	few 8 prspawn -p -i u -o /dev/null -- sleep 1000 </dev/null >"$T/rec"
+	P=$(cut -f 1 "$T/rec")
+	track -g "$P"
+	K=$(prlist -i u -o keeper | cut -d: -f1)
+	track "$K"
+	printf 'junk line\n' >>"$REG"
+	kill -TERM "$P"
+	until_true gone "$K"
+	[ "$(prlist -i u -o exit)" = 143 ]
+	[ "$(cat "$REG.corrupt")" = "junk line" ]
+	[ "$(grep -c 'junk' "$REG")" -eq 0 ]
+}
+
 @test "prreap of a fork loop under its live keeper: gone only once the keeper has no live child (a look at every process misses the loop)" {
 	loop_start
 	run -0 --separate-stderr sh -c 'prlist -i f | prreap -T 0.2'
