@@ -52,7 +52,7 @@ atomic_open(struct atomic *a, int dirfd, const char *name, const char *shown,
 
 	a->dirfd = dirfd;
 	a->fd = -1;
-	a->check = 0, a->ino = 0;
+	a->over = NULL;
 	a->shown = shown;
 	if (len + sizeof TMP_SUFFIX > sizeof a->tmp) {
 		errno = ENAMETOOLONG;
@@ -121,22 +121,24 @@ rename2(int dirfd, const char *from, const char *to, unsigned flags)
 }
 
 /*
- * Whether ST is the file a->dev, a->ino as read: its size and
- * modification time too, which a rename does not change, for the inode
+ * Whether NOW is the file WAS as it was read: the same inode, size and
+ * modification time (which a rename does not change), for the inode
  * number of a file freed since (let go of where descriptors are short:
  * regload.c) may be another's now.
  */
-static int
-as_read(const struct atomic *a, const struct stat *st)
+int
+stat_as_read(const struct stat *now, const struct stat *was)
 {
-	return st->st_dev == a->dev && st->st_ino == a->ino &&
-	    st->st_size == a->size && st->st_mtim.tv_sec == a->mtim.tv_sec &&
-	    st->st_mtim.tv_nsec == a->mtim.tv_nsec;
+	return now->st_dev == was->st_dev && now->st_ino == was->st_ino &&
+	    now->st_size == was->st_size &&
+	    now->st_mtim.tv_sec == was->st_mtim.tv_sec &&
+	    now->st_mtim.tv_nsec == was->st_mtim.tv_nsec;
 }
 
 /*
  * Rename the temporary file over NAME; on failure, remove it.  With
- * a->check, only over the file read (as_read(); a->ino 0: over none), in
+ * a->over, only over that file as read (stat_as_read(); st_ino 0: over
+ * none), in
  * the same step: swapped with it (RENAME_EXCHANGE; RENAME_NOREPLACE),
  * then what NAME was is looked at, and when it was another file, it is
  * swapped back and 1 returned: nothing published.  A writer that lost
@@ -148,14 +150,15 @@ as_read(const struct atomic *a, const struct stat *st)
 int
 atomic_commit(struct atomic *a, const char *name)
 {
-	unsigned how = a->ino == 0 ? RENAME_NOREPLACE : RENAME_EXCHANGE;
+	unsigned how = a->over != NULL && a->over->st_ino == 0 ?
+	    RENAME_NOREPLACE : RENAME_EXCHANGE;
 	struct stat st, ours;
-	int fd = a->fd, rc = a->check ? fstat(fd, &ours) : 0, e;
+	int fd = a->fd, rc = a->over != NULL ? fstat(fd, &ours) : 0, e;
 
 	a->fd = -1;
 	if (close(fd) == -1 || rc == -1)
 		rc = -1;
-	else if (!a->check)
+	else if (a->over == NULL)
 		rc = renameat(a->dirfd, a->tmp, a->dirfd, name);
 	else if (rename2(a->dirfd, a->tmp, name, how) == -1)
 		rc = errno == EEXIST || errno == ENOENT ? 1 :	/* came, went */
@@ -165,7 +168,7 @@ atomic_commit(struct atomic *a, const char *name)
 	else if (how == RENAME_NOREPLACE)
 		return 0;
 	else if (fstatat(a->dirfd, a->tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    as_read(a, &st))
+	    stat_as_read(&st, a->over))
 		rc = 2;			/* it was the file read: it goes */
 	else if (rename2(a->dirfd, a->tmp, name, RENAME_EXCHANGE) == 0 ||
 	    renameat(a->dirfd, a->tmp, a->dirfd, name) == 0) {

@@ -10,8 +10,8 @@
 #define PRREG_ATOMIC_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
-#include <time.h>
 
 #define TMP_SUFFIX ".tmp.XXXXXX"
 
@@ -20,11 +20,8 @@ struct atomic {
 	int fd;			/* the temporary file, -1 when none */
 	char tmp[256];		/* its name in dirfd */
 	const char *shown;	/* the file replaced, as messages name it */
-	int check;		/* commit over this file only (atomic_open: 0) */
-	dev_t dev;
-	ino_t ino;		/* 0: over none */
-	off_t size;
-	struct timespec mtim;
+	/* Commit over this file only (st_ino 0: over none); NULL: any. */
+	const struct stat *over;
 };
 
 int atomic_open(struct atomic *a, int dirfd, const char *name,
@@ -32,6 +29,7 @@ int atomic_open(struct atomic *a, int dirfd, const char *name,
 int atomic_write(struct atomic *a, const void *buf, size_t len);
 int atomic_commit(struct atomic *a, const char *name);
 void atomic_abort(struct atomic *a);
+int stat_as_read(const struct stat *now, const struct stat *was);
 int write_all(int fd, const void *buf, size_t len);
 void xfsz_ignore(void);
 void xfsz_restore(void);

@@ -38,7 +38,8 @@ note(struct reg *r, unsigned long long size)
 {
 	char buf[96];
 	int n = fmt_snprintf(buf, sizeof buf, "quarantine %llu %llu %llu\n",
-	    size, (unsigned long long)r->dev, (unsigned long long)r->ino);
+	    size, (unsigned long long)r->st.st_dev,
+	    (unsigned long long)r->st.st_ino);
 
 	if (ftruncate(r->lockfd, 0) == -1 || pwrite(r->lockfd, buf, (size_t)n,
 	    0) != n)

@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -51,10 +52,7 @@ struct reg {
 	int lockfd;		/* -1 unless locked */
 	long long lock_ns;	/* the longest wait for the lock */
 	int fd;			/* FILE, opened by reg_hold(), or -1 */
-	dev_t dev;		/* FILE as loaded (ino 0: there was none) */
-	ino_t ino;
-	off_t size;		/* ... its size, times, when it was read */
-	struct timespec mtim, ctim;
+	struct stat st;		/* FILE as loaded (st_ino 0: there was none) */
 	char *buf;		/* the file's bytes, parsed in place */
 	struct rec *rec;
 	size_t n, cap;

@@ -52,8 +52,7 @@ read_whole(struct reg *r, int fd, char **bufp, size_t *lenp)
 
 	if (fstat(fd, &st) == -1)
 		return fail_sys(PR_SYS, "%s: cannot stat", r->path);
-	r->dev = st.st_dev, r->ino = st.st_ino, r->size = st.st_size;
-	r->mtim = st.st_mtim, r->ctim = st.st_ctim;
+	r->st = st;
 	size = (size_t)st.st_size + 1;
 	if ((buf = malloc(size + 1)) == NULL)
 		return fail_sys(PR_SYS, "%s: cannot read", r->path);
@@ -95,7 +94,7 @@ load(struct reg *r, int fd, int *keep)
 	int rc;
 
 	reg_clear(r);
-	r->dev = 0, r->ino = 0;
+	r->st.st_dev = 0, r->st.st_ino = 0;
 	r->partial = r->only != NULL;
 	if (fd == -1 && r->dirfd != -1 &&
 	    (fd = safe_openat(r->dirfd, r->base, r->path, O_RDONLY)) == -1 &&
@@ -331,12 +330,9 @@ unchanged(const struct reg *r, int pre)
 
 	if (fstatat(r->dirfd, r->base, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return pre == -1 && errno == ENOENT;	/* none then, none now */
-	return pre != -1 && st.st_dev == r->dev &&
-	    st.st_ino == r->ino && st.st_size == r->size &&
-	    st.st_mtim.tv_sec == r->mtim.tv_sec &&
-	    st.st_mtim.tv_nsec == r->mtim.tv_nsec &&
-	    st.st_ctim.tv_sec == r->ctim.tv_sec &&
-	    st.st_ctim.tv_nsec == r->ctim.tv_nsec;
+	return pre != -1 && stat_as_read(&st, &r->st) &&
+	    st.st_ctim.tv_sec == r->st.st_ctim.tv_sec &&
+	    st.st_ctim.tv_nsec == r->st.st_ctim.tv_nsec;
 }
 
 /*

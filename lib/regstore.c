@@ -75,8 +75,8 @@ reg_write(struct reg *r, int fd, const char *path)
 	 * held or failed at that call (strace, in t/loss.bats).
 	 */
 	/* As much of it as the file will take: the file read, a line more. */
-	mem_populate(buf, (size_t)r->size + REC_LINE_MAX < sizeof buf ?
-	    (size_t)r->size + REC_LINE_MAX : sizeof buf);
+	mem_populate(buf, (size_t)r->st.st_size + REC_LINE_MAX < sizeof buf ?
+	    (size_t)r->st.st_size + REC_LINE_MAX : sizeof buf);
 	n = (size_t)fmt_snprintf(buf, sizeof buf, "#prreg 1 boot=%s\n",
 	    r->otherboot ? r->boot : boot_id());
 	for (i = 0; i < r->n && err == 0; i++) {
@@ -123,7 +123,7 @@ static off_t
 store_len(const struct reg *r)
 {
 	struct stat st;
-	off_t size = r->size;
+	off_t size = r->st.st_size;
 
 	if (r->fd != -1 && fstat(r->fd, &st) == 0 && st.st_size > size)
 		size = st.st_size;
@@ -176,8 +176,7 @@ store(struct reg *r)
 	 * Over FILE as read only (atomic_commit()): a writer that loses
 	 * FILE.lock after this check cannot undo another's change.
 	 */
-	a.check = 1, a.dev = r->dev, a.ino = r->ino;
-	a.size = r->size, a.mtim = r->mtim;
+	a.over = &r->st;
 	if (lock_kept(r) == -1 || (rc = atomic_commit(&a, r->base)) != 0) {
 		if (rc == 1)
 			fail(PR_SYS, "%s: replaced by another writer while we "
