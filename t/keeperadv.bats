@@ -156,13 +156,19 @@ loop_over() {
 
 # --- few descriptors --------------------------------------------------------------
 
-@test "a keeper under ulimit -n 8, stopped by TERM, still writes its end: its stop's look at /proc holds no descriptor after" {
-	noprocfs && skip "the no-procfs build asks ps(1) for start tokens, which needs more descriptors"
+# few_keeper: record u, a sleep (its pid in P) started under ulimit -n 8,
+# and its keeper (K), which has as few descriptors.
+few_keeper() {
 	few 8 prspawn -p -i u -o /dev/null -- sleep 1000 </dev/null >"$T/rec"
 	P=$(cut -f 1 "$T/rec")
 	track -g "$P"
 	K=$(prlist -i u -o keeper | cut -d: -f1)
 	track "$K"
+}
+
+@test "a keeper under ulimit -n 8, stopped by TERM, still writes its end: its stop's look at /proc holds no descriptor after" {
+	noprocfs && skip "the no-procfs build asks ps(1) for start tokens, which needs more descriptors"
+	few_keeper
 	kill -TERM "$K"
 	until_true gone "$K"
 	gone "$P"
@@ -171,11 +177,7 @@ loop_over() {
 
 @test "a keeper under ulimit -n 8 whose end finds a malformed line moves it to FILE.corrupt and writes its end" {
 	noprocfs && skip "the no-procfs build asks ps(1) for start tokens, which needs more descriptors"
-	few 8 prspawn -p -i u -o /dev/null -- sleep 1000 </dev/null >"$T/rec"
-	P=$(cut -f 1 "$T/rec")
-	track -g "$P"
-	K=$(prlist -i u -o keeper | cut -d: -f1)
-	track "$K"
+	few_keeper
 	printf 'junk line\n' >>"$REG"
 	kill -TERM "$P"
 	until_true gone "$K"

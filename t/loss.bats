@@ -18,15 +18,39 @@ bats_require_minimum_version 1.5.0
 # And one removed just after a writer's last check: its publish swaps FILE
 # (renameat2(2)) only if FILE is still the file it read, else puts it back.
 
-# held CMD [ARG...]: CMD in the background, its output in $T/out and $T/err,
-# its pid in W, held back 3 s by strace after its first write(2): the new
-# content is in its temporary file, its last look at FILE.lock and its
-# rename still to come.
-held() {
-	strace -qq -o /dev/null -e trace=write \
-	    -e inject=write:delay_exit=3000000:when=1 \
+# held_on CALL WHEN CMD [ARG...]: CMD in the background, its output in
+# $T/out and $T/err, its pid in W, held back 3 s by strace at its first
+# CALL (WHEN: delay_enter, before it; delay_exit, after it); what strace
+# saw of CALL in $T/strace.
+held_on() {
+	local call=$1 when=$2
+	shift 2
+	strace -qq -o "$T/strace" -e trace="$call" \
+	    -e inject="$call:$when=3000000:when=1" \
 	    "$@" </dev/null >"$T/out" 2>"$T/err" 3>&- &
 	W=$!
+}
+
+# held CMD [ARG...]: held after its first write(2): the new content is in
+# its temporary file, its last look at FILE.lock and its rename still to
+# come.
+held() {
+	held_on write delay_exit "$@"
+}
+
+# newcomer ID: a writer under the new FILE.lock records P as ID, silently;
+# FILE as it wrote it in AFTER.
+newcomer() {
+	run -0 --separate-stderr prspawn -A "$P" -i "$1"
+	[ "$stderr" = "" ]
+	after=$(fstate "$REG")
+}
+
+# refused: the held writer W ends with exit 3, and prints nothing on stdout.
+refused() {
+	ended "$W"
+	[ "$ST" -eq 3 ]
+	[ ! -s "$T/out" ]
 }
 
 # lock_gone: once the held writer has written its temporary file, FILE.lock
@@ -48,9 +72,7 @@ no_temp() {
 	before=$(fstate "$REG")
 	held prspawn -A "$P" -i a
 	lock_gone
-	ended "$W"
-	[ "$ST" -eq 3 ]
-	[ ! -s "$T/out" ]
+	refused
 	[ "$(cat "$T/err")" = "prspawn: $REG.lock: removed while we held it; nothing written" ]
 	[ "$(fstate "$REG")" = "$before" ]
 	no_temp
@@ -65,12 +87,8 @@ no_temp() {
 	held prprune -a -i base
 	lock_gone
 	# A newcomer makes a new FILE.lock, takes it, and writes.
-	run -0 --separate-stderr prspawn -A "$P" -i b
-	[ "$stderr" = "" ]
-	after=$(fstate "$REG")
-	ended "$W"
-	[ "$ST" -eq 3 ]
-	[ ! -s "$T/out" ]
+	newcomer b
+	refused
 	[ "$(cat "$T/err")" = "prprune: $REG.lock: removed while we held it; nothing written" ]
 	# What the newcomer wrote stays, byte for byte; prprune removed nothing.
 	[ "$(fstate "$REG")" = "$after" ]
@@ -78,14 +96,10 @@ no_temp() {
 	no_temp
 }
 
-# held_publish CMD [ARG...]: as held, but CMD is held back 3 s as it
-# enters renameat2(2), its publish: its last look at FILE.lock is done.
-# Returns once it is there.
+# held_publish CMD [ARG...]: held as it enters renameat2(2), its publish:
+# its last look at FILE.lock is done.  Returns once it is there.
 held_publish() {
-	strace -qq -o "$T/strace" -e trace=renameat2 \
-	    -e inject=renameat2:delay_enter=3000000:when=1 \
-	    "$@" </dev/null >"$T/out" 2>"$T/err" 3>&- &
-	W=$!
+	held_on renameat2 delay_enter "$@"
 	until_true grep -q '^renameat2(' "$T/strace"
 }
 
@@ -101,12 +115,8 @@ replaced_said() {
 	prspawn -A "$P" -i base
 	held_publish prspawn -A "$P" -i a
 	rm "$REG.lock"
-	run -0 --separate-stderr prspawn -A "$P" -i b
-	[ "$stderr" = "" ]
-	after=$(fstate "$REG")
-	ended "$W"
-	[ "$ST" -eq 3 ]
-	[ ! -s "$T/out" ]
+	newcomer b
+	refused
 	replaced_said prspawn
 	# The newcomer's FILE is back, the very file, byte for byte.
 	[ "$(fstate "$REG")" = "$after" ]
@@ -126,8 +136,7 @@ replaced_said() {
 	prspawn -A "$P" -i b
 	prspawn -A "$P" -i c
 	after=$(fstate "$REG")
-	ended "$W"
-	[ "$ST" -eq 3 ]
+	refused
 	replaced_said prspawn
 	[ "$(fstate "$REG")" = "$after" ]
 	[ "$(prlist -o id | sort | tr '\n' ' ')" = "b base c " ]
@@ -140,10 +149,8 @@ replaced_said() {
 	held_publish prspawn -A "$P" -i a
 	grep -q 'RENAME_NOREPLACE' "$T/strace"
 	rm "$REG.lock"
-	run -0 --separate-stderr prspawn -A "$P" -i b
-	after=$(fstate "$REG")
-	ended "$W"
-	[ "$ST" -eq 3 ]
+	newcomer b
+	refused
 	replaced_said prspawn
 	[ "$(fstate "$REG")" = "$after" ]
 	[ "$(prlist -o id)" = b ]
@@ -156,8 +163,7 @@ replaced_said() {
 	prspawn -A "$P" -i base
 	held_publish prprune -a -i base
 	rm "$REG"
-	ended "$W"
-	[ "$ST" -eq 3 ]
+	refused
 	replaced_said prprune
 	[ ! -e "$REG" ]
 	no_temp
